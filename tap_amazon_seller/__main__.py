@@ -1,0 +1,3 @@
+from tap_amazon_seller.tap import TapAmazonSeller
+
+TapAmazonSeller.cli()

@@ -1,0 +1,314 @@
+"""The tap's settings: the JSON schema singer-sdk validates, and the checks a schema cannot express.
+
+Every setting here is documented in README.md, meltano.yml and sample_config.json;
+tests/test_settings.py keeps the four in step.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pendulum
+from singer_sdk import typing as th
+
+from tap_amazon_seller.regions import LWA_TOKEN_URL, REGIONS, Marketplace, resolve_marketplace
+
+DEFAULT_LOOKBACK_DAYS = 30
+
+# hotglue's configs give lists either as JSON arrays or as comma-separated strings.
+_LIST_OR_CSV = th.CustomType({"type": ["array", "string"], "items": {"type": "string"}})
+
+CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
+    th.Property(
+        "refresh_token",
+        th.StringType,
+        required=True,
+        secret=True,
+        description="LWA refresh token of the selling partner's authorisation of your app.",
+    ),
+    th.Property(
+        "lwa_client_id",
+        th.StringType,
+        required=True,
+        description="LWA client id of your SP-API app (amzn1.application-oa2-client....).",
+    ),
+    th.Property(
+        "lwa_client_secret",
+        th.StringType,
+        secret=True,
+        description="LWA client secret of your SP-API app. `client_secret` is accepted as an alias.",
+    ),
+    th.Property(
+        "client_secret",
+        th.StringType,
+        secret=True,
+        description="Alias of lwa_client_secret, as hotglue's tap-amazon-seller names it.",
+    ),
+    th.Property(
+        "marketplaces",
+        _LIST_OR_CSV,
+        description=(
+            "Marketplaces to sync, as ids (ATVPDKIKX0DER) or country codes (US, DE). "
+            "Marketplaces of several regions may be mixed. Default: every marketplace the "
+            "seller participates in, in `region`."
+        ),
+    ),
+    th.Property(
+        "region",
+        th.StringType,
+        allowed_values=[*sorted(REGIONS), None],
+        description="SP-API region (na, eu, fe). Default: derived from `marketplaces`.",
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        description=(
+            f"Earliest date of data to sync on a first run. Default: {DEFAULT_LOOKBACK_DAYS} days ago."
+        ),
+    ),
+    th.Property(
+        "end_date",
+        th.DateTimeType,
+        description="Latest date of data to sync. Default: now (less Amazon's two-minute lag).",
+    ),
+    th.Property(
+        "sandbox",
+        th.BooleanType,
+        default=False,
+        description="Use Amazon's static sandbox endpoints (for proving credentials, not data).",
+    ),
+    th.Property(
+        "report_types",
+        _LIST_OR_CSV,
+        description=(
+            "Report types the `reports` stream lists; a type without a stream of its own is "
+            "also synced generically, every column as a string."
+        ),
+    ),
+    th.Property(
+        "processing_status",
+        _LIST_OR_CSV,
+        description=(
+            "Processing statuses of reports already requested that may be reused instead of "
+            "requesting a new one (e.g. IN_QUEUE, IN_PROGRESS, DONE)."
+        ),
+    ),
+    th.Property(
+        "report_poll_interval",
+        th.NumberType,
+        default=30,
+        description="Seconds between two polls of pending reports.",
+    ),
+    th.Property(
+        "report_timeout",
+        th.NumberType,
+        default=3600,
+        description="Seconds to wait for a report before giving up on that report (the sync goes on).",
+    ),
+    th.Property(
+        "max_retries",
+        th.IntegerType,
+        default=8,
+        description="Retries of one call on 429, 5xx and dropped connections, with exponential backoff.",
+    ),
+    th.Property(
+        "api_base_url",
+        th.StringType,
+        description=(
+            "Override of the SP-API base URL, e.g. the bundled simulator or a proxy. "
+            "`{region}` is replaced by na, eu or fe. Default: Amazon's regional hosts."
+        ),
+    ),
+    th.Property(
+        "lwa_token_url",
+        th.StringType,
+        description=f"Override of the LWA token endpoint. Default: {LWA_TOKEN_URL}.",
+    ),
+    th.Property(
+        "aws_access_key",
+        th.StringType,
+        secret=True,
+        description="Accepted for hotglue configs and ignored: SP-API no longer signs with AWS keys.",
+    ),
+    th.Property(
+        "aws_secret_key",
+        th.StringType,
+        secret=True,
+        description="Accepted for hotglue configs and ignored: SP-API no longer signs with AWS keys.",
+    ),
+    th.Property(
+        "role_arn",
+        th.StringType,
+        description="Accepted for hotglue configs and ignored: SP-API no longer signs with AWS keys.",
+    ),
+).to_dict()
+
+# Numeric settings and the smallest value that makes sense for each.
+_MINIMUMS = {"report_poll_interval": 0.0, "report_timeout": 0.0, "max_retries": 0}
+IGNORED_AWS_SETTINGS = ("aws_access_key", "aws_secret_key", "role_arn")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The config, validated and resolved to what the tap works with."""
+
+    refresh_token: str
+    lwa_client_id: str
+    lwa_client_secret: str
+    marketplaces: tuple[Marketplace, ...]
+    regions: tuple[str, ...]
+    start_date: datetime
+    end_date: datetime | None
+    sandbox: bool
+    report_types: tuple[str, ...]
+    processing_status: tuple[str, ...]
+    report_poll_interval: float
+    report_timeout: float
+    max_retries: int
+    api_base_url: str | None
+    lwa_token_url: str
+    ignored_settings: tuple[str, ...] = field(default=())
+
+    def base_url(self, region: str) -> str:
+        if self.api_base_url:
+            return self.api_base_url.rstrip("/").replace("{region}", region)
+        return REGIONS[region].base_url(sandbox=self.sandbox)
+
+    def marketplaces_in(self, region: str) -> tuple[Marketplace, ...]:
+        return tuple(m for m in self.marketplaces if m.region == region)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return (self.refresh_token, self.lwa_client_secret)
+
+
+class SettingsError(ValueError):
+    """The config is invalid; `errors` holds one actionable message per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def as_list(value: Any) -> list[str]:
+    """A list setting given as a JSON array or a comma-separated string."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else value
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _parse_datetime(config: dict[str, Any], name: str, errors: list[str]) -> datetime | None:
+    value = config.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        parsed = pendulum.parse(str(value))
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        errors.append(f"{name}: '{value}' is not a date; use ISO 8601, e.g. 2026-01-31T00:00:00Z.")
+        return None
+    if not isinstance(parsed, datetime):
+        errors.append(f"{name}: '{value}' is not a date; use ISO 8601, e.g. 2026-01-31T00:00:00Z.")
+        return None
+    return parsed.astimezone(UTC)
+
+
+def _resolve_marketplaces(
+    config: dict[str, Any], errors: list[str]
+) -> tuple[tuple[Marketplace, ...], tuple[str, ...]]:
+    region = config.get("region")
+    if region is not None and region not in REGIONS:
+        errors.append(f"region: '{region}' is not one of na, eu, fe.")
+        region = None
+    marketplaces: list[Marketplace] = []
+    for value in as_list(config.get("marketplaces")):
+        marketplace = resolve_marketplace(str(value))
+        if marketplace is None:
+            errors.append(
+                f"marketplaces: '{value}' is neither a marketplace id (e.g. ATVPDKIKX0DER) "
+                "nor a country code (e.g. US, DE, JP) of an Amazon marketplace."
+            )
+        elif marketplace not in marketplaces:
+            marketplaces.append(marketplace)
+    if region is not None:
+        for marketplace in marketplaces:
+            if marketplace.region != region:
+                errors.append(
+                    f"marketplaces: {marketplace.country_code} ({marketplace.id}) is in region "
+                    f"{marketplace.region}, but region is {region}. Remove `region` (it is "
+                    "derived from `marketplaces`) or that marketplace."
+                )
+        return tuple(marketplaces), (region,)
+    if not marketplaces and not config.get("marketplaces"):
+        errors.append(
+            'marketplaces or region: set `marketplaces` (e.g. ["US", "CA"]) or `region` '
+            "(na, eu or fe) so the tap knows which SP-API endpoint to call."
+        )
+    regions = tuple(dict.fromkeys(m.region for m in marketplaces))
+    return tuple(marketplaces), regions
+
+
+def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Settings:
+    """Validate `config` beyond its JSON schema and resolve it; raise SettingsError."""
+    now = now or datetime.now(UTC)
+    errors: list[str] = []
+    secret = str(config.get("lwa_client_secret") or config.get("client_secret") or "")
+    if not secret:
+        errors.append(
+            "lwa_client_secret: missing. Set it to your app's LWA client secret "
+            "(hotglue configs may call it client_secret)."
+        )
+    for name in ("refresh_token", "lwa_client_id"):
+        if not config.get(name):
+            errors.append(f"{name}: missing. Set it from your SP-API app's LWA credentials.")
+    marketplaces, regions = _resolve_marketplaces(config, errors)
+
+    start_date = _parse_datetime(config, "start_date", errors)
+    end_date = _parse_datetime(config, "end_date", errors)
+    if start_date and start_date > now:
+        errors.append(f"start_date: {start_date.isoformat()} is in the future.")
+    if start_date and end_date and end_date <= start_date:
+        errors.append(
+            f"end_date: {end_date.isoformat()} is not after start_date {start_date.isoformat()}."
+        )
+    for name, minimum in _MINIMUMS.items():
+        value = config.get(name)
+        if value is not None and (isinstance(value, bool) or value < minimum):
+            errors.append(f"{name}: {value!r} must be a number >= {minimum}.")
+    for name in ("api_base_url", "lwa_token_url"):
+        value = config.get(name)
+        if value and not str(value).startswith(("http://", "https://")):
+            errors.append(f"{name}: '{value}' must be an http:// or https:// URL.")
+    if errors:
+        raise SettingsError(errors)
+
+    return Settings(
+        refresh_token=config["refresh_token"],
+        lwa_client_id=config["lwa_client_id"],
+        lwa_client_secret=secret,
+        marketplaces=marketplaces,
+        regions=regions,
+        start_date=start_date or (now - timedelta(days=DEFAULT_LOOKBACK_DAYS)),
+        end_date=end_date,
+        sandbox=bool(config.get("sandbox", False)),
+        report_types=tuple(as_list(config.get("report_types"))),
+        processing_status=tuple(as_list(config.get("processing_status"))),
+        report_poll_interval=float(config.get("report_poll_interval", 30)),
+        report_timeout=float(config.get("report_timeout", 3600)),
+        max_retries=int(config.get("max_retries", 8)),
+        api_base_url=config.get("api_base_url") or None,
+        lwa_token_url=config.get("lwa_token_url") or LWA_TOKEN_URL,
+        ignored_settings=tuple(n for n in IGNORED_AWS_SETTINGS if config.get(n)),
+    )
+
+
+def log_ignored_settings(settings: Settings, logger: logging.Logger) -> None:
+    if settings.ignored_settings:
+        logger.info(
+            "Ignoring %s: SP-API no longer signs requests with AWS keys, so only the LWA "
+            "credentials are used. You may remove these settings.",
+            ", ".join(settings.ignored_settings),
+        )

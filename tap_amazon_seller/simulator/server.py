@@ -1,0 +1,384 @@
+"""The SP-API simulator's HTTP server: routing, auth, usage plans and fault switches.
+
+Each API family lives in its own module (`sellers.py`, ...) and registers
+handlers by operation name (`<model>.<operationId>`, the names of
+`data/usage_plans.json`, which are read off Amazon's models), so the paths, the
+methods and the default usage plans are Amazon's, not the tap's guesses.
+
+Written on the standard library's http.server so that the simulator needs no
+dependency beyond the tap's own and starts in a thread inside a test.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import ssl
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from tap_amazon_seller.rate_limits import Operation, TokenBucket, operations
+from tap_amazon_seller.simulator import lwa
+from tap_amazon_seller.simulator.data import SellerData
+
+LOGGER = logging.getLogger("tap_amazon_seller.simulator")
+REGIONS = ("na", "eu", "fe")
+LWA_PATH = "/auth/o2/token"
+ADMIN_PREFIX = "/_simulator"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    region: str = "na"
+    operation: str = ""
+    path_params: dict[str, str] = field(default_factory=dict)
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    def param_list(self, name: str) -> list[str]:
+        """An array parameter, sent as `a,b` (Amazon's csv format) or repeated."""
+        return [item for value in self.query.get(name, []) for item in value.split(",") if item]
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any = None  # dict/list -> JSON, bytes -> as is
+    headers: dict[str, str] = field(default_factory=dict)
+    drop_connection: bool = False
+
+
+def error_response(status: int, code: str, message: str, details: str = "") -> Response:
+    error = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    return Response(status, {"errors": [error]})
+
+
+@dataclass
+class Faults:
+    """Switches for fault-injection tests; all off by default."""
+
+    #: Fraction of SP-API calls answered 500 or 503.
+    error_rate: float = 0.0
+    #: Fraction of SP-API calls whose connection is closed without an answer.
+    drop_rate: float = 0.0
+    #: Fraction of SP-API calls answered 429 even with tokens in the bucket.
+    throttle_rate: float = 0.0
+    #: Seconds added before every SP-API answer.
+    latency: float = 0.0
+    #: Scripted answers: operation name -> statuses for its next calls, in order.
+    script: dict[str, list[int]] = field(default_factory=dict)
+    #: Retry-After header (seconds) sent with 429s, if set.
+    retry_after: float | None = None
+
+    def update(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            if not hasattr(self, key):
+                raise ValueError(f"unknown fault switch {key!r}")
+            setattr(self, key, value)
+
+
+@dataclass
+class SimulatorConfig:
+    seed: int = 1
+    size: str = "small"
+    #: >1 speeds up rate limits (and report delays) by this factor.
+    time_scale: float = 1.0
+    client_id: str = "amzn1.application-oa2-client.simulator"
+    client_secret: str = "amzn1.oa2-cs.v1.simulatorsecret"
+    refresh_token: str = "Atzr|simulator-refresh-token"
+    #: Lifetime of access tokens, in real seconds.
+    token_ttl: float = 3600.0
+    #: SP-API roles the simulated app has; None means every role.
+    roles: set[str] | None = None
+    #: Regions the simulated seller authorised the app in.
+    authorized_regions: set[str] = field(default_factory=lambda: set(REGIONS))
+    #: Enforce usage plans with 429s (off only for tests that are not about rate limits).
+    enforce_rate_limits: bool = True
+
+
+Handler = Callable[["Simulator", Request], Response]
+_HANDLERS: dict[str, tuple[frozenset[str], frozenset[str], Handler]] = {}
+
+
+def route(
+    operation_name: str, roles: tuple[str, ...], regions: tuple[str, ...] = REGIONS
+) -> Callable[[Handler], Handler]:
+    """Register a family module's handler for one operation of Amazon's models.
+
+    `roles`: the app needs at least one of them (Amazon's "Roles for the ... API" tables);
+    `regions`: where Amazon offers the operation (elsewhere it answers 403).
+    """
+    if operation_name not in operations():
+        raise KeyError(f"{operation_name} is not an operation of Amazon's models")
+
+    def register(handler: Handler) -> Handler:
+        _HANDLERS[operation_name] = (frozenset(roles), frozenset(regions), handler)
+        return handler
+
+    return register
+
+
+def _compile(op: Operation) -> re.Pattern[str]:
+    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(op.path))
+    return re.compile(f"^{pattern}$")
+
+
+class Simulator:
+    """An SP-API lookalike: start it, point the tap's api_base_url/lwa_token_url at it."""
+
+    def __init__(self, config: SimulatorConfig | None = None) -> None:
+        from tap_amazon_seller.simulator import families  # noqa: F401  (registers handlers)
+
+        self.config = config or SimulatorConfig()
+        self.data = SellerData(seed=self.config.seed, size=self.config.size)
+        self.faults = Faults()
+        self.tokens = lwa.TokenStore(self.config)
+        self.calls: Counter[str] = Counter()
+        self.call_log: list[tuple[str, str, int]] = []
+        self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        self._random = random.Random(self.config.seed)
+        self._lock = threading.RLock()
+        self._routes = [
+            (op.method, _compile(op), op.name)
+            for op in operations().values()
+            if op.name in _HANDLERS
+        ]
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.url = ""
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def start(
+        self, host: str = "127.0.0.1", port: int = 0, *, tls: ssl.SSLContext | None = None
+    ) -> str:
+        server = ThreadingHTTPServer((host, port), _make_handler_class(self))
+        server.daemon_threads = True
+        if tls is not None:
+            server.socket = tls.wrap_socket(server.socket, server_side=True)
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread.start()
+        scheme = "https" if tls else "http"
+        self.url = f"{scheme}://{host}:{server.server_address[1]}"
+        return self.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @contextmanager
+    def running(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[Simulator]:
+        self.start(host, port)
+        try:
+            yield self
+        finally:
+            self.stop()
+
+    def tap_config(self, **overrides: Any) -> dict[str, Any]:
+        """A tap config that points at this simulator with its valid credentials."""
+        config: dict[str, Any] = {
+            "refresh_token": self.config.refresh_token,
+            "lwa_client_id": self.config.client_id,
+            "lwa_client_secret": self.config.client_secret,
+            "api_base_url": f"{self.url}/{{region}}",
+            "lwa_token_url": f"{self.url}{LWA_PATH}",
+            "marketplaces": ["US", "CA", "DE", "FR", "GB"],
+        }
+        config.update(overrides)
+        return config
+
+    # -- dispatch --------------------------------------------------------------------
+
+    def dispatch(self, request: Request) -> Response:
+        if request.path == LWA_PATH and request.method == "POST":
+            return self.tokens.handle(request)
+        if request.path.startswith(ADMIN_PREFIX):
+            return self._admin(request)
+        self._resolve_region(request)
+        for method, pattern, name in self._routes:
+            match = pattern.match(request.path)
+            if match and method == request.method:
+                request.operation, request.path_params = name, match.groupdict()
+                break
+        else:
+            return error_response(404, "NotFound", "Resource not found.")
+        response = self._serve_operation(request)
+        with self._lock:
+            self.calls[request.operation] += 1
+            self.call_log.append((request.operation, request.region, response.status))
+        return response
+
+    def _resolve_region(self, request: Request) -> None:
+        """Region from a `/na|/eu|/fe` path prefix (api_base_url with {region}), else the host."""
+        head, _, rest = request.path.lstrip("/").partition("/")
+        if head in REGIONS:
+            request.region, request.path = head, "/" + rest
+            return
+        host = request.headers.get("host", "")
+        request.region = next((r for r in REGIONS if f"-{r}." in host), "na")
+
+    def _serve_operation(self, request: Request) -> Response:
+        op = operations()[request.operation]
+        roles, regions, handler = _HANDLERS[request.operation]
+        if not self.tokens.is_valid(request.headers.get("x-amz-access-token", "")):
+            return error_response(
+                403,
+                "Unauthorized",
+                "Access to requested resource is denied.",
+                "The access token you provided is revoked, malformed or invalid.",
+            )
+        if (
+            (self.config.roles is not None and not roles & self.config.roles)
+            or request.region not in self.config.authorized_regions
+            or request.region not in regions
+        ):
+            return error_response(403, "Unauthorized", "Access to requested resource is denied.")
+        scripted = self._scripted_status(request.operation)
+        if self.faults.latency:
+            time.sleep(self.faults.latency)
+        if scripted == 0 or self._chance(self.faults.drop_rate):
+            return Response(0, drop_connection=True)
+        rate = op.rate * self.config.time_scale
+        if (
+            scripted == 429
+            or self._chance(self.faults.throttle_rate)
+            or not self._take_token(request.region, op, rate)
+        ):
+            return self._throttled(rate)
+        if (scripted is not None and scripted >= 500) or self._chance(self.faults.error_rate):
+            status = scripted or self._random.choice((500, 503))
+            return error_response(status, "InternalFailure", "We encountered an internal error.")
+        if scripted is not None and scripted >= 400:
+            return error_response(scripted, "InvalidInput", "Scripted client error.")
+        response = handler(self, request)
+        response.headers.setdefault("x-amzn-RateLimit-Limit", f"{rate:g}")
+        return response
+
+    def _throttled(self, rate: float) -> Response:
+        response = error_response(
+            429, "QuotaExceeded", "You exceeded your quota for the requested resource."
+        )
+        response.headers["x-amzn-RateLimit-Limit"] = f"{rate:g}"
+        if self.faults.retry_after is not None:
+            response.headers["Retry-After"] = f"{self.faults.retry_after:g}"
+        return response
+
+    def _scripted_status(self, operation_name: str) -> int | None:
+        with self._lock:
+            queue = self.faults.script.get(operation_name)
+            return queue.pop(0) if queue else None
+
+    def _chance(self, rate: float) -> bool:
+        if rate <= 0:
+            return False
+        with self._lock:
+            return self._random.random() < rate
+
+    def _take_token(self, region: str, op: Operation, rate: float) -> bool:
+        if not self.config.enforce_rate_limits:
+            return True
+        with self._lock:
+            key = (region, op.name)
+            if key not in self._buckets:
+                self._buckets[key] = TokenBucket(rate, op.burst)
+            bucket = self._buckets[key]
+        if bucket.seconds_until_available() > 0:
+            return False
+        bucket.acquire()  # a token is there: this does not sleep
+        return True
+
+    # -- admin endpoints, for tests and CI that run the simulator as a process --------
+
+    def _admin(self, request: Request) -> Response:
+        action = request.path[len(ADMIN_PREFIX) :].strip("/")
+        if action == "calls" and request.method == "GET":
+            return Response(200, {"calls": dict(self.calls)})
+        if action == "faults" and request.method == "POST":
+            try:
+                self.faults.update(request.json() or {})
+            except ValueError as exc:
+                return Response(400, {"error": str(exc)})
+            return Response(200, {"faults": self.faults.__dict__})
+        if action == "expire-tokens" and request.method == "POST":
+            self.tokens.expire_all()
+            return Response(200, {})
+        if action == "revoke-refresh-token" and request.method == "POST":
+            self.tokens.revoked = True
+            return Response(200, {})
+        return Response(404, {"error": f"unknown admin action {action!r}"})
+
+
+def _make_handler_class(simulator: Simulator) -> type[BaseHTTPRequestHandler]:
+    class SimulatorRequestHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "SP-API-Simulator"
+
+        def _handle(self) -> None:
+            parts = urlsplit(self.path)
+            length = int(self.headers.get("content-length") or 0)
+            request = Request(
+                method=self.command,
+                path=parts.path,
+                query=parse_qs(parts.query, keep_blank_values=True),
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=self.rfile.read(length) if length else b"",
+            )
+            try:
+                response = simulator.dispatch(request)
+            except Exception:  # a simulator bug must not look like a network fault
+                LOGGER.exception("simulator error on %s %s", self.command, parts.path)
+                response = error_response(500, "InternalFailure", "Simulator error.")
+            if response.drop_connection:
+                self.close_connection = True
+                self.wfile.flush()
+                self.connection.close()
+                return
+            self._write(response)
+
+        def _write(self, response: Response) -> None:
+            body = response.body
+            content_type = response.headers.pop("content-type", "application/json")
+            if isinstance(body, bytes):
+                payload = body
+            else:
+                payload = json.dumps(body if body is not None else {}).encode("utf-8")
+            self.send_response(response.status)
+            self.send_header("content-type", content_type)
+            self.send_header("content-length", str(len(payload)))
+            self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+            for key, value in response.headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+        def log_message(self, format: str, *args: Any) -> None:
+            LOGGER.debug("%s - %s", self.address_string(), format % args)
+
+    return SimulatorRequestHandler

@@ -1,0 +1,68 @@
+"""Base class of every SP-API stream: access to the tap's clients, and partial-failure handling."""
+
+from __future__ import annotations
+
+import typing as t
+from collections.abc import Iterable, Iterator
+
+from singer_sdk.streams import Stream
+
+from tap_amazon_seller.errors import AccessDeniedError
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_amazon_seller.client import SpApiClient
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+
+class SpApiStream(Stream):
+    """A stream read through the tap's shared, rate-limited SP-API clients.
+
+    Subclasses implement `fetch`. A region whose answer is "access denied" (the app
+    lacks the role, or the seller did not authorise that region) is skipped with one
+    loud log line naming the role, and the other regions and streams go on.
+    """
+
+    #: The SP-API role the app needs for this stream, named as in Seller Central.
+    required_role: t.ClassVar[str] = ""
+    #: Regions where Amazon offers this stream's operations (e.g. getAccount is EU-only).
+    available_regions: t.ClassVar[tuple[str, ...]] = ("na", "eu", "fe")
+
+    @property
+    def amazon(self) -> TapAmazonSeller:
+        return t.cast("TapAmazonSeller", self._tap)
+
+    def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
+        raise NotImplementedError
+
+    def regions(self, context: Context | None) -> list[str]:
+        if context and context.get("region"):
+            wanted = [str(context["region"])]
+        else:
+            wanted = list(self.amazon.settings.regions)
+        offered = [r for r in wanted if r in self.available_regions]
+        if not offered:
+            self.logger.info(
+                "Stream %s has nothing to sync: Amazon offers it only in region(s) %s, and this "
+                "config covers %s.",
+                self.name,
+                ", ".join(self.available_regions),
+                ", ".join(wanted),
+            )
+        return offered
+
+    def get_records(self, context: Context | None) -> Iterator[dict]:
+        for region in self.regions(context):
+            try:
+                yield from self.fetch(self.amazon.client(region), context)
+            except AccessDeniedError as exc:
+                self.logger.error(
+                    "Stream %s skipped for region %s: %s The app needs the role '%s' "
+                    "(Seller Central > Develop Apps > edit the app), and the seller must "
+                    "re-authorise it. The other streams go on.",
+                    self.name,
+                    region,
+                    exc,
+                    self.required_role or "see README",
+                )

@@ -1,0 +1,59 @@
+"""README, meltano.yml and sample_config.json must describe the settings the tap really has."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from tap_amazon_seller.settings import CONFIG_SCHEMA
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTINGS = set(CONFIG_SCHEMA["properties"])
+
+
+def readme_settings() -> set[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    names: set[str] = set()
+    for line in table.splitlines():
+        if line.startswith("| `"):
+            names.update(re.findall(r"`([a-z_]+)`", line.split("|")[1]))
+    return names
+
+
+def test_readme_settings_table_lists_every_setting() -> None:
+    assert readme_settings() == SETTINGS
+
+
+def test_meltano_yml_declares_every_setting_and_secrets_as_sensitive() -> None:
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text(encoding="utf-8"))
+    (extractor,) = project["plugins"]["extractors"]
+    declared = {s["name"]: s for s in extractor["settings"]}
+    assert set(declared) == SETTINGS
+    secret = {n for n, p in CONFIG_SCHEMA["properties"].items() if p.get("secret")}
+    assert {n for n, s in declared.items() if s.get("sensitive")} == secret
+    for name, setting in declared.items():
+        default = CONFIG_SCHEMA["properties"][name].get("default")
+        if default is not None:
+            assert setting.get("value") == default, name
+
+
+def test_sample_config_has_every_setting_and_is_valid() -> None:
+    sample = json.loads((ROOT / "sample_config.json").read_text(encoding="utf-8"))
+    assert set(sample) == SETTINGS
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+    TapAmazonSeller(config=sample)  # raises if the sample does not validate
+
+
+def test_readme_opens_with_the_demo_and_the_test_command() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert len(block) == 2
+    assert block[0].endswith("-m tap_amazon_seller.demo")
+    assert block[1].endswith("-m pytest")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "README.md" in ci

@@ -1,0 +1,114 @@
+"""Settings: validation errors that name the setting, hotglue compatibility, regions."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+from singer_sdk.exceptions import ConfigValidationError
+
+from tap_amazon_seller.settings import SettingsError, log_ignored_settings, parse_settings
+from tap_amazon_seller.tap import TapAmazonSeller
+
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
+BASE = {"refresh_token": "Atzr|r", "lwa_client_id": "client", "lwa_client_secret": "secret"}
+
+
+def errors_of(config: dict) -> list[str]:
+    with pytest.raises(SettingsError) as raised:
+        parse_settings(config, now=NOW)
+    return raised.value.errors
+
+
+def test_marketplaces_by_id_or_country_code_derive_the_regions() -> None:
+    settings = parse_settings({**BASE, "marketplaces": ["us", "A1PA6795UKMFR9", "UK"]}, now=NOW)
+    assert [m.country_code for m in settings.marketplaces] == ["US", "DE", "GB"]
+    assert settings.regions == ("na", "eu")
+    assert settings.base_url("eu") == "https://sellingpartnerapi-eu.amazon.com"
+
+
+def test_hotglue_config_is_accepted() -> None:
+    hotglue = {
+        "refresh_token": "Atzr|r",
+        "lwa_client_id": "client",
+        "client_secret": "secret",
+        "aws_access_key": "AKIA...",
+        "aws_secret_key": "aws-secret",
+        "role_arn": "arn:aws:iam::1:role/x",
+        "marketplaces": "US, CA",
+        "processing_status": "IN_QUEUE,IN_PROGRESS",
+        "report_types": ["GET_LEDGER_DETAIL_VIEW_DATA"],
+        "start_date": "2026-01-01T00:00:00.000Z",
+        "sandbox": False,
+    }
+    settings = parse_settings(hotglue, now=NOW)
+    assert settings.lwa_client_secret == "secret"
+    assert [m.country_code for m in settings.marketplaces] == ["US", "CA"]
+    assert settings.processing_status == ("IN_QUEUE", "IN_PROGRESS")
+    assert settings.ignored_settings == ("aws_access_key", "aws_secret_key", "role_arn")
+
+
+def test_ignored_aws_settings_are_logged_once_without_values(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = parse_settings({**BASE, "region": "na", "aws_secret_key": "aws-secret"}, now=NOW)
+    logger = logging.getLogger("test")
+    with caplog.at_level(logging.INFO):
+        log_ignored_settings(settings, logger)
+    assert len(caplog.records) == 1
+    assert "aws_secret_key" in caplog.text and "aws-secret" not in caplog.text
+
+
+def test_region_alone_is_enough_and_sandbox_switches_hosts() -> None:
+    settings = parse_settings({**BASE, "region": "fe", "sandbox": True}, now=NOW)
+    assert settings.regions == ("fe",)
+    assert settings.base_url("fe") == "https://sandbox.sellingpartnerapi-fe.amazon.com"
+
+
+def test_api_base_url_override_takes_the_region_placeholder() -> None:
+    settings = parse_settings(
+        {**BASE, "region": "eu", "api_base_url": "http://127.0.0.1:8123/{region}/"}, now=NOW
+    )
+    assert settings.base_url("eu") == "http://127.0.0.1:8123/eu"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"marketplaces": ["XX"]}, "marketplaces: 'XX' is neither a marketplace id"),
+        ({"marketplaces": ["DE"], "region": "na"}, "DE (A1PA6795UKMFR9) is in region eu"),
+        ({"marketplaces": []}, "set `marketplaces`"),
+        ({"region": "us"}, "region: 'us' is not one of na, eu, fe"),
+        (
+            {"region": "na", "start_date": "2027-01-01"},
+            "start_date: 2027-01-01T00:00:00+00:00 is in the future",
+        ),
+        ({"region": "na", "start_date": "2026-02-01", "end_date": "2026-01-01"}, "end_date:"),
+        (
+            {"region": "na", "start_date": "yesterday-ish"},
+            "start_date: 'yesterday-ish' is not a date",
+        ),
+        ({"region": "na", "lwa_client_secret": None}, "lwa_client_secret: missing"),
+        ({"region": "na", "refresh_token": ""}, "refresh_token: missing"),
+        ({"region": "na", "max_retries": -1}, "max_retries: -1 must be a number >= 0"),
+        (
+            {"region": "na", "api_base_url": "localhost:8123"},
+            "api_base_url: 'localhost:8123' must be",
+        ),
+    ],
+)
+def test_bad_settings_get_an_error_naming_the_setting(overrides: dict, expected: str) -> None:
+    errors = errors_of({**BASE, **overrides})
+    assert any(expected in error for error in errors), errors
+
+
+def test_the_tap_refuses_bad_config_with_every_error() -> None:
+    with pytest.raises(ConfigValidationError) as raised:
+        TapAmazonSeller(config={**BASE, "marketplaces": ["XX"], "start_date": "2999-01-01"})
+    assert len(raised.value.errors) == 2
+
+
+def test_discovery_needs_no_credentials() -> None:
+    tap = TapAmazonSeller(config={}, validate_config=False)
+    assert {s.tap_stream_id for s in tap.catalog.streams} >= {"marketplaces", "account"}

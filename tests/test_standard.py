@@ -1,0 +1,16 @@
+"""singer-sdk's standard tap tests, against a simulator started for this module."""
+
+from __future__ import annotations
+
+from singer_sdk.testing import get_tap_test_class
+
+from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tap_amazon_seller.tap import TapAmazonSeller
+
+_SIMULATOR = Simulator(SimulatorConfig(time_scale=1000))
+_SIMULATOR.start()
+
+TestTapAmazonSeller = get_tap_test_class(
+    TapAmazonSeller,
+    config=_SIMULATOR.tap_config(marketplaces=["US", "DE"]),
+)
