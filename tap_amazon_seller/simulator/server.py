@@ -140,6 +140,13 @@ def route(
     return register
 
 
+def simulated_operations() -> list[str]:
+    """Names of the operations the simulator serves (every family module registered)."""
+    from tap_amazon_seller.simulator import families  # noqa: F401  (registers handlers)
+
+    return sorted(_HANDLERS)
+
+
 def _compile(op: Operation) -> re.Pattern[str]:
     pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(op.path))
     return re.compile(f"^{pattern}$")
@@ -149,8 +156,7 @@ class Simulator:
     """An SP-API lookalike: start it, point the tap's api_base_url/lwa_token_url at it."""
 
     def __init__(self, config: SimulatorConfig | None = None) -> None:
-        from tap_amazon_seller.simulator import families  # noqa: F401  (registers handlers)
-
+        simulated = simulated_operations()
         self.config = config or SimulatorConfig()
         self.data = SellerData(seed=self.config.seed, size=self.config.size)
         self.faults = Faults()
@@ -163,7 +169,7 @@ class Simulator:
         self._routes = [
             (op.method, _compile(op), op.name)
             for op in operations().values()
-            if op.name in _HANDLERS
+            if op.name in simulated
         ]
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
