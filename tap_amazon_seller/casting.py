@@ -1,11 +1,79 @@
-"""Read values the way Amazon really sends them, not only as its models promise."""
+"""Read values the way Amazon really sends them, not only as its models promise.
+
+Report cells arrive as text in many spellings: booleans as "Yes"/"false"/"Y",
+numbers with thousands separators or decimal commas (EU files), dates as ISO 8601,
+"2026-11-20 10:00:00 PST", "11/20/2026" or "20.11.2026". Every caster takes the
+raw text and returns the typed value, or None for an empty cell; they run once
+per cell, so they are written for speed (a regex or two, no dateutil).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 _TRUE = frozenset(("true", "1", "yes", "y"))
 _FALSE = frozenset(("false", "0", "no", "n"))
+
+# Zone abbreviations Amazon writes into report dates, as UTC offsets in hours.
+ZONE_OFFSETS = {
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "PST": -8,
+    "PDT": -7,
+    "MST": -7,
+    "MDT": -6,
+    "CST": -6,
+    "CDT": -5,
+    "EST": -5,
+    "EDT": -4,
+    "AKST": -9,
+    "AKDT": -8,
+    "HST": -10,
+    "BST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "WET": 0,
+    "WEST": 1,
+    "JST": 9,
+    "AEST": 10,
+    "AEDT": 11,
+    "SGT": 8,
+    "IST": 5.5,
+    "GST": 4,
+    "MEZ": 1,
+    "MESZ": 2,  # German files name CET/CEST in German
+}
+_MONTHS = {
+    name: index
+    for index, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+_ZONES = {name: timezone(timedelta(hours=hours)) for name, hours in ZONE_OFFSETS.items()}
+
+_WITH_ZONE_NAME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*([A-Z]{1,4})$"
+)
+_TIME_AND_ZONE = r"(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?(?:\s*([A-Z]{1,4}))?$"
+# MM/DD/YYYY (or MM/DD/YY), DD.MM.YYYY, and DD-Mon-YYYY, each with an optional time and zone.
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})" + _TIME_AND_ZONE)
+_EU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})" + _TIME_AND_ZONE)
+_NAMED_MONTH_DATE = re.compile(r"^(\d{1,2})-([A-Za-z]{3})-(\d{4})" + _TIME_AND_ZONE)
+
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(?:([,.])\d{3})(?:\1\d{3})*$")
+
+
+class CastError(ValueError):
+    """A cell that cannot be read as its declared type."""
 
 
 def as_bool(value: Any) -> bool | None:
@@ -18,3 +86,188 @@ def as_bool(value: Any) -> bool | None:
     if text in _FALSE:
         return False
     return None
+
+
+def cast_bool(text: str) -> bool | None:
+    if not text:
+        return None
+    value = as_bool(text)
+    if value is None:
+        raise CastError(f"not a boolean: {text!r}")
+    return value
+
+
+def cast_int(text: str) -> int | None:
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    if _THOUSANDS.match(text):  # "1,234" or "1.234"
+        return int(text.replace(",", "").replace(".", ""))
+    number = cast_decimal(text)
+    if number is None or number != number.to_integral_value():
+        raise CastError(f"not an integer: {text!r}")
+    return int(number)
+
+
+def cast_decimal(text: str) -> Decimal | None:
+    """A decimal, keeping its exact digits (money must not pass through float)."""
+    if not text:
+        return None
+    cleaned = text.strip()
+    if "," in cleaned:
+        # "1,234.56" (US thousands) or "1.234,56" / "12,34" (EU decimal comma).
+        if "." in cleaned and cleaned.rfind(",") < cleaned.rfind("."):
+            cleaned = cleaned.replace(",", "")
+        else:
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise CastError(f"not a number: {text!r}") from None
+
+
+def _to_utc_iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def _zone(name: str | None) -> timezone:
+    if not name:
+        return UTC
+    try:
+        return _ZONES[name]
+    except KeyError:
+        raise CastError(f"unknown time zone {name!r}") from None
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _month(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        month = _MONTHS.get(text.lower())
+        if month is None:
+            raise CastError(f"unknown month {text!r}") from None
+        return month
+
+
+def _date_parts(text: str) -> tuple[int, int, int, str | None, str | None] | None:
+    """(year, month, day, time, zone) of the day-first and month-first layouts."""
+    if match := _US_DATE.match(text):
+        return _year(match[3]), int(match[1]), int(match[2]), match[4], match[5]
+    if match := _EU_DATE.match(text):
+        return _year(match[3]), int(match[2]), int(match[1]), match[4], match[5]
+    if match := _NAMED_MONTH_DATE.match(text):
+        return _year(match[3]), _month(match[2]), int(match[1]), match[4], match[5]
+    return None
+
+
+def _at(year: int, month: int, day: int, clock: str | None, zone: str | None) -> datetime:
+    hour = minute = second = 0
+    if clock:
+        parts = [int(p) for p in clock.split(":")]
+        hour, minute = parts[0], parts[1]
+        second = parts[2] if len(parts) > 2 else 0
+    return datetime(year, month, day, hour, minute, second, tzinfo=_zone(zone))
+
+
+def cast_datetime(text: str) -> str | None:
+    """Any of Amazon's date-time spellings, as ISO 8601 in UTC (naive ones are taken as UTC)."""
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        return _to_utc_iso(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    try:
+        if match := _WITH_ZONE_NAME.match(text):
+            moment = datetime.fromisoformat(f"{match[1]}T{match[2]}")
+            return _to_utc_iso(moment.replace(tzinfo=_zone(match[3])))
+        if parts := _date_parts(text):
+            return _to_utc_iso(_at(*parts))
+    except ValueError:
+        pass
+    raise CastError(f"not a date-time: {text!r}")
+
+
+def cast_date(text: str) -> str | None:
+    """A calendar date as YYYY-MM-DD (from YYYY-MM-DD, MM/DD/YYYY, DD.MM.YYYY or a date-time)."""
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    if len(text) > 10 and text[4] == "-" and text[:4].isdigit():
+        try:  # an ISO date with a time: the calendar date as written, not shifted to UTC
+            return date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            pass
+    try:
+        parts = _date_parts(text)
+        if parts is not None:
+            return date(parts[0], parts[1], parts[2]).isoformat()
+    except ValueError:
+        pass
+    raise CastError(f"not a date: {text!r}")
+
+
+def cast_string(text: str) -> str | None:
+    return text if text != "" else None
+
+
+CASTERS: dict[str, Callable[[str], Any]] = {
+    "string": cast_string,
+    "integer": cast_int,
+    "number": cast_decimal,
+    "boolean": cast_bool,
+    "date-time": cast_datetime,
+    "date": cast_date,
+}
+
+
+def snake_case(header: str) -> str:
+    """Report header to column name: "amazon-order-id" and "Event Type" -> snake_case."""
+    name = re.sub(r"[^0-9A-Za-z]+", "_", header.strip())
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return name.strip("_").lower() or "column"
+
+
+def conform_json(value: Any, schema: dict[str, Any]) -> Any:
+    """A JSON report value made to fit its schema when Amazon sent a number or a boolean
+    as a string ("137.28", "false"); anything else is left as it is."""
+    if value is None:
+        return None
+    types = schema.get("type") or ()
+    if isinstance(types, str):
+        types = (types,)
+    if isinstance(value, dict):
+        properties = schema.get("properties") or {}
+        return {
+            k: conform_json(v, properties[k]) if k in properties else v for k, v in value.items()
+        }
+    if isinstance(value, list):
+        items = schema.get("items") or {}
+        return [conform_json(v, items) for v in value]
+    if isinstance(value, str):
+        try:
+            if "integer" in types and "string" not in types:
+                return cast_int(value)
+            if "number" in types and "string" not in types:
+                return cast_decimal(value)
+        except CastError:
+            return value
+        if "boolean" in types and "string" not in types:
+            flag = as_bool(value)
+            return value if flag is None else flag
+    return value

@@ -115,6 +115,34 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         description="Retries of one call on 429, 5xx and dropped connections, with exponential backoff.",
     ),
     th.Property(
+        "sales_traffic_date_granularity",
+        th.StringType,
+        default="DAY",
+        allowed_values=["DAY", "WEEK", "MONTH"],
+        description="dateGranularity of the Sales and Traffic report (sales_traffic_report rows).",
+    ),
+    th.Property(
+        "sales_traffic_asin_granularity",
+        th.StringType,
+        default="CHILD",
+        allowed_values=["PARENT", "CHILD", "SKU"],
+        description="asinGranularity of the Sales and Traffic report (sales_traffic_by_asin rows).",
+    ),
+    th.Property(
+        "vendor_distributor_view",
+        th.StringType,
+        default="MANUFACTURING",
+        allowed_values=["MANUFACTURING", "SOURCING"],
+        description="distributorView of the vendor sales and inventory reports.",
+    ),
+    th.Property(
+        "vendor_selling_program",
+        th.StringType,
+        default="RETAIL",
+        allowed_values=["RETAIL", "BUSINESS", "FRESH"],
+        description="sellingProgram of the vendor sales and inventory reports (inventory: RETAIL or FRESH).",
+    ),
+    th.Property(
         "api_base_url",
         th.StringType,
         description=(
@@ -170,6 +198,10 @@ class Settings:
     max_retries: int
     api_base_url: str | None
     lwa_token_url: str
+    sales_traffic_date_granularity: str = "DAY"
+    sales_traffic_asin_granularity: str = "CHILD"
+    vendor_distributor_view: str = "MANUFACTURING"
+    vendor_selling_program: str = "RETAIL"
     ignored_settings: tuple[str, ...] = field(default=())
 
     def base_url(self, region: str) -> str:
@@ -213,7 +245,8 @@ def _parse_datetime(config: dict[str, Any], name: str, errors: list[str]) -> dat
     if not isinstance(parsed, datetime):
         errors.append(f"{name}: '{value}' is not a date; use ISO 8601, e.g. 2026-01-31T00:00:00Z.")
         return None
-    return parsed.astimezone(UTC)
+    # A plain datetime: pendulum's DateTime loses its zone in arithmetic with timedelta.
+    return datetime.fromtimestamp(parsed.timestamp(), tz=UTC)
 
 
 def _resolve_marketplaces(
@@ -302,6 +335,10 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         api_base_url=config.get("api_base_url") or None,
         lwa_token_url=config.get("lwa_token_url") or LWA_TOKEN_URL,
         ignored_settings=tuple(n for n in IGNORED_AWS_SETTINGS if config.get(n)),
+        sales_traffic_date_granularity=config.get("sales_traffic_date_granularity") or "DAY",
+        sales_traffic_asin_granularity=config.get("sales_traffic_asin_granularity") or "CHILD",
+        vendor_distributor_view=config.get("vendor_distributor_view") or "MANUFACTURING",
+        vendor_selling_program=config.get("vendor_selling_program") or "RETAIL",
     )
 
 

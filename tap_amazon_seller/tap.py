@@ -11,8 +11,12 @@ from singer_sdk.exceptions import ConfigValidationError
 
 from tap_amazon_seller import redaction
 from tap_amazon_seller.auth import LwaAuth
+from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.client import SpApiClient
+from tap_amazon_seller.errors import SpApiError
 from tap_amazon_seller.rate_limits import RateLimiter
+from tap_amazon_seller.reports.engine import ReportEngine
+from tap_amazon_seller.reports.registry import REPORT_SPECS
 from tap_amazon_seller.settings import (
     CONFIG_SCHEMA,
     Settings,
@@ -22,6 +26,7 @@ from tap_amazon_seller.settings import (
 )
 from tap_amazon_seller.streams import STREAM_TYPES
 from tap_amazon_seller.streams.base import SpApiStream
+from tap_amazon_seller.streams.reports import ReportStream
 
 redaction.install()
 
@@ -38,6 +43,8 @@ class TapAmazonSeller(Tap):
         self._limiter = RateLimiter()  # one set of buckets for the whole run
         self._lock = threading.Lock()
         self._participations: dict[str, list[dict]] = {}
+        self._partitions: list[dict] | None = None
+        self._report_engine: ReportEngine | None = None
         super().__init__(*args, **kwargs)
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
@@ -94,5 +101,65 @@ class TapAmazonSeller(Tap):
             self._participations[region] = payload if isinstance(payload, list) else []
         return self._participations[region]
 
+    def marketplace_partitions(self) -> list[dict]:
+        """One partition per marketplace to sync: the configured ones, or else every
+        marketplace the seller participates in within `region`."""
+        if self._partitions is None:
+            settings = self.settings
+            if settings.marketplaces:
+                self._partitions = [
+                    {"region": m.region, "marketplace_id": m.id} for m in settings.marketplaces
+                ]
+            else:
+                self._partitions = [
+                    {"region": region, "marketplace_id": item["marketplace"]["id"]}
+                    for region in settings.regions
+                    for item in self.participations(region)
+                    if as_bool((item.get("participation") or {}).get("isParticipating"))
+                ]
+        return self._partitions
+
+    def report_engine(self) -> ReportEngine:
+        """The sync's report engine; made on first use, with every selected report planned."""
+        if self._report_engine is None:
+            settings = self.settings
+            engine = ReportEngine(
+                self.client,
+                poll_interval=settings.report_poll_interval,
+                timeout=settings.report_timeout,
+                reuse_statuses=settings.processing_status,
+            )
+            streams = [
+                s
+                for s in self.streams.values()
+                if isinstance(s, ReportStream) and (s.selected or s.has_selected_descendents)
+            ]
+            for region in settings.regions:
+                types = [s.spec.report_type for s in streams if s.spec.requestable]
+                markets = [
+                    p["marketplace_id"]
+                    for p in self.marketplace_partitions()
+                    if p["region"] == region
+                ]
+                try:
+                    engine.existing_reports(region, types, markets)
+                except SpApiError as exc:
+                    self.logger.warning(
+                        "Could not list existing reports in %s to reuse them: %s", region, exc
+                    )
+            for stream in streams:
+                stream.plan(engine)
+            self.logger.info(
+                "Report plan: %d report(s) for %d stream(s)", engine.pending, len(streams)
+            )
+            self._report_engine = engine
+        return self._report_engine
+
+    def write_state(self) -> None:
+        """Emit the tap's state now (e.g. report ids just requested, before any record)."""
+        self.state_writer.write_state(self.state)
+
     def discover_streams(self) -> list[SpApiStream]:
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        streams: list[SpApiStream] = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        streams.extend(ReportStream(self, spec) for spec in REPORT_SPECS)
+        return streams

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from singer_sdk.testing.runners import TapTestRunner
 
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.tap import TapAmazonSeller
@@ -33,12 +35,29 @@ class SyncResult:
 
 
 def run_sync(config: dict[str, Any], **tap_kwargs: Any) -> SyncResult:
-    runner = TapTestRunner(TapAmazonSeller, config=config, **tap_kwargs)
-    runner.sync_all()
-    return SyncResult(
-        records={name: list(rows) for name, rows in runner.records.items()},
-        states=[m["value"] for m in runner.state_messages],
-    )
+    """A full sync in this process (no record limit, unlike the SDK's dry-run runner)."""
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        tap = TapAmazonSeller(config=config, **tap_kwargs)
+        tap.sync_all()
+    result = SyncResult(tap=tap)
+    for line in output.getvalue().splitlines():
+        message = json.loads(line)
+        if message["type"] == "RECORD":
+            result.records.setdefault(message["stream"], []).append(message["record"])
+        elif message["type"] == "STATE":
+            result.states.append(message["value"])
+    return result
+
+
+def select(*streams: str) -> dict:
+    """A catalog selecting only `streams`, as a user's catalog file would."""
+    catalog = TapAmazonSeller(config={}, validate_config=False).catalog_dict
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = entry["tap_stream_id"] in streams
+    return catalog
 
 
 def shared_models() -> Path:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +27,69 @@ from tests.conftest import shared_models
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# One or more valid requests per simulated operation: (region, path params, query).
-# A new simulated operation without an entry here fails test_every_operation_is_covered.
-CONFORMANCE_REQUESTS: dict[str, list[tuple[str, dict[str, str], dict[str, Any]]]] = {
-    "sellers.getMarketplaceParticipations": [("na", {}, {}), ("eu", {}, {}), ("fe", {}, {})],
-    "sellers.getAccount": [("eu", {}, {})],
+US = "ATVPDKIKX0DER"
+REPORT = {"reportType": "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA", "marketplaceIds": [US]}
+
+
+def _report_id(sim: Simulator) -> str:
+    """A report made through the API, finished (the simulator runs 1000x faster)."""
+    answer = call(sim, "reports_2021-06-30.createReport", "na", {}, {}, access_token(sim), REPORT)
+    report_id = answer.json()["reportId"]
+    time.sleep(0.1)
+    return report_id
+
+
+def _document_id(sim: Simulator) -> str:
+    report = call(
+        sim,
+        "reports_2021-06-30.getReport",
+        "na",
+        {"reportId": _report_id(sim)},
+        {},
+        access_token(sim),
+    ).json()
+    return report["reportDocumentId"]
+
+
+# Per simulated operation: a function giving valid requests (region, path params, query, body)
+# and the success status. A new operation without an entry fails test_every_operation_is_covered.
+Case = tuple[str, dict[str, str], dict[str, Any], Any]
+CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] = {
+    "sellers.getMarketplaceParticipations": (
+        200,
+        lambda sim: [("na", {}, {}, None), ("eu", {}, {}, None), ("fe", {}, {}, None)],
+    ),
+    "sellers.getAccount": (200, lambda sim: [("eu", {}, {}, None)]),
+    "reports_2021-06-30.createReport": (202, lambda sim: [("na", {}, {}, REPORT)]),
+    "reports_2021-06-30.getReport": (
+        200,
+        lambda sim: [("na", {"reportId": _report_id(sim)}, {}, None)],
+    ),
+    "reports_2021-06-30.getReports": (
+        200,
+        lambda sim: [
+            (
+                "na",
+                {},
+                {"reportTypes": "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2", "pageSize": 2},
+                None,
+            ),
+            (
+                "eu",
+                {},
+                {
+                    "reportTypes": "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2,GET_LEDGER_DETAIL_VIEW_DATA",
+                    "processingStatuses": "DONE,CANCELLED",
+                    "marketplaceIds": "A1PA6795UKMFR9",
+                },
+                None,
+            ),
+        ],
+    ),
+    "reports_2021-06-30.getReportDocument": (
+        200,
+        lambda sim: [("na", {"reportDocumentId": _document_id(sim)}, {}, None)],
+    ),
 }
 
 
@@ -70,6 +130,7 @@ def call(
     path_params: dict,
     query: dict,
     token: str | None,
+    body: Any = None,
 ) -> requests.Response:
     op = operations()[operation_name]
     headers = {"x-amz-access-token": token} if token else {}
@@ -77,6 +138,7 @@ def call(
         op.method,
         f"{sim.url}/{region}{op.url_path(path_params)}",
         params=query,
+        json=body,
         headers=headers,
         timeout=10,
     )
@@ -111,31 +173,76 @@ def test_every_operation_is_covered() -> None:
     assert set(simulated_operations()) == set(CONFORMANCE_REQUESTS)
 
 
-@pytest.mark.parametrize(
-    ("operation_name", "region", "path_params", "query"),
-    [(name, *case) for name, cases in CONFORMANCE_REQUESTS.items() for case in cases],
-)
-def test_success_answers_match_the_model(
-    simulator: Simulator, operation_name: str, region: str, path_params: dict, query: dict
-) -> None:
-    answer = call(simulator, operation_name, region, path_params, query, access_token(simulator))
-    assert answer.status_code == 200, answer.text
-    errors = sorted(response_validator(operation_name, 200).iter_errors(answer.json()), key=str)
-    assert not errors, "\n".join(e.message for e in errors[:10])
-    assert float(answer.headers["x-amzn-RateLimit-Limit"]) > 0
+@pytest.mark.parametrize("operation_name", sorted(CONFORMANCE_REQUESTS))
+def test_success_answers_match_the_model(simulator: Simulator, operation_name: str) -> None:
+    status, cases = CONFORMANCE_REQUESTS[operation_name]
+    for region, path_params, query, body in cases(simulator):
+        answer = call(
+            simulator, operation_name, region, path_params, query, access_token(simulator), body
+        )
+        assert answer.status_code == status, answer.text
+        errors = sorted(
+            response_validator(operation_name, status).iter_errors(answer.json()), key=str
+        )
+        assert not errors, "\n".join(e.message for e in errors[:10])
+        assert float(answer.headers["x-amzn-RateLimit-Limit"]) > 0
 
 
 @pytest.mark.parametrize("operation_name", sorted(CONFORMANCE_REQUESTS))
 def test_error_answers_match_the_model(simulator: Simulator, operation_name: str) -> None:
-    region, path_params, query = CONFORMANCE_REQUESTS[operation_name][0]
-    denied = call(simulator, operation_name, region, path_params, query, token="Atza|not-issued")
+    region, path_params, query, body = CONFORMANCE_REQUESTS[operation_name][1](simulator)[0]
+    denied = call(simulator, operation_name, region, path_params, query, "Atza|not-issued", body)
     assert denied.status_code == 403
     assert not list(response_validator(operation_name, 403).iter_errors(denied.json()))
 
     simulator.faults.script[operation_name] = [429, 503]
     token = access_token(simulator)
     for status in (429, 503):
-        answer = call(simulator, operation_name, region, path_params, query, token)
+        answer = call(simulator, operation_name, region, path_params, query, token, body)
         assert answer.status_code == status
         assert not list(response_validator(operation_name, status).iter_errors(answer.json()))
         assert answer.json()["errors"][0]["code"] in ("QuotaExceeded", "InternalFailure")
+
+
+JSON_REPORTS = {
+    "GET_SALES_AND_TRAFFIC_REPORT": "sellerSalesAndTrafficReport.json",
+    "GET_VENDOR_SALES_REPORT": "vendorSalesReport.json",
+    "GET_VENDOR_INVENTORY_REPORT": "vendorInventoryReport.json",
+    "GET_VENDOR_TRAFFIC_REPORT": "vendorTrafficReport.json",
+}
+
+
+def test_shipped_report_schemas_are_amazons() -> None:
+    shipped = ROOT / "tap_amazon_seller" / "data" / "report_schemas"
+    for name in JSON_REPORTS.values():
+        original = shared_models().parent / "schemas" / "reports" / name
+        assert json.loads((shipped / name).read_text()) == json.loads(original.read_text())
+
+
+@pytest.mark.parametrize("report_type", sorted(JSON_REPORTS))
+def test_simulated_json_reports_match_amazons_report_schemas(report_type: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, SellerData
+    from tap_amazon_seller.simulator.report_documents import RENDERERS
+
+    schema_path = shared_models().parent / "schemas" / "reports" / JSON_REPORTS[report_type]
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    end = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    options = {
+        "reportPeriod": "DAY",
+        "distributorView": "MANUFACTURING",
+        "sellingProgram": "RETAIL",
+    }
+    if report_type == "GET_VENDOR_TRAFFIC_REPORT":
+        options = {"reportPeriod": "DAY"}
+    if report_type == "GET_SALES_AND_TRAFFIC_REPORT":
+        options = {"dateGranularity": "DAY", "asinGranularity": "CHILD"}
+    rendered = RENDERERS[report_type](
+        SellerData(), MARKETPLACES_BY_ID["ATVPDKIKX0DER"], end - timedelta(days=5), end, options
+    )
+    payload, _ = rendered.encode()
+    document = json.loads(payload)
+    validator_class = jsonschema.validators.validator_for(schema)
+    errors = sorted(validator_class(schema).iter_errors(document), key=str)
+    assert not errors, "\n".join(e.message for e in errors[:10])

@@ -57,3 +57,13 @@ def test_readme_opens_with_the_demo_and_the_test_command() -> None:
     assert block[1].endswith("-m pytest")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "README.md" in ci
+
+
+def test_readme_stream_table_lists_every_stream() -> None:
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("## What it does today", 1)[1].split("\n\n", 2)[1]
+    listed = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
+    streams = {s.tap_stream_id for s in TapAmazonSeller(config={}, validate_config=False).catalog.streams}
+    assert listed == streams

@@ -15,7 +15,7 @@ import pytest
 import trustme
 
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
-from tests.conftest import FAST, run_sync
+from tests.conftest import FAST, run_sync, select
 
 AMAZON_HOSTS = [
     "api.amazon.com",
@@ -62,8 +62,14 @@ def test_sync_against_real_host_names_without_overrides(tls_simulator: Simulator
         "lwa_client_id": tls_simulator.config.client_id,
         "lwa_client_secret": tls_simulator.config.client_secret,
         "marketplaces": ["US", "DE"],
+        "report_poll_interval": 0.03,
     }
-    result = run_sync(config)
+    result = run_sync(config, catalog=select("marketplaces", "account", "warehouse_inventory"))
+    # Report documents too come from the document host under the same host names.
+    assert {r["marketplace_id"] for r in result.records["warehouse_inventory"]} == {
+        "ATVPDKIKX0DER",
+        "A1PA6795UKMFR9",
+    }
     assert {r["region"] for r in result.records["marketplaces"]} == {"na", "eu"}
     assert result.records["account"][0]["region"] == "eu"
     assert set(tls_simulator.resolved_hosts) == {  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ import pytest
 
 from tap_amazon_seller import redaction
 from tap_amazon_seller.simulator import Simulator
-from tests.conftest import run_sync
+from tests.conftest import run_sync, select
 
 
 def secrets_of(sim: Simulator) -> list[str]:
@@ -25,11 +25,16 @@ def test_debug_logs_of_a_sync_with_retries_hold_no_secret(
     simulator.faults.script["sellers.getMarketplaceParticipations"] = [503, 0]
     simulator.tokens.expire_all()
     with caplog.at_level(logging.DEBUG):
-        result = run_sync(simulator.tap_config(marketplaces=["US", "DE"]))
+        result = run_sync(
+            simulator.tap_config(marketplaces=["US", "DE"]),
+            catalog=select("marketplaces", "account", "warehouse_inventory", "fba_returns"),
+        )
     assert result.records["marketplaces"]
     assert simulator.tokens.issued_tokens, "the sync used no access token?"
     text = caplog.text
     assert "sellers.getMarketplaceParticipations" in text  # the request lines were captured
+    assert "getReportDocument" in text  # and the document downloads (pre-signed URLs)
+    assert "X-Amz-Signature=" not in text
     for secret in secrets_of(simulator):
         assert secret not in text
 

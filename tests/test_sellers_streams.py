@@ -5,11 +5,13 @@ from __future__ import annotations
 from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.data import MARKETPLACES
-from tests.conftest import run_sync
+from tests.conftest import run_sync, select
+
+SELLERS = ("marketplaces", "account")
 
 
 def test_marketplaces_of_every_configured_region_with_participation(simulator: Simulator) -> None:
-    result = run_sync(simulator.tap_config(marketplaces=["US", "DE"]))
+    result = run_sync(simulator.tap_config(marketplaces=["US", "DE"]), catalog=select(*SELLERS))
     rows = {r["id"]: r for r in result.records["marketplaces"]}
     expected = [m for m in MARKETPLACES if m.region in ("na", "eu")]
     assert set(rows) == {m.id for m in expected}
@@ -27,7 +29,7 @@ def test_marketplaces_of_every_configured_region_with_participation(simulator: S
 
 
 def test_account_is_read_in_the_eu_only_and_keeps_non_ascii_text(simulator: Simulator) -> None:
-    result = run_sync(simulator.tap_config(marketplaces=["US", "DE"]))
+    result = run_sync(simulator.tap_config(marketplaces=["US", "DE"]), catalog=select(*SELLERS))
     (account,) = result.records["account"]
     assert account["region"] == "eu"
     assert account["business"]["name"] == simulator.data.business_name
@@ -38,7 +40,7 @@ def test_account_is_read_in_the_eu_only_and_keeps_non_ascii_text(simulator: Simu
 
 def test_missing_role_skips_that_stream_and_the_others_go_on(simulator: Simulator) -> None:
     simulator.config.roles = {"Product Listing"}  # no Finance and Accounting: no getAccount
-    result = run_sync(simulator.tap_config(marketplaces=["DE"]))
+    result = run_sync(simulator.tap_config(marketplaces=["DE"]), catalog=select(*SELLERS))
     assert "account" not in result.records
     assert len(result.records["marketplaces"]) == 4
 
@@ -60,7 +62,7 @@ def test_booleans_sent_as_strings_are_read(simulator: Simulator) -> None:
         return items
 
     simulator.data.participations = stringly  # type: ignore[method-assign]
-    result = run_sync(simulator.tap_config(marketplaces=["US"]))
+    result = run_sync(simulator.tap_config(marketplaces=["US"]), catalog=select(*SELLERS))
     flags = {r["countryCode"]: r["isParticipating"] for r in result.records["marketplaces"]}
     assert flags == {"US": True, "CA": True, "MX": False}
 

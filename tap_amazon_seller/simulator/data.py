@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 # How much data each size generates (later API families scale their volumes by this).
@@ -72,6 +74,103 @@ _BUSINESS_NAMES = ("Bäckerei Krüger GmbH", "Établissements Lefèvre SARL", "P
 _CONTACT_NAMES = ("José Muñoz", "Zoë Åkesson", "Jürgen Groß", "Hélène Côté")
 
 
+# Product names in each marketplace's language; NA/EU ones are Latin-1 or Cp1252 safe.
+_PRODUCT_NAMES = {
+    "en": (
+        "Café Crème Mug, Größe L",
+        "Piñata Party Set - 12 pcs",
+        "Señorita Sun Hat",
+        "Jalapeño Hot Sauce Trio",
+    ),
+    "de": (
+        "Küchenmesser Größe M – Edelstahl",
+        "Weißbier-Gläser (4 Stück)",
+        "Fußmatte „Grüß Gott“",
+        "Brotdose für Kinder",
+    ),
+    "fr": (
+        "Crème brûlée set – 6 ramequins",
+        "Théière en fonte émaillée",
+        "Tablier « Chef »",
+        "Pâte à modeler",
+    ),
+    "es": (
+        "Paella sartén – 38 cm",
+        "Jamón soporte de acero",
+        "Cañas de pescar niño",
+        "Mantel de algodón",
+    ),
+    "ja": ("ステンレス包丁 三徳", "抹茶ボウル（茶碗）", "和紙ノート　Ａ５", "木製おもちゃ・積み木"),
+}
+_CITIES = {
+    "US": [("Seattle", "WA", "98101"), ("Austin", "TX", "73301")],
+    "CA": [("Montréal", "QC", "H2X 1Y4"), ("Toronto", "ON", "M5V 2T6")],
+    "MX": [("Ciudad de México", "CDMX", "06000")],
+    "DE": [("München", "BY", "80331"), ("Köln", "NW", "50667")],
+    "FR": [("Besançon", "", "25000"), ("Orléans", "", "45000")],
+    "GB": [("London", "", "SW1A 1AA")],
+    "ES": [("A Coruña", "", "15001"), ("Málaga", "", "29001")],
+    "JP": [("東京都", "渋谷区", "150-0001")],
+}
+_FULFILLMENT_CENTERS = {"na": ("SEA8", "PHX6"), "eu": ("MUC3", "LEJ1", "BCN1"), "fe": ("NRT1",)}
+
+
+@dataclass(frozen=True)
+class Product:
+    sku: str
+    asin: str
+    fnsku: str
+    name: str
+    price: Decimal
+    quantity: int
+    opened: datetime
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """One shipped order item (FBA): the shipment, sales and settlement reports read these."""
+
+    order_id: str
+    shipment_id: str
+    item_id: str
+    product: Product
+    quantity: int
+    purchased: datetime
+    shipped: datetime
+    fulfillment_center: str
+    city: tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Return:
+    order_id: str
+    rma_id: str
+    product: Product
+    quantity: int
+    returned: datetime
+    reason: str
+    disposition: str
+    refunded: Decimal
+
+
+@dataclass(frozen=True)
+class LedgerEvent:
+    at: datetime
+    product: Product
+    event_type: str
+    reference_id: str
+    quantity: int
+    fulfillment_center: str
+    disposition: str
+
+
+@dataclass(frozen=True)
+class DayActivity:
+    shipments: tuple[Shipment, ...]
+    returns: tuple[Return, ...]
+    ledger: tuple[LedgerEvent, ...]
+
+
 class SellerData:
     """Everything the simulated seller has; API family modules read from it."""
 
@@ -85,6 +184,110 @@ class SellerData:
         self.store_names = {m.id: rng.choice(_STORE_NAMES) for m in MARKETPLACES}
         self.business_name = rng.choice(_BUSINESS_NAMES)
         self.contact_name = rng.choice(_CONTACT_NAMES)
+        self._products: dict[str, list[Product]] = {}
+        self._days: dict[tuple[str, date], DayActivity] = {}
+
+    # -- catalogue and activity, read by the report and order families -----------------
+
+    def products(self, marketplace_id: str) -> list[Product]:
+        """The seller's listings in a marketplace (fixed for a seed and size)."""
+        if marketplace_id not in self._products:
+            profile = MARKETPLACES_BY_ID[marketplace_id]
+            rng = random.Random(f"{self.seed}:products:{marketplace_id}")
+            names = _PRODUCT_NAMES.get(profile.language[:2], _PRODUCT_NAMES["en"])
+            self._products[marketplace_id] = [
+                Product(
+                    sku=f"SKU-{profile.country_code}-{index:04d}",
+                    asin=f"B0{rng.randrange(16**8):08X}",
+                    fnsku=f"X00{rng.randrange(16**7):07X}",
+                    name=f"{names[index % len(names)]} #{index}",
+                    price=Decimal(rng.randrange(199, 9999))
+                    / 100
+                    * (100 if profile.currency == "JPY" else 1),
+                    quantity=rng.randrange(0, 250),
+                    opened=datetime(2024, 1, 1, tzinfo=UTC)
+                    + timedelta(minutes=rng.randrange(600_000)),
+                )
+                for index in range(6 * self.scale)
+            ]
+        return self._products[marketplace_id]
+
+    def day(self, marketplace_id: str, day: date) -> DayActivity:
+        """What happened in a marketplace on a UTC day; the same for every call."""
+        key = (marketplace_id, day)
+        if key not in self._days:
+            self._days[key] = self._make_day(marketplace_id, day)
+        return self._days[key]
+
+    def days(self, marketplace_id: str, start: datetime, end: datetime) -> list[DayActivity]:
+        first, last = start.astimezone(UTC).date(), end.astimezone(UTC).date()
+        return [
+            self.day(marketplace_id, first + timedelta(days=n))
+            for n in range((last - first).days + 1)
+        ]
+
+    def _make_day(self, marketplace_id: str, day: date) -> DayActivity:
+        profile = MARKETPLACES_BY_ID[marketplace_id]
+        rng = random.Random(f"{self.seed}:{marketplace_id}:{day.isoformat()}")
+        products = self.products(marketplace_id)
+        midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        centers = _FULFILLMENT_CENTERS[profile.region]
+        cities = _CITIES.get(profile.country_code, [("City", "", "00000")])
+
+        def moment(index: int) -> datetime:
+            # Every seventh day the first event falls exactly on midnight: a window edge.
+            if index == 0 and day.toordinal() % 7 == 0:
+                return midnight
+            return midnight + timedelta(seconds=rng.randrange(1, 86400))
+
+        shipments = []
+        for index in range(rng.randrange(0, 3 * self.scale + 1)):
+            product = rng.choice(products)
+            shipped = moment(index)
+            order = (
+                f"{rng.randrange(100, 999)}-{rng.randrange(10**7):07d}-{rng.randrange(10**7):07d}"
+            )
+            shipments.append(
+                Shipment(
+                    order_id=order,
+                    shipment_id=f"D{rng.randrange(10**9):09d}",
+                    item_id=f"{rng.randrange(10**13):013d}",
+                    product=product,
+                    quantity=rng.randrange(1, 4),
+                    purchased=shipped - timedelta(hours=rng.randrange(1, 48)),
+                    shipped=shipped,
+                    fulfillment_center=rng.choice(centers),
+                    city=rng.choice(cities),
+                )
+            )
+        returns = []
+        for index in range(rng.randrange(0, self.scale + 1)):
+            product = rng.choice(products)
+            returns.append(
+                Return(
+                    order_id=f"{rng.randrange(100, 999)}-{rng.randrange(10**7):07d}-{rng.randrange(10**7):07d}",
+                    rma_id=f"D{rng.randrange(10**8):08d}RMA",
+                    product=product,
+                    quantity=1,
+                    returned=moment(index + 1),
+                    reason=rng.choice(("DEFECTIVE", "UNWANTED_ITEM", "NOT_AS_DESCRIBED")),
+                    disposition=rng.choice(("SELLABLE", "CUSTOMER_DAMAGED", "DEFECTIVE")),
+                    refunded=product.price,
+                )
+            )
+        ledger = [
+            LedgerEvent(
+                at=moment(index),
+                product=rng.choice(products),
+                event_type=rng.choice(("Shipments", "Receipts", "CustomerReturns", "Adjustments")),
+                reference_id=f"{rng.randrange(10**10):010d}",
+                quantity=rng.choice((-2, -1, 1, 5, 12)),
+                fulfillment_center=rng.choice(centers),
+                disposition=rng.choice(("SELLABLE", "DEFECTIVE")),
+            )
+            for index in range(rng.randrange(0, 2 * self.scale + 1))
+        ]
+        return DayActivity(tuple(shipments), tuple(returns), tuple(ledger))
 
     def marketplaces(self, region: str | None = None) -> list[MarketplaceProfile]:
         return [m for m in MARKETPLACES if region is None or m.region == region]

@@ -91,11 +91,27 @@ class Faults:
     script: dict[str, list[int]] = field(default_factory=dict)
     #: Retry-After header (seconds) sent with 429s, if set.
     retry_after: float | None = None
+    #: Reports that end FATAL (with an error document) / CANCELLED: "TYPE",
+    #: "TYPE@MARKETPLACE" or "TYPE@MARKETPLACE@YYYY-MM-DD" (the report's data start day).
+    fatal_report_types: set[str] = field(default_factory=set)
+    cancelled_report_types: set[str] = field(default_factory=set)
+    #: Fraction of requested reports that end FATAL.
+    fatal_rate: float = 0.0
+    #: Lifetime of pre-signed document URLs, in simulated seconds (Amazon: 5 minutes).
+    url_ttl: float = 300.0
+    #: Seconds the document host waits before answering.
+    document_latency: float = 0.0
+    #: How many of the next document downloads are cut short (a truncated GZIP).
+    truncate_documents: int = 0
+    #: How many of the next document URLs are refused as expired.
+    expire_urls: int = 0
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
             if not hasattr(self, key):
                 raise ValueError(f"unknown fault switch {key!r}")
+            if isinstance(getattr(self, key), set):
+                value = set(value)
             setattr(self, key, value)
 
 
@@ -116,6 +132,8 @@ class SimulatorConfig:
     authorized_regions: set[str] = field(default_factory=lambda: set(REGIONS))
     #: Enforce usage plans with 429s (off only for tests that are not about rate limits).
     enforce_rate_limits: bool = True
+    #: Simulated seconds a report takes from createReport to DONE (a third of it IN_QUEUE).
+    report_seconds: float = 45.0
 
 
 Handler = Callable[["Simulator", Request], Response]
@@ -156,6 +174,8 @@ class Simulator:
     """An SP-API lookalike: start it, point the tap's api_base_url/lwa_token_url at it."""
 
     def __init__(self, config: SimulatorConfig | None = None) -> None:
+        from tap_amazon_seller.simulator import families
+
         simulated = simulated_operations()
         self.config = config or SimulatorConfig()
         self.data = SellerData(seed=self.config.seed, size=self.config.size)
@@ -173,7 +193,48 @@ class Simulator:
         ]
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._raw_routes: list[tuple[str, Handler]] = []
+        self._family_state: dict[str, Any] = {}
         self.url = ""
+        for family in families.MODULES:
+            if hasattr(family, "register"):
+                family.register(self)
+
+    # -- helpers for the family modules ----------------------------------------------
+
+    def add_raw_route(self, prefix: str, handler: Handler) -> None:
+        """Serve paths under `prefix` without SP-API auth or usage plans (e.g. documents)."""
+        self._raw_routes.append((prefix, handler))
+
+    def family_state(self, name: str, factory: Callable[[Simulator], Any]) -> Any:
+        with self._lock:
+            if name not in self._family_state:
+                self._family_state[name] = factory(self)
+            return self._family_state[name]
+
+    def has_role(self, role: str) -> bool:
+        return self.config.roles is None or role in self.config.roles
+
+    def data_marketplace(self, marketplace_id: str) -> Any:
+        from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID
+
+        return MARKETPLACES_BY_ID.get(marketplace_id)
+
+    def chance(self, rate: float) -> bool:
+        return self._chance(rate)
+
+    def count(self, name: str) -> None:
+        with self._lock:
+            self.calls[name] += 1
+
+    def take_fault(self, name: str) -> bool:
+        """Use up one of a counted fault (e.g. truncate_documents); True if there was one."""
+        with self._lock:
+            left = getattr(self.faults, name)
+            if left > 0:
+                setattr(self.faults, name, left - 1)
+                return True
+            return False
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -214,6 +275,8 @@ class Simulator:
             "api_base_url": f"{self.url}/{{region}}",
             "lwa_token_url": f"{self.url}{LWA_PATH}",
             "marketplaces": ["US", "CA", "DE", "FR", "GB"],
+            # Amazon's default is a poll every 30 s; the simulator's reports are faster.
+            "report_poll_interval": 30 / self.config.time_scale,
         }
         config.update(overrides)
         return config
@@ -225,6 +288,9 @@ class Simulator:
             return self.tokens.handle(request)
         if request.path.startswith(ADMIN_PREFIX):
             return self._admin(request)
+        for prefix, raw_handler in self._raw_routes:
+            if request.path.startswith(prefix):
+                return raw_handler(self, request)
         self._resolve_region(request)
         for method, pattern, name in self._routes:
             match = pattern.match(request.path)

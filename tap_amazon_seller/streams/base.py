@@ -25,7 +25,7 @@ class SpApiStream(Stream):
     """
 
     #: The SP-API role the app needs for this stream, named as in Seller Central.
-    required_role: t.ClassVar[str] = ""
+    required_role: str = ""
     #: Regions where Amazon offers this stream's operations (e.g. getAccount is EU-only).
     available_regions: t.ClassVar[tuple[str, ...]] = ("na", "eu", "fe")
 

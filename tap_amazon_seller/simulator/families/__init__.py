@@ -1,5 +1,7 @@
 """The simulator's API families, one module each; importing them registers their routes."""
 
-from tap_amazon_seller.simulator.families import sellers
+from tap_amazon_seller.simulator.families import reports, sellers
 
-__all__ = ["sellers"]
+MODULES = (sellers, reports)
+
+__all__ = ["MODULES", "reports", "sellers"]

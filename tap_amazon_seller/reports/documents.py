@@ -1,0 +1,186 @@
+"""Report documents: download to disk, check, decompress, decode, and read rows as a stream.
+
+A document is streamed to a temporary file (memory stays flat whatever its
+size), a GZIP document is read through once to check its end-of-stream marker
+and CRC (a truncated download is caught before a single record is emitted),
+then it is decoded and parsed line by line, or item by item for JSON (ijson).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import logging
+import os
+import shutil
+import tempfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+import requests
+
+from tap_amazon_seller.errors import TapError
+
+LOGGER = logging.getLogger("tap_amazon_seller.reports")
+DEFAULT_CHARSET = "iso-8859-1"
+CHUNK = 1 << 20
+
+# Amazon's charset names that Python spells differently, or where a superset decodes
+# what the strict codec would reject (Amazon JP files are Windows-31J in practice).
+_CHARSET_ALIASES = {
+    "cp1252": "cp1252",
+    "windows-1252": "cp1252",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "ms932": "cp932",
+    "utf-8": "utf-8-sig",
+    "utf8": "utf-8-sig",
+}
+
+
+class DocumentError(TapError):
+    """A document could not be downloaded whole, or is not what it claims to be."""
+
+
+class ExpiredUrlError(DocumentError):
+    """The pre-signed URL was refused (expired): ask getReportDocument for a fresh one."""
+
+
+def python_codec(charset: str | None) -> str:
+    """Python codec for a Content-Type charset; ISO-8859-1 when none or unknown."""
+    if not charset:
+        return DEFAULT_CHARSET
+    name = charset.strip().strip('"').lower()
+    name = _CHARSET_ALIASES.get(name, name)
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        LOGGER.warning("Unknown document charset %r; decoding as %s", charset, DEFAULT_CHARSET)
+        return DEFAULT_CHARSET
+    return name
+
+
+def charset_of(content_type: str | None) -> str | None:
+    for part in (content_type or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value
+    return None
+
+
+@dataclass
+class Document:
+    """A downloaded document on disk. `close()` deletes it."""
+
+    path: Path
+    gzipped: bool
+    encoding: str
+
+    def open_binary(self) -> IO[bytes]:
+        raw = self.path.open("rb")
+        return gzip.GzipFile(fileobj=raw, mode="rb") if self.gzipped else raw  # type: ignore[return-value]
+
+    def open_text(self) -> IO[str]:
+        # errors="replace": an undecodable byte becomes U+FFFD and the row is reported,
+        # rather than the whole document failing.
+        return io.TextIOWrapper(
+            self.open_binary(), encoding=self.encoding, errors="replace", newline=""
+        )
+
+    def close(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def download(
+    session: requests.Session,
+    url: str,
+    *,
+    gzipped: bool,
+    timeout: float = 300.0,
+    directory: str | None = None,
+) -> Document:
+    """Stream `url` to a temporary file and check it is whole; never log the URL."""
+    fd, name = tempfile.mkstemp(
+        prefix="sp-api-report-", suffix=".gz" if gzipped else ".txt", dir=directory
+    )
+    path = Path(name)
+    try:
+        try:
+            with session.get(url, stream=True, timeout=timeout) as response:
+                if response.status_code in (400, 403):
+                    raise ExpiredUrlError(
+                        f"the document host refused the pre-signed URL (HTTP {response.status_code})"
+                    )
+                if response.status_code >= 300:
+                    raise DocumentError(f"the document host answered HTTP {response.status_code}")
+                encoding = python_codec(charset_of(response.headers.get("content-type")))
+                with os.fdopen(fd, "wb") as out:
+                    fd = -1
+                    shutil.copyfileobj(response.raw, out, CHUNK)
+        except requests.RequestException as exc:
+            raise DocumentError(f"download interrupted ({type(exc).__name__})") from None
+        except Exception as exc:  # urllib3 ProtocolError on a short body, etc.
+            if isinstance(exc, DocumentError):
+                raise
+            raise DocumentError(f"download interrupted ({type(exc).__name__})") from None
+        document = Document(path, gzipped, encoding)
+        if gzipped:
+            verify_gzip(path)
+        return document
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+
+
+def verify_gzip(path: Path) -> None:
+    """Read a GZIP file through (CRC and length are checked at its end) without keeping it."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(CHUNK):
+                pass
+    except (EOFError, OSError, zlib.error) as exc:
+        raise DocumentError(f"the GZIP document is truncated or corrupt ({exc})") from None
+
+
+@dataclass
+class TsvRow:
+    line: int  # 1-based line number in the document (the header is line 1)
+    values: list[str]
+
+
+def iter_tsv(text: IO[str]) -> tuple[list[str], Iterator[TsvRow]]:
+    """Header and rows of a tab-delimited document. Quotes are data, not syntax, in Amazon's files."""
+    reader = csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if header is None:
+        return [], iter(())
+
+    def rows() -> Iterator[TsvRow]:
+        for values in reader:
+            if values and any(values):
+                yield TsvRow(reader.line_num, values)
+
+    return header, rows()
+
+
+def iter_json_items(binary: IO[bytes], prefix: str) -> Iterator[dict[str, Any]]:
+    """Items of the array at `prefix` (ijson notation, e.g. "salesAndTrafficByDate.item")."""
+    yield from ijson.items(binary, prefix, use_float=False)
+
+
+def read_json_value(binary: IO[bytes], prefix: str) -> Any:
+    """The first value at `prefix` (e.g. "reportSpecification"), or None."""
+    for value in ijson.items(binary, prefix):
+        return value
+    return None

@@ -1,0 +1,411 @@
+"""The report engine: every report a sync needs, requested, polled and downloaded together.
+
+A sync plans all its reports first (selected streams x marketplaces x windows),
+adopts reports that already exist (left pending by an interrupted run, or found
+with one getReports call per region), then, whenever a stream waits for one of
+its reports, runs one cooperative loop that requests the next planned reports as
+fast as createReport's bucket allows, polls every report in flight every
+`report_poll_interval`, and returns as soon as the awaited one is finished. So
+reports are processed by Amazon side by side, and the sync waits about as long
+as the slowest report, not the sum of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+
+from tap_amazon_seller.client import SpApiClient
+from tap_amazon_seller.errors import AccessDeniedError, SpApiError
+from tap_amazon_seller.rate_limits import operation
+from tap_amazon_seller.reports.documents import Document, DocumentError, ExpiredUrlError, download
+
+LOGGER = logging.getLogger("tap_amazon_seller.reports")
+
+CREATE = "reports_2021-06-30.createReport"
+GET = "reports_2021-06-30.getReport"
+LIST = "reports_2021-06-30.getReports"
+DOCUMENT = "reports_2021-06-30.getReportDocument"
+
+FINISHED = frozenset(("DONE", "CANCELLED", "FATAL", "TIMEOUT", "FAILED"))
+DEFAULT_REUSE_STATUSES = ("IN_QUEUE", "IN_PROGRESS", "DONE")
+# How far back getReports is searched for reports to reuse (interrupted runs, recent snapshots).
+REUSE_LOOKBACK = timedelta(hours=24)
+DOWNLOAD_ATTEMPTS = 3
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+@dataclass(eq=False)
+class ReportJob:
+    """One report: what was asked of Amazon, and where it stands."""
+
+    report_type: str
+    region: str
+    marketplace_ids: tuple[str, ...]
+    data_start: datetime | None = None
+    data_end: datetime | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    report_id: str | None = None
+    status: str = "PLANNED"
+    document_id: str | None = None
+    reused: bool = False
+    error: str | None = None
+    created_time: datetime | None = None
+    submitted_at: float | None = None
+    next_poll: float = 0.0
+    consumers: int = 0
+    document: Document | None = None
+    #: Called with the job when Amazon gave it a report id (the stream records it in state).
+    on_created: list[Callable[[ReportJob], None]] = field(default_factory=list)
+
+    @property
+    def identity(self) -> tuple:
+        return (
+            self.report_type,
+            self.region,
+            self.marketplace_ids,
+            self.data_start,
+            self.data_end,
+            self.options,
+        )
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    def describe(self) -> str:
+        window = ""
+        if self.data_start or self.data_end:
+            start = iso(self.data_start) if self.data_start else "..."
+            end = iso(self.data_end) if self.data_end else "..."
+            window = f" {start}..{end}"
+        report = f" (report {self.report_id})" if self.report_id else ""
+        return f"{self.report_type} for {','.join(self.marketplace_ids)}{window}{report}"
+
+
+class ReportEngine:
+    """Requests, polls and downloads the reports of one sync, inside the Reports API's plans."""
+
+    def __init__(
+        self,
+        client_for: Callable[[str], SpApiClient],
+        *,
+        poll_interval: float = 30.0,
+        timeout: float = 3600.0,
+        reuse_statuses: Iterable[str] = DEFAULT_REUSE_STATUSES,
+        download_session: requests.Session | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._client_for = client_for
+        self.poll_interval = poll_interval
+        self.timeout = timeout
+        self.reuse_statuses = tuple(reuse_statuses) or DEFAULT_REUSE_STATUSES
+        # Pre-signed URLs carry their own credentials: a separate session, no SP-API headers.
+        self._downloads = download_session or requests.Session()
+        self._clock = clock
+        self._sleep = sleep
+        self._jobs: dict[tuple, ReportJob] = {}
+        self._queue: list[ReportJob] = []
+        self._in_flight: list[ReportJob] = []
+        self._existing: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # (region, report type) that Amazon refused with 403: the rest of them would be too.
+        self._denied: dict[tuple[str, str], str] = {}
+        #: Regions where the Reports API itself is refused (not authorised there).
+        self.denied_regions: dict[str, str] = {}
+        self.stats: Counter[str] = Counter()
+
+    # -- planning ------------------------------------------------------------------
+
+    def plan(self, job: ReportJob) -> ReportJob:
+        """Add a report to the plan; the same report planned twice is requested once."""
+        existing = self._jobs.get(job.identity)
+        if existing is not None:
+            existing.consumers += 1
+            existing.on_created.extend(job.on_created)
+            return existing
+        job.consumers += 1
+        self._jobs[job.identity] = job
+        if job.report_id:
+            self._track(job)
+        else:
+            self._queue.append(job)
+        return job
+
+    def adopt(self, job: ReportJob, report: dict[str, Any]) -> ReportJob:
+        """Plan `job` as the existing `report` (from getReports or an earlier run's state)."""
+        job.report_id = str(report["reportId"])
+        job.status = str(report.get("processingStatus") or "IN_QUEUE")
+        job.document_id = report.get("reportDocumentId")
+        job.reused = True
+        self.stats["reused"] += 1
+        LOGGER.info("Reusing %s, already %s", job.describe(), job.status)
+        return self.plan(job)
+
+    def existing_reports(
+        self, region: str, report_types: Iterable[str], marketplace_ids: Iterable[str]
+    ) -> None:
+        """Fetch, once per region, the recent reports of these types that could be reused."""
+        types = sorted({t for t in report_types if (region, t) not in self._existing})
+        if not types:
+            return
+        client = self._client_for(region)
+        since = iso(datetime.now(UTC) - REUSE_LOOKBACK)
+        markets = sorted(set(marketplace_ids))[:10]
+        for chunk_start in range(0, len(types), 10):
+            chunk = types[chunk_start : chunk_start + 10]
+            for name in chunk:
+                self._existing[(region, name)] = []
+            params: dict[str, Any] = {
+                "reportTypes": ",".join(chunk),
+                "processingStatuses": ",".join(self.reuse_statuses),
+                "createdSince": since,
+                "pageSize": 100,
+            }
+            if markets:
+                params["marketplaceIds"] = ",".join(markets)
+            try:
+                for report in self.list_reports(client, params):
+                    self._existing.setdefault((region, report["reportType"]), []).append(report)
+            except AccessDeniedError as exc:
+                self.denied_regions[region] = str(exc)
+                raise
+
+    def list_reports(self, client: SpApiClient, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """getReports pages; Amazon wants nextToken alone on later pages."""
+        query = dict(params)
+        while True:
+            page = client.call(LIST, params=query)
+            yield from page.get("reports") or []
+            token = page.get("nextToken")
+            if not token:
+                return
+            query = {"nextToken": token}
+
+    def find_window_report(
+        self,
+        region: str,
+        report_type: str,
+        marketplace_ids: tuple[str, ...],
+        start: datetime,
+        latest_end: datetime,
+        options: tuple[tuple[str, str], ...] = (),
+    ) -> dict[str, Any] | None:
+        """An existing report of this type and marketplaces starting exactly at `start`."""
+        best = None
+        for report in self._existing.get((region, report_type), []):
+            if tuple(sorted(report.get("marketplaceIds") or ())) != tuple(sorted(marketplace_ids)):
+                continue
+            report_start = parse_time(report.get("dataStartTime"))
+            report_end = parse_time(report.get("dataEndTime"))
+            if report_start is None or report_end is None or report_end > latest_end:
+                continue
+            if abs((report_start - start).total_seconds()) >= 1 or report_end <= start:
+                continue
+            if best is None or report_end > parse_time(best["dataEndTime"]):  # type: ignore[operator]
+                best = report
+        return best
+
+    def find_recent_report(
+        self, region: str, report_type: str, marketplace_ids: tuple[str, ...], max_age: timedelta
+    ) -> dict[str, Any] | None:
+        """The newest existing snapshot report of this type and marketplaces, if recent enough."""
+        newest = None
+        cutoff = datetime.now(UTC) - max_age
+        for report in self._existing.get((region, report_type), []):
+            if tuple(sorted(report.get("marketplaceIds") or ())) != tuple(sorted(marketplace_ids)):
+                continue
+            created = parse_time(report.get("createdTime"))
+            if created is None or created < cutoff:
+                continue
+            if newest is None or created > parse_time(newest["createdTime"]):  # type: ignore[operator]
+                newest = report
+        return newest
+
+    # -- running ---------------------------------------------------------------------
+
+    @property
+    def pending(self) -> int:
+        return len(self._queue) + len(self._in_flight)
+
+    def wait(self, job: ReportJob) -> str:
+        """Drive all reports until `job` is finished; return its final status."""
+        while not job.finished:
+            now = self._clock()
+            if job.status == "PLANNED" and job in self._queue:
+                # The awaited report goes first if its turn has not come yet.
+                self._queue.remove(job)
+                self._queue.insert(0, job)
+            self._submit_ready()
+            self._poll_due(self._clock())
+            if job.finished:
+                break
+            self._sleep(self._seconds_to_next_action(now))
+        return job.status
+
+    def _seconds_to_next_action(self, now: float) -> float:
+        waits = [j.next_poll - self._clock() for j in self._in_flight]
+        if self._queue:
+            client = self._client_for(self._queue[0].region)
+            waits.append(
+                client.limiter.bucket(client.region, operation(CREATE)).seconds_until_available()
+            )
+        return min(max(min(waits, default=self.poll_interval), 0.01), self.poll_interval)
+
+    def _submit_ready(self) -> None:
+        """createReport for planned reports while the bucket has tokens (never waits for one)."""
+        while self._queue:
+            job = self._queue[0]
+            client = self._client_for(job.region)
+            bucket = client.limiter.bucket(client.region, operation(CREATE))
+            if bucket.seconds_until_available() > 0:
+                return
+            self._queue.pop(0)
+            refusal = self._denied.get((job.region, job.report_type))
+            if refusal is not None:
+                job.status, job.error = "FAILED", refusal
+                continue
+            self._create(client, job)
+
+    def _create(self, client: SpApiClient, job: ReportJob) -> None:
+        body: dict[str, Any] = {
+            "reportType": job.report_type,
+            "marketplaceIds": list(job.marketplace_ids),
+        }
+        if job.data_start:
+            body["dataStartTime"] = iso(job.data_start)
+        if job.data_end:
+            body["dataEndTime"] = iso(job.data_end)
+        if job.options:
+            body["reportOptions"] = dict(job.options)
+        try:
+            answer = client.call(CREATE, json_body=body)
+        except SpApiError as exc:
+            job.status, job.error = "FAILED", str(exc)
+            LOGGER.error("Could not request %s: %s", job.describe(), exc)
+            if isinstance(exc, AccessDeniedError):
+                self._denied[(job.region, job.report_type)] = str(exc)
+            return
+        job.report_id = str(answer["reportId"])
+        job.status = "IN_QUEUE"
+        self.stats["created"] += 1
+        LOGGER.info("Requested %s", job.describe())
+        self._track(job)
+
+    def _track(self, job: ReportJob) -> None:
+        job.submitted_at = self._clock()
+        job.next_poll = job.submitted_at if job.reused else job.submitted_at + self.poll_interval
+        if job.status in FINISHED:
+            return
+        self._in_flight.append(job)
+        for callback in job.on_created:
+            callback(job)
+
+    def _poll_due(self, now: float) -> None:
+        for job in [j for j in self._in_flight if j.next_poll <= now]:
+            client = self._client_for(job.region)
+            try:
+                report = client.call(GET, path_params={"reportId": job.report_id or ""})
+            except SpApiError as exc:
+                job.status, job.error = "FAILED", str(exc)
+            else:
+                self.stats["polled"] += 1
+                job.status = str(report.get("processingStatus") or job.status)
+                job.document_id = report.get("reportDocumentId") or job.document_id
+                job.created_time = parse_time(report.get("createdTime")) or job.created_time
+            if not job.finished and self._clock() - (job.submitted_at or now) > self.timeout:
+                job.status = "TIMEOUT"
+                job.error = f"not DONE after report_timeout={self.timeout:g} s"
+            if job.finished:
+                self._in_flight.remove(job)
+                self._log_outcome(job)
+            else:
+                job.next_poll = self._clock() + self.poll_interval
+
+    def _log_outcome(self, job: ReportJob) -> None:
+        if job.status == "DONE":
+            LOGGER.info("%s is DONE", job.describe())
+        elif job.status == "CANCELLED":
+            LOGGER.info("%s was CANCELLED by Amazon: no data for it", job.describe())
+        elif job.status == "FATAL":
+            detail = self._fatal_detail(job)
+            LOGGER.error("%s ended FATAL%s", job.describe(), f": {detail}" if detail else "")
+        else:
+            LOGGER.error("%s %s: %s", job.describe(), job.status, job.error)
+
+    def _fatal_detail(self, job: ReportJob) -> str:
+        """Amazon may explain a FATAL report in a document; read its start."""
+        if not job.document_id:
+            return ""
+        try:
+            document = self._download(job)
+        except (DocumentError, SpApiError) as exc:
+            return f"(its error document could not be read: {exc})"
+        try:
+            with document.open_text() as text:
+                return " ".join(text.read(2000).split())
+        finally:
+            document.close()
+
+    # -- documents ---------------------------------------------------------------------
+
+    def open_document(self, job: ReportJob) -> Document:
+        """The job's document on disk, downloaded once however many streams read it."""
+        if job.document is None:
+            job.document = self._download(job)
+        return job.document
+
+    def release(self, job: ReportJob) -> None:
+        """A stream is done with the job; the document goes when the last one is."""
+        job.consumers -= 1
+        if job.consumers <= 0 and job.document is not None:
+            job.document.close()
+            job.document = None
+
+    def _download(self, job: ReportJob) -> Document:
+        client = self._client_for(job.region)
+        failure: DocumentError | None = None
+        for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
+            # A fresh pre-signed URL each attempt: they expire after five minutes.
+            info = client.call(DOCUMENT, path_params={"reportDocumentId": job.document_id or ""})
+            gzipped = str(info.get("compressionAlgorithm") or "").upper() == "GZIP"
+            try:
+                document = download(self._downloads, str(info["url"]), gzipped=gzipped)
+            except ExpiredUrlError as exc:
+                failure = exc
+                LOGGER.warning("%s: %s; asking for a fresh URL", job.describe(), exc)
+            except DocumentError as exc:
+                failure = exc
+                LOGGER.warning(
+                    "%s: %s; downloading again (attempt %d of %d)",
+                    job.describe(),
+                    exc,
+                    attempt,
+                    DOWNLOAD_ATTEMPTS,
+                )
+            else:
+                self.stats["downloaded"] += 1
+                return document
+        raise DocumentError(f"{job.describe()}: document not downloaded whole: {failure}")
+
+    def close(self) -> None:
+        for job in self._jobs.values():
+            if job.document is not None:
+                job.document.close()
+                job.document = None

@@ -1,0 +1,970 @@
+"""Report documents the simulator serves, rendered from the seller's data.
+
+Columns and date formats follow Amazon's report type pages and real files (see
+the report registry's docstring), independently of the tap's registry, so a
+mistake on one side shows up as a failing comparison. Each report spells its
+dates the way Amazon does for it (ISO 8601 with offset, "PST" suffixes,
+MM/DD/YYYY, DD.MM.YYYY, DD-Mon-YYYY), and each region uses its own charset.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, MarketplaceProfile, SellerData
+
+# Local clock of each region in its files (fixed offsets, as Amazon's files carry them).
+LOCAL = {
+    "na": (timezone(timedelta(hours=-8)), "PST"),
+    "eu": (timezone(timedelta(hours=1)), "CET"),
+    "fe": (timezone(timedelta(hours=9)), "JST"),
+}
+# Charset of flat files per region: NA documents carry no charset (ISO-8859-1 by
+# default), EU ones say Cp1252, FE (Japan) Shift_JIS.
+CHARSETS = {"na": None, "eu": "Cp1252", "fe": "Shift_JIS"}
+
+
+@dataclass
+class Rendered:
+    """A report's content: TSV (header and rows) or a JSON document."""
+
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    json: dict[str, Any] | None = None
+    charset: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        if self.json is not None:
+            return not any(isinstance(v, list) and v for v in self.json.values())
+        return not self.rows
+
+    def encode(self) -> tuple[bytes, str]:
+        """Document bytes and their Content-Type."""
+        if self.json is not None:
+            return json.dumps(self.json, ensure_ascii=False, default=_json_number).encode(
+                "utf-8"
+            ), ("application/json;charset=UTF-8")
+        lines = ["\t".join(self.header), *("\t".join(row) for row in self.rows)]
+        text = "\r\n".join(lines) + "\r\n"
+        codec = {"Cp1252": "cp1252", "Shift_JIS": "cp932", "UTF-8": "utf-8"}.get(
+            self.charset or "", "latin-1"
+        )
+        content_type = "text/plain" + (f";charset={self.charset}" if self.charset else "")
+        return text.encode(codec), content_type
+
+
+def _json_number(value: Any) -> Any:
+    """Money is a JSON number in Amazon's JSON reports (the schemas say "number")."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def iso_local(moment: datetime, profile: MarketplaceProfile) -> str:
+    return moment.astimezone(LOCAL[profile.region][0]).isoformat(timespec="seconds")
+
+
+def named_zone(moment: datetime, profile: MarketplaceProfile) -> str:
+    zone, name = LOCAL[profile.region]
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M:%S} {name}"
+
+
+def money(value: Decimal, profile: MarketplaceProfile, *, decimal_comma: bool = False) -> str:
+    text = f"{value:.2f}" if profile.currency != "JPY" else f"{value:.0f}"
+    return text.replace(".", ",") if decimal_comma and profile.region == "eu" else text
+
+
+def yes_no(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+Renderer = Callable[[SellerData, MarketplaceProfile, datetime, datetime, dict[str, str]], Rendered]
+RENDERERS: dict[str, Renderer] = {}
+WINDOWED: set[str] = set()  # types that select rows by dataStartTime..dataEndTime
+
+
+def renderer(report_type: str, *, windowed: bool = False) -> Callable[[Renderer], Renderer]:
+    def register(function: Renderer) -> Renderer:
+        RENDERERS[report_type] = function
+        if windowed:
+            WINDOWED.add(report_type)
+        return function
+
+    return register
+
+
+def _in(moment: datetime, start: datetime, end: datetime) -> bool:
+    # Both edges inclusive, as Amazon's files are: a row on an edge is in both windows.
+    return start <= moment <= end
+
+
+@renderer("GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA")
+def myi(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "sku",
+        "fnsku",
+        "asin",
+        "product-name",
+        "condition",
+        "your-price",
+        "mfn-listing-exists",
+        "mfn-fulfillable-quantity",
+        "afn-listing-exists",
+        "afn-warehouse-quantity",
+        "afn-fulfillable-quantity",
+        "afn-unsellable-quantity",
+        "afn-reserved-quantity",
+        "afn-total-quantity",
+        "per-unit-volume",
+        "afn-inbound-working-quantity",
+        "afn-inbound-shipped-quantity",
+        "afn-inbound-receiving-quantity",
+        "afn-researching-quantity",
+        "afn-reserved-future-supply",
+        "afn-future-supply-buyable",
+        "store",
+    ]
+    rows = [
+        [
+            p.sku,
+            p.fnsku,
+            p.asin,
+            p.name,
+            "New",
+            money(p.price, mp),
+            "No",
+            "",
+            "Yes",
+            str(p.quantity + 3),
+            str(p.quantity),
+            "1",
+            "2",
+            str(p.quantity + 3),
+            "0.12",
+            "0",
+            "4",
+            "0",
+            "0",
+            "0",
+            "0",
+            "",
+        ]
+        for p in data.products(mp.id)
+    ]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_AFN_INVENTORY_DATA_BY_COUNTRY")
+def afn_by_country(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "seller-sku",
+        "fulfillment-channel-sku",
+        "asin",
+        "condition-type",
+        "country",
+        "quantity-for-local-fulfillment",
+    ]
+    countries = [m.country_code for m in data.marketplaces(mp.region) if m.participating]
+    rows = [
+        [p.sku, p.fnsku, p.asin, "NewItem", country, str((p.quantity + i) % 40)]
+        for p in data.products(mp.id)
+        for i, country in enumerate(countries)
+    ]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_LEDGER_DETAIL_VIEW_DATA", windowed=True)
+def ledger(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "Date",
+        "FNSKU",
+        "ASIN",
+        "MSKU",
+        "Title",
+        "Event Type",
+        "Reference ID",
+        "Quantity",
+        "Fulfillment Center",
+        "Disposition",
+        "Reason",
+        "Country",
+        "Reconciled Quantity",
+        "Unreconciled Quantity",
+        "Date and Time",
+    ]
+    rows = [
+        [
+            f"{e.at:%m/%d/%Y}",
+            e.product.fnsku,
+            e.product.asin,
+            e.product.sku,
+            e.product.name,
+            e.event_type,
+            e.reference_id,
+            str(e.quantity),
+            e.fulfillment_center,
+            e.disposition,
+            "",
+            mp.country_code,
+            str(e.quantity),
+            "0",
+            iso_local(e.at, mp),
+        ]
+        for day in data.days(mp.id, start, end)
+        for e in day.ledger
+        if _in(e.at, start, end)
+    ]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_FBA_INVENTORY_PLANNING_DATA")
+def planning(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "snapshot-date",
+        "sku",
+        "fnsku",
+        "asin",
+        "product-name",
+        "condition",
+        "available",
+        "pending-removal-quantity",
+        "inv-age-0-to-90-days",
+        "inv-age-91-to-180-days",
+        "inv-age-181-to-270-days",
+        "inv-age-271-to-365-days",
+        "inv-age-365-plus-days",
+        "currency",
+        "units-shipped-t7",
+        "units-shipped-t30",
+        "units-shipped-t60",
+        "units-shipped-t90",
+        "alert",
+        "your-price",
+        "sales-price",
+        "recommended-action",
+        "sell-through",
+        "storage-type",
+        "marketplace",
+        "sales-rank",
+        "days-of-supply",
+        # Columns Amazon added later than the tap's registry knows: kept as extras.
+        "quantity-to-be-charged-ais-181-210-days",
+        "estimated-ais-181-210-days",
+    ]
+    today = datetime.now(UTC).date().isoformat()
+    rows = [
+        [
+            today,
+            p.sku,
+            p.fnsku,
+            p.asin,
+            p.name,
+            "New",
+            str(p.quantity),
+            "0",
+            str(p.quantity),
+            "0",
+            "0",
+            "0",
+            "0",
+            mp.currency,
+            "3",
+            "11",
+            "20",
+            "31",
+            "",
+            money(p.price, mp),
+            money(p.price, mp),
+            "No action required",
+            "1.25",
+            "Standard",
+            mp.country_code,
+            str(1000 + i),
+            "45",
+            "0",
+            "0.00",
+        ]
+        for i, p in enumerate(data.products(mp.id))
+    ]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_RESERVED_INVENTORY_DATA")
+def reserved(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "sku",
+        "fnsku",
+        "asin",
+        "product-name",
+        "reserved_qty",
+        "reserved_customerorders",
+        "reserved_fc-transfers",
+        "reserved_fc-processing",
+    ]
+    rows = [
+        [
+            p.sku,
+            p.fnsku,
+            p.asin,
+            p.name,
+            str(p.quantity % 7),
+            str(p.quantity % 3),
+            str(p.quantity % 2),
+            str(p.quantity % 7 - p.quantity % 3 - p.quantity % 2),
+        ]
+        for p in data.products(mp.id)
+        if p.quantity % 7 >= p.quantity % 3 + p.quantity % 2
+    ]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_MERCHANT_LISTINGS_ALL_DATA")
+def all_listings(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "item-name",
+        "item-description",
+        "listing-id",
+        "seller-sku",
+        "price",
+        "quantity",
+        "open-date",
+        "image-url",
+        "item-is-marketplace",
+        "product-id-type",
+        "zshop-shipping-fee",
+        "item-note",
+        "item-condition",
+        "zshop-category1",
+        "zshop-browse-path",
+        "zshop-storefront-feature",
+        "asin1",
+        "asin2",
+        "asin3",
+        "will-ship-internationally",
+        "expedited-shipping",
+        "zshop-boldface",
+        "product-id",
+        "bid-for-featured-placement",
+        "add-delete",
+        "pending-quantity",
+        "fulfillment-channel",
+        "merchant-shipping-group",
+        "status",
+    ]
+    rows = [
+        [
+            p.name,
+            "",
+            f"{1000 + i:04d}{p.asin[-6:]}",
+            p.sku,
+            money(p.price, mp),
+            str(p.quantity) if i % 2 else "",
+            named_zone(p.opened, mp),
+            "",
+            "y",
+            "1",
+            "",
+            "",
+            "11",
+            "",
+            "",
+            "",
+            p.asin,
+            "",
+            "",
+            "",
+            "",
+            "",
+            p.asin,
+            "",
+            "",
+            "0",
+            "DEFAULT" if i % 2 else f"AMAZON_{mp.region.upper()}",
+            "Migrated Template",
+            "Active",
+        ]
+        for i, p in enumerate(data.products(mp.id))
+    ]
+    # Listings come as UTF-8 in every region.
+    return Rendered(header, rows, charset="UTF-8")
+
+
+@renderer("GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA", windowed=True)
+def shipment_sales(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "shipment-date",
+        "sku",
+        "fnsku",
+        "asin",
+        "fulfillment-center-id",
+        "quantity",
+        "amazon-order-id",
+        "currency",
+        "item-price-per-unit",
+        "shipping-price",
+        "gift-wrap-price",
+        "ship-city",
+        "ship-state",
+        "ship-postal-code",
+    ]
+    rows = [
+        [
+            s.shipped.isoformat(timespec="seconds"),
+            s.product.sku,
+            s.product.fnsku,
+            s.product.asin,
+            s.fulfillment_center,
+            str(s.quantity),
+            s.order_id,
+            mp.currency,
+            money(s.product.price, mp),
+            "0.00",
+            "0.00",
+            *s.city,
+        ]
+        for day in data.days(mp.id, start, end)
+        for s in day.shipments
+        if _in(s.shipped, start, end)
+    ]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", windowed=True)
+def fulfilled_shipments(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "amazon-order-id",
+        "merchant-order-id",
+        "shipment-id",
+        "shipment-item-id",
+        "amazon-order-item-id",
+        "merchant-order-item-id",
+        "purchase-date",
+        "payments-date",
+        "shipment-date",
+        "reporting-date",
+        "buyer-email",
+        "buyer-name",
+        "buyer-phone-number",
+        "sku",
+        "product-name",
+        "quantity-shipped",
+        "currency",
+        "item-price",
+        "item-tax",
+        "shipping-price",
+        "shipping-tax",
+        "gift-wrap-price",
+        "gift-wrap-tax",
+        "ship-service-level",
+        "recipient-name",
+        "ship-address-1",
+        "ship-address-2",
+        "ship-address-3",
+        "ship-city",
+        "ship-state",
+        "ship-postal-code",
+        "ship-country",
+        "ship-phone-number",
+        "bill-address-1",
+        "bill-address-2",
+        "bill-address-3",
+        "bill-city",
+        "bill-state",
+        "bill-postal-code",
+        "bill-country",
+        "item-promotion-discount",
+        "ship-promotion-discount",
+        "carrier",
+        "tracking-number",
+        "estimated-arrival-date",
+        "fulfillment-center-id",
+        "fulfillment-channel",
+        "sales-channel",
+    ]
+    rows = []
+    for day in data.days(mp.id, start, end):
+        for s in day.shipments:
+            if not _in(s.shipped, start, end):
+                continue
+            total = s.product.price * s.quantity
+            rows.append(
+                [
+                    s.order_id,
+                    "",
+                    s.shipment_id,
+                    s.item_id,
+                    s.item_id[:12],
+                    "",
+                    iso_local(s.purchased, mp),
+                    iso_local(s.purchased, mp),
+                    iso_local(s.shipped, mp),
+                    iso_local(s.shipped, mp),
+                    "",
+                    "",
+                    "",
+                    s.product.sku,
+                    s.product.name,
+                    str(s.quantity),
+                    mp.currency,
+                    money(total, mp),
+                    "0.00",
+                    "0.00",
+                    "0.00",
+                    "0.00",
+                    "0.00",
+                    "Standard",
+                    "",
+                    "",
+                    "",
+                    "",
+                    *s.city,
+                    mp.country_code,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "0.00",
+                    "0.00",
+                    "AMZN_UK" if mp.country_code == "GB" else "UPS",
+                    f"1Z{s.shipment_id}",
+                    iso_local(s.shipped + timedelta(days=3), mp),
+                    s.fulfillment_center,
+                    "AFN",
+                    mp.name,
+                ]
+            )
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA", windowed=True)
+def fba_returns(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "return-date",
+        "order-id",
+        "sku",
+        "asin",
+        "fnsku",
+        "product-name",
+        "quantity",
+        "fulfillment-center-id",
+        "detailed-disposition",
+        "reason",
+        "status",
+        "license-plate-number",
+        "customer-comments",
+    ]
+    rows = [
+        [
+            r.returned.isoformat(timespec="seconds"),
+            r.order_id,
+            r.product.sku,
+            r.product.asin,
+            r.product.fnsku,
+            r.product.name,
+            str(r.quantity),
+            "FC1",
+            r.disposition,
+            r.reason,
+            "Unit returned to inventory",
+            f"LPN{r.rma_id[1:9]}",
+            "Trop petit – désolé" if mp.region == "eu" else "Too small",
+        ]
+        for day in data.days(mp.id, start, end)
+        for r in day.returns
+        if _in(r.returned, start, end)
+    ]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE", windowed=True)
+def merchant_returns(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "Order ID",
+        "Order date",
+        "Return request date",
+        "Return request status",
+        "Amazon RMA ID",
+        "Merchant RMA ID",
+        "Label type",
+        "Label cost",
+        "Currency code",
+        "Return carrier",
+        "Tracking ID",
+        "Label to be paid by",
+        "A-to-Z Claim",
+        "Is prime",
+        "ASIN",
+        "Merchant SKU",
+        "Item Name",
+        "Return quantity",
+        "Return Reason",
+        "In policy",
+        "Return type",
+        "Resolution",
+        "Invoice number",
+        "Return delivery date",
+        "Order Amount",
+        "Order quantity",
+        "SafeT Action reason",
+        "SafeT claim id",
+        "SafeT claim state",
+        "SafeT claim creation time",
+        "SafeT claim reimbursement amount",
+        "Refunded Amount",
+        "Category",
+    ]
+    rows = [
+        [
+            r.order_id,
+            f"{r.returned - timedelta(days=9):%d-%b-%Y}",
+            f"{r.returned:%d-%b-%Y}",
+            "Approved",
+            r.rma_id,
+            "",
+            "AmazonUnPaidLabel",
+            "0.00",
+            mp.currency,
+            "UPS",
+            "",
+            "Customer",
+            "N",
+            "Y" if len(r.order_id) % 2 else "N",
+            r.product.asin,
+            r.product.sku,
+            r.product.name,
+            str(r.quantity),
+            r.reason,
+            "Y",
+            "C-Returns",
+            "StandardRefund",
+            "",
+            "",
+            money(r.product.price, mp),
+            "1",
+            "",
+            "",
+            "",
+            "",
+            "",
+            money(r.refunded, mp),
+            "Kitchen",
+        ]
+        for day in data.days(mp.id, start, end)
+        for r in day.returns
+        if r.reason != "DEFECTIVE" and _in(r.returned, start, end)
+    ]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+def _amount(value: Decimal, currency: str) -> dict[str, Any]:
+    return {"amount": value, "currencyCode": currency}
+
+
+@renderer("GET_SALES_AND_TRAFFIC_REPORT", windowed=True)
+def sales_and_traffic(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    first, last = start.date(), end.date()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    by_date = [_sales_and_traffic_day(data.day(mp.id, day).shipments, day, mp) for day in days]
+    by_asin: dict[str, dict[str, Any]] = {}
+    for day in days:
+        for s in data.day(mp.id, day).shipments:
+            row = by_asin.setdefault(
+                s.product.asin, {"units": 0, "sales": Decimal(0), "items": 0, "sku": s.product.sku}
+            )
+            row["units"] += s.quantity
+            row["sales"] += s.product.price * s.quantity
+            row["items"] += 1
+    granularity = options.get("asinGranularity", "PARENT")
+    asin_rows = [
+        {
+            "parentAsin": asin,
+            **({"childAsin": asin} if granularity in ("CHILD", "SKU") else {}),
+            **({"sku": row["sku"]} if granularity == "SKU" else {}),
+            "salesByAsin": {
+                "unitsOrdered": row["units"],
+                "orderedProductSales": _amount(row["sales"], mp.currency),
+                "totalOrderItems": row["items"],
+            },
+            "trafficByAsin": {
+                "browserSessions": 6 + row["units"],
+                "mobileAppSessions": 4,
+                "sessions": 10 + row["units"],
+                "browserSessionPercentage": Decimal("1.5"),
+                "mobileAppSessionPercentage": Decimal("0.5"),
+                "sessionPercentage": Decimal("2"),
+                "browserPageViews": 12 + row["units"],
+                "mobileAppPageViews": 8 + row["units"],
+                "pageViews": 20 + row["units"] * 2,
+                "browserPageViewsPercentage": Decimal("1.2"),
+                "mobileAppPageViewsPercentage": Decimal("0.8"),
+                "pageViewsPercentage": Decimal("2"),
+                "buyBoxPercentage": Decimal("100"),
+                "unitSessionPercentage": Decimal("8.5"),
+            },
+        }
+        for asin, row in sorted(by_asin.items())
+    ]
+    return Rendered(
+        json={
+            "reportSpecification": {
+                "reportType": "GET_SALES_AND_TRAFFIC_REPORT",
+                "reportOptions": {
+                    "dateGranularity": options.get("dateGranularity", "DAY"),
+                    "asinGranularity": granularity,
+                },
+                "dataStartTime": first.isoformat(),
+                "dataEndTime": last.isoformat(),
+                "marketplaceIds": [mp.id],
+            },
+            "salesAndTrafficByDate": by_date,
+            "salesAndTrafficByAsin": asin_rows,
+        }
+    )
+
+
+def _sales_and_traffic_day(shipments: tuple, day: date, mp: MarketplaceProfile) -> dict[str, Any]:
+    sales = sum((s.product.price * s.quantity for s in shipments), Decimal(0))
+    units = sum(s.quantity for s in shipments)
+    average = (sales / len(shipments)).quantize(Decimal("0.01")) if shipments else Decimal(0)
+    return {
+        "date": day.isoformat(),
+        "salesByDate": {
+            "orderedProductSales": _amount(sales, mp.currency),
+            "unitsOrdered": units,
+            "totalOrderItems": len(shipments),
+            "averageSalesPerOrderItem": _amount(average, mp.currency),
+            "averageUnitsPerOrderItem": (Decimal(units) / len(shipments))
+            if shipments
+            else Decimal(0),
+            "averageSellingPrice": _amount(average, mp.currency),
+            "unitsRefunded": 0,
+            "refundRate": 0,
+            "claimsGranted": 0,
+            "claimsAmount": _amount(Decimal(0), mp.currency),
+            "shippedProductSales": _amount(sales, mp.currency),
+            "unitsShipped": units,
+            "ordersShipped": len(shipments),
+        },
+        "trafficByDate": {
+            "browserPageViews": 30 + units * 5,
+            "mobileAppPageViews": 10 + units * 2,
+            "pageViews": 40 + units * 7,
+            "browserSessions": 18 + units * 2,
+            "mobileAppSessions": 7 + units,
+            "sessions": 25 + units * 3,
+            "buyBoxPercentage": Decimal("97.5"),
+            "orderItemSessionPercentage": Decimal("4.2"),
+            "unitSessionPercentage": Decimal("5.1"),
+            "averageOfferCount": 2,
+            "averageParentItems": 6,
+            "feedbackReceived": 1,
+            "negativeFeedbackReceived": 0,
+            "receivedNegativeFeedbackRate": 0,
+        },
+    }
+
+
+def _vendor_days(start: datetime, end: datetime) -> list[date]:
+    first, last = start.date(), end.date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _vendor(
+    report_type: str, array: str, metrics: Callable[[Any, date], dict[str, Any]]
+) -> Renderer:
+    def render(
+        data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+    ) -> Rendered:
+        days = _vendor_days(start, end)
+        rows = [
+            {
+                "startDate": day.isoformat(),
+                "endDate": day.isoformat(),
+                "asin": p.asin,
+                **metrics((p, mp), day),
+            }
+            for day in days
+            for p in data.products(mp.id)[:4]
+        ]
+        specification = {
+            "reportType": report_type,
+            "reportOptions": {k: v for k, v in options.items()},
+            "lastUpdatedDate": days[-1].isoformat() if days else start.date().isoformat(),
+            "dataStartTime": start.date().isoformat(),
+            "dataEndTime": end.date().isoformat(),
+            "marketplaceIds": [mp.id],
+        }
+        aggregate = array.replace("ByAsin", "Aggregate")
+        return Rendered(json={"reportSpecification": specification, aggregate: [], array: rows})
+
+    return render
+
+
+def _sales_metrics(item: Any, day: date) -> dict[str, Any]:
+    product, mp = item
+    units = (day.toordinal() + len(product.asin)) % 5
+    return {
+        "shippedUnits": units,
+        "shippedRevenue": _amount(product.price * units, mp.currency),
+        "shippedCogs": _amount(product.price * units * Decimal("0.6"), mp.currency),
+        "orderedUnits": units,
+        "orderedRevenue": _amount(product.price * units, mp.currency),
+        "customerReturns": 0,
+    }
+
+
+def _inventory_metrics(item: Any, day: date) -> dict[str, Any]:
+    product, mp = item
+    return {
+        "netReceivedInventoryCost": _amount(product.price * 3, mp.currency),
+        "netReceivedInventoryUnits": 3,
+        "openPurchaseOrderUnits": 10,
+        "sellableOnHandInventoryCost": _amount(product.price * product.quantity, mp.currency),
+        "sellableOnHandInventoryUnits": product.quantity,
+        "sellThroughRate": Decimal("0.25"),
+    }
+
+
+def _traffic_metrics(item: Any, day: date) -> dict[str, Any]:
+    product, _ = item
+    return {"glanceViews": 100 + (day.toordinal() % 17) + len(product.name)}
+
+
+for _type, _array, _metrics in (
+    ("GET_VENDOR_SALES_REPORT", "salesByAsin", _sales_metrics),
+    ("GET_VENDOR_INVENTORY_REPORT", "inventoryByAsin", _inventory_metrics),
+    ("GET_VENDOR_TRAFFIC_REPORT", "trafficByAsin", _traffic_metrics),
+):
+    renderer(_type, windowed=True)(_vendor(_type, _array, _metrics))
+
+
+# -- settlements: Amazon makes them every 14 days on its own; the simulator lists them ----
+
+SETTLEMENT_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
+SETTLEMENT_HEADER = [
+    "settlement-id",
+    "settlement-start-date",
+    "settlement-end-date",
+    "deposit-date",
+    "total-amount",
+    "currency",
+    "transaction-type",
+    "order-id",
+    "merchant-order-id",
+    "adjustment-id",
+    "shipment-id",
+    "marketplace-name",
+    "amount-type",
+    "amount-description",
+    "amount",
+    "fulfillment-id",
+    "posted-date",
+    "posted-date-time",
+    "order-item-code",
+    "merchant-order-item-id",
+    "merchant-adjustment-item-id",
+    "sku",
+    "quantity-purchased",
+    "promotion-id",
+]
+
+
+def settlement(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime
+) -> Rendered:
+    """One settlement period's lines; the first row is Amazon's summary row."""
+    eu = mp.region == "eu"
+
+    def when(moment: datetime) -> str:
+        return f"{moment:%d.%m.%Y %H:%M:%S} UTC" if eu else moment.isoformat(timespec="seconds")
+
+    settlement_id = f"{zlib.crc32(f'{data.seed}:{mp.id}:{start.date()}'.encode()):011d}"
+    lines = []
+    total = Decimal(0)
+    for day in data.days(mp.id, start, end - timedelta(seconds=1)):
+        for s in day.shipments:
+            if not start <= s.shipped < end:
+                continue
+            principal = s.product.price * s.quantity
+            fee = (principal * Decimal("0.15")).quantize(Decimal("0.01"))
+            for kind, description, amount in (
+                ("ItemPrice", "Principal", principal),
+                ("ItemFees", "Commission", -fee),
+            ):
+                total += amount
+                lines.append(
+                    [
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "Order",
+                        s.order_id,
+                        "",
+                        "",
+                        s.shipment_id,
+                        mp.name,
+                        kind,
+                        description,
+                        money(amount, mp, decimal_comma=True),
+                        "AFN",
+                        f"{s.shipped:%m/%d/%y}",
+                        f"{s.shipped:%Y-%m-%d %H:%M:%S} UTC",
+                        s.item_id,
+                        "",
+                        "",
+                        s.product.sku,
+                        str(s.quantity),
+                        "",
+                    ]
+                )
+    summary = [
+        settlement_id,
+        when(start),
+        when(end),
+        when(end + timedelta(days=1)),
+        money(total, mp, decimal_comma=True),
+        mp.currency,
+    ] + [""] * (len(SETTLEMENT_HEADER) - 6)
+    for line in lines:
+        line[0] = settlement_id
+    return Rendered(SETTLEMENT_HEADER, [summary, *lines], charset=CHARSETS[mp.region])
+
+
+def marketplace(marketplace_id: str) -> MarketplaceProfile:
+    return MARKETPLACES_BY_ID[marketplace_id]

@@ -1,0 +1,359 @@
+"""Report streams: one class for every entry of the report registry.
+
+Each stream is partitioned by marketplace. Incremental streams cover consecutive
+windows of data time and bookmark `report_end_date`, the end of the last window
+delivered whole; a window whose report ended FATAL, timed out or could not be
+downloaded stops that partition there, so the bookmark never passes data that was
+not emitted. Report ids still in flight are kept in the partition's state
+(`pending_reports`), so an interrupted run's successor polls them instead of
+requesting them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import typing as t
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from tap_amazon_seller.casting import CastError, conform_json, snake_case
+from tap_amazon_seller.errors import SpApiError
+from tap_amazon_seller.reports.documents import DocumentError, iter_json_items, iter_tsv
+from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse_time
+from tap_amazon_seller.reports.spec import ReportSpec
+from tap_amazon_seller.streams.base import SpApiStream
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+# How many bad cells or rows of one document are logged one by one (the rest are counted).
+MAX_LOGGED_PROBLEMS = 5
+# A shorter tail is left for the next run rather than spent a createReport on.
+MIN_WINDOW = timedelta(minutes=5)
+# Amazon keeps reports for 90 days: listing further back finds nothing.
+LISTING_HORIZON_DAYS = 90
+
+
+class ReportStream(SpApiStream):
+    """A stream whose records come from one report type (declared by a ReportSpec)."""
+
+    is_sorted = False  # rows are not ordered by the bookmark: finalise it at the end
+
+    def __init__(self, tap: TapAmazonSeller, spec: ReportSpec) -> None:
+        self.spec = spec
+        super().__init__(tap=tap, schema=spec.schema(), name=spec.stream)
+        self.primary_keys = spec.primary_keys
+        self.replication_key = spec.bookmark_field if spec.incremental else None
+        self.required_role = spec.role
+        self._plan: dict[str, list[ReportJob]] = {}
+
+    @property
+    def partitions(self) -> list[dict] | None:
+        return [p for p in self.amazon.marketplace_partitions() if p["region"] in self.spec.regions]
+
+    @property
+    def _options(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted(self.spec.report_options(self.amazon.settings).items()))
+
+    # -- planning (called once per sync, for every selected report stream) -------------
+
+    def plan(self, engine: ReportEngine) -> None:
+        for context in self.partitions or []:
+            refusal = engine.denied_regions.get(str(context["region"]))
+            if refusal is not None:
+                self._plan[context["marketplace_id"]] = []
+                self.logger.error(
+                    "Stream %s, marketplace %s skipped: the Reports API is refused in region %s "
+                    "(%s). Its bookmark does not move; the other regions go on.",
+                    self.name,
+                    context["marketplace_id"],
+                    context["region"],
+                    refusal,
+                )
+                continue
+            try:
+                self._plan[context["marketplace_id"]] = self._plan_partition(engine, context)
+            except SpApiError as exc:
+                # Listing failed (e.g. no access in that region): skip this partition, loudly.
+                self._plan[context["marketplace_id"]] = []
+                self.logger.error(
+                    "Stream %s, marketplace %s skipped: %s The app needs the role '%s'. "
+                    "Its bookmark does not move; the other partitions and streams go on.",
+                    self.name,
+                    context["marketplace_id"],
+                    exc,
+                    self.required_role,
+                )
+
+    def _now_limit(self) -> datetime:
+        settings = self.amazon.settings
+        latest = datetime.now(UTC) - timedelta(minutes=self.spec.end_lag_minutes)
+        return min(settings.end_date, latest) if settings.end_date else latest
+
+    def _new_job(self, context: Context, start: datetime | None, end: datetime | None) -> ReportJob:
+        job = ReportJob(
+            report_type=self.spec.report_type,
+            region=str(context["region"]),
+            marketplace_ids=(str(context["marketplace_id"]),),
+            data_start=start,
+            data_end=end,
+            options=self._options,
+        )
+        job.on_created.append(lambda created: self._remember_pending(context, created))
+        return job
+
+    def _pending_from_state(self, context: Context) -> list[dict]:
+        return list(self.get_context_state(context).get("pending_reports") or [])
+
+    def _plan_partition(self, engine: ReportEngine, context: Context) -> list[ReportJob]:
+        region, marketplace = str(context["region"]), str(context["marketplace_id"])
+        pending = self._pending_from_state(context)
+        if not self.spec.requestable:
+            return self._plan_listed(engine, context)
+        if not self.spec.incremental:
+            job = self._new_job(context, None, None)
+            if pending:
+                return [engine.adopt(job, {"reportId": pending[-1]["report_id"]})]
+            recent = engine.find_recent_report(
+                region,
+                self.spec.report_type,
+                (marketplace,),
+                timedelta(minutes=self.spec.reuse_minutes),
+            )
+            return [engine.adopt(job, recent) if recent else engine.plan(job)]
+
+        start = self._window_start(context)
+        end = self._now_limit()
+        if self.spec.whole_days:
+            start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        window = timedelta(days=self.spec.window_days or 30)
+        jobs: list[ReportJob] = []
+        while end - start >= MIN_WINDOW:
+            # An earlier run's report for a window starting here is reused as it is.
+            from_state = next(
+                (
+                    p
+                    for p in pending
+                    if parse_time(p.get("start")) == start
+                    and (parse_time(p.get("end")) or end) <= end
+                ),
+                None,
+            )
+            existing = (
+                {
+                    "reportId": from_state["report_id"],
+                    "dataStartTime": from_state["start"],
+                    "dataEndTime": from_state["end"],
+                }
+                if from_state
+                else engine.find_window_report(
+                    region, self.spec.report_type, (marketplace,), start, end, self._options
+                )
+            )
+            if existing:
+                window_end = parse_time(existing["dataEndTime"]) or min(start + window, end)
+                jobs.append(engine.adopt(self._new_job(context, start, window_end), existing))
+            else:
+                window_end = min(start + window, end)
+                jobs.append(engine.plan(self._new_job(context, start, window_end)))
+            start = window_end
+        return jobs
+
+    def _plan_listed(self, engine: ReportEngine, context: Context) -> list[ReportJob]:
+        """Reports Amazon makes on its own (settlements): list those created since the bookmark."""
+        since = max(
+            self._window_start(context),
+            datetime.now(UTC) - timedelta(days=LISTING_HORIZON_DAYS),
+        )
+        client = self.amazon.client(str(context["region"]))
+        params = {
+            "reportTypes": ",".join((self.spec.report_type, *self.spec.also_list)),
+            "processingStatuses": "DONE",
+            "marketplaceIds": str(context["marketplace_id"]),
+            "createdSince": iso(since),
+            "pageSize": 100,
+        }
+        reports = sorted(
+            engine.list_reports(client, params), key=lambda r: r.get("createdTime") or ""
+        )
+        jobs = []
+        for report in reports:
+            created = parse_time(report.get("createdTime"))
+            job = ReportJob(
+                report_type=str(report["reportType"]),
+                region=str(context["region"]),
+                marketplace_ids=tuple(report.get("marketplaceIds") or (context["marketplace_id"],)),
+                data_start=parse_time(report.get("dataStartTime")),
+                data_end=created,  # the bookmark of a listed report is its creation time
+                report_id=str(report["reportId"]),
+                status="DONE",
+                document_id=report.get("reportDocumentId"),
+                created_time=created,
+            )
+            jobs.append(engine.plan(job))
+        return jobs
+
+    def _window_start(self, context: Context) -> datetime:
+        state = self.get_context_state(context)
+        start = self.amazon.settings.start_date
+        if state.get("replication_key") == self.replication_key:
+            bookmark = parse_time(state.get("replication_key_value"))
+            if bookmark:
+                start = max(bookmark - timedelta(days=self.spec.lookback_days), start)
+        return start
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _remember_pending(self, context: Context, job: ReportJob) -> None:
+        state = self.get_context_state(context)
+        pending = [p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id]
+        pending.append(
+            {
+                "report_id": job.report_id,
+                "start": iso(job.data_start) if job.data_start else None,
+                "end": iso(job.data_end) if job.data_end else None,
+            }
+        )
+        state["pending_reports"] = pending
+        self.amazon.write_state()
+
+    def _forget_pending(self, context: Context, job: ReportJob) -> None:
+        state = self.get_context_state(context)
+        remaining = [
+            p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id
+        ]
+        if remaining:
+            state["pending_reports"] = remaining
+        else:
+            state.pop("pending_reports", None)
+
+    def _advance_bookmark(self, context: Context, job: ReportJob) -> None:
+        """A window delivered whole (or empty) moves the bookmark to its end."""
+        if self.spec.incremental and job.data_end is not None:
+            # The SDK's own state machinery, fed a record that holds only the bookmark.
+            self._increment_stream_state(
+                {self.spec.bookmark_field: iso(job.data_end)}, context=context
+            )
+
+    # -- records ------------------------------------------------------------------------
+
+    def get_records(self, context: Context | None) -> Iterator[dict]:
+        assert context is not None
+        engine = self.amazon.report_engine()
+        for job in self._plan.get(str(context["marketplace_id"]), []):
+            status = engine.wait(job)
+            if status == "CANCELLED":
+                self._forget_pending(context, job)
+                self._advance_bookmark(context, job)
+                engine.release(job)
+                continue
+            if status != "DONE":
+                self.logger.error(
+                    "Stream %s, marketplace %s: %s %s; this partition stops here and its "
+                    "bookmark stays before this window. The next run retries it.",
+                    self.name,
+                    context["marketplace_id"],
+                    job.describe(),
+                    status,
+                )
+                if status == "TIMEOUT":
+                    continue  # kept in pending_reports: the next run polls it again
+                self._forget_pending(context, job)
+                return
+            try:
+                yield from self._records_of(engine, job, context)
+            except DocumentError as exc:
+                self.logger.error(
+                    "Stream %s, marketplace %s: %s; this partition stops here.",
+                    self.name,
+                    context["marketplace_id"],
+                    exc,
+                )
+                self._forget_pending(context, job)
+                return
+            finally:
+                engine.release(job)
+            self._forget_pending(context, job)
+            self._advance_bookmark(context, job)
+
+    def _records_of(self, engine: ReportEngine, job: ReportJob, context: Context) -> Iterator[dict]:
+        document = engine.open_document(job)
+        base: dict[str, t.Any] = {
+            "marketplace_id": context["marketplace_id"],
+            "report_id": job.report_id,
+        }
+        if self.spec.incremental and job.data_end is not None:
+            base[self.spec.bookmark_field] = iso(job.data_end)
+            if self.spec.requestable and job.data_start is not None:
+                base["report_start_date"] = iso(job.data_start)
+        if self.spec.json_records is not None:
+            item_schema = self.schema
+            with document.open_binary() as binary:
+                for item in iter_json_items(binary, f"{self.spec.json_records.path}.item"):
+                    record = {**base, **conform_json(item, item_schema)}
+                    for key in self.spec.keys:
+                        # A key a coarser granularity leaves out is "", never null.
+                        if record.get(key) is None:
+                            record[key] = ""
+                    yield record
+            return
+        yield from self._tsv_records(document, base, job)
+
+    def _tsv_records(
+        self, document: t.Any, base: dict[str, t.Any], job: ReportJob
+    ) -> Iterator[dict]:
+        declared = {column.name: column for column in self.spec.columns}
+        keyless = not self.spec.keys
+        problems = 0
+        with document.open_text() as text:
+            header, rows = iter_tsv(text)
+            names = [c.name if (c := declared.get(snake_case(h))) else h for h in header]
+            casters = [declared[n].caster if n in declared else None for n in names]
+            width = len(header)
+            previous_digest, repeat = "", 0
+            for row in rows:
+                values = row.values
+                if len(values) != width or "\ufffd" in "".join(values):
+                    problems += 1
+                    if problems <= MAX_LOGGED_PROBLEMS:
+                        self.logger.warning(
+                            "%s line %d: %d columns where the header has %d%s; emitted with "
+                            "what could be read",
+                            job.describe(),
+                            row.line,
+                            len(values),
+                            width,
+                            ", undecodable bytes" if "\ufffd" in "".join(values) else "",
+                        )
+                    values = (values + [""] * width)[:width]
+                record = dict(base)
+                extras: dict[str, str] = {}
+                for name, caster, value in zip(names, casters, values, strict=True):
+                    if caster is None:
+                        extras[name] = value
+                        continue
+                    try:
+                        record[name] = caster(value)
+                    except CastError as exc:
+                        problems += 1
+                        if problems <= MAX_LOGGED_PROBLEMS:
+                            self.logger.warning(
+                                "%s line %d, %s: %s", job.describe(), row.line, name, exc
+                            )
+                        record[name] = None
+                record["extra_columns"] = extras or None
+                if keyless:
+                    digest = hashlib.sha1("\t".join(values).encode("utf-8")).hexdigest()[:24]
+                    repeat = repeat + 1 if digest == previous_digest else 0
+                    previous_digest = digest
+                    record["row_key"] = f"{base['marketplace_id']}:{digest}:{repeat}"
+                yield record
+        if problems > MAX_LOGGED_PROBLEMS:
+            self.logger.warning(
+                "%s: %d problems in all (the first %d logged above)",
+                job.describe(),
+                problems,
+                MAX_LOGGED_PROBLEMS,
+            )

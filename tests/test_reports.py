@@ -1,0 +1,340 @@
+"""Report streams end to end against the simulator: values, outcomes, reuse, bookmarks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tap_amazon_seller.reports.registry import REPORT_SPECS
+from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID
+from tests.conftest import FAST, run_sync, select
+
+US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
+CREATE = "reports_2021-06-30.createReport"
+DOCUMENT = "reports_2021-06-30.getReportDocument"
+TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+# Two 30-day windows for the flat-file streams; a window edge falls on START + 30 days.
+START = TODAY - timedelta(days=45)
+
+
+def config(sim: Simulator, **overrides: Any) -> dict:
+    values = {
+        "marketplaces": ["US", "DE", "JP"],
+        "start_date": START.isoformat(),
+        "report_poll_interval": 0.02,
+    }
+    values.update(overrides)
+    return sim.tap_config(**values)
+
+
+def sync(sim: Simulator, *streams: str, state: dict | None = None, **overrides: Any):
+    cfg = config(sim, **overrides)
+    return run_sync(cfg, catalog=select(*streams), state=state or {})
+
+
+def utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def unique(rows: list[dict], *keys: str) -> dict[tuple, dict]:
+    return {tuple(r[k] for k in keys): r for r in rows}
+
+
+def shipments(sim: Simulator, marketplace: str, start: datetime, end: datetime) -> Iterator[Any]:
+    for day in sim.data.days(marketplace, start, end):
+        for shipment in day.shipments:
+            if start <= shipment.shipped <= end:
+                yield shipment
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    simulator = Simulator(SimulatorConfig(time_scale=FAST))
+    with simulator.running():
+        yield simulator
+
+
+def test_fba_shipment_sales_values_match_the_simulator(sim: Simulator) -> None:
+    result = sync(sim, "fba_customer_shipment_sales")
+    rows = result.records["fba_customer_shipment_sales"]
+    end = datetime.fromisoformat(rows[0]["report_end_date"]) if rows else TODAY
+    latest_end = max(datetime.fromisoformat(r["report_end_date"]) for r in rows)
+    for marketplace in (US, DE, JP):
+        expected = {
+            (s.order_id, s.product.sku): s for s in shipments(sim, marketplace, START, latest_end)
+        }
+        got = unique(
+            [r for r in rows if r["marketplace_id"] == marketplace], "amazon_order_id", "sku"
+        )
+        assert set(got) == set(expected), marketplace
+        for key, shipment in expected.items():
+            row = got[key]
+            assert row["shipment_date"] == utc(shipment.shipped)
+            assert row["quantity"] == shipment.quantity
+            assert Decimal(str(row["item_price_per_unit"])) == shipment.product.price
+            assert row["ship_city"] == shipment.city[0]  # "München", "東京都": charset honoured
+            assert row["currency"] == MARKETPLACES_BY_ID[marketplace].currency
+    assert end <= latest_end
+
+
+def test_rows_on_a_window_edge_come_twice_under_one_key(sim: Simulator) -> None:
+    # Find a day whose first ledger event is exactly at midnight, and put a window edge there.
+    edge = next(
+        day
+        for day in (TODAY - timedelta(days=n) for n in range(31, 120))
+        if any(e.at == day for e in sim.data.day(US, day.date()).ledger)
+    )
+    result = sync(
+        sim,
+        "fba_inventory_ledger",
+        marketplaces=["US"],
+        start_date=(edge - timedelta(days=30)).isoformat(),
+    )
+    rows = result.records["fba_inventory_ledger"]
+    on_edge = [r for r in rows if r["date_and_time"] == utc(edge)]
+    # Amazon's windows include both edges: the edge row comes in both, under one key,
+    # so targets upsert it; no other row is doubled.
+    assert len(on_edge) == 2 and on_edge[0]["row_key"] == on_edge[1]["row_key"]
+    assert on_edge[0]["report_id"] != on_edge[1]["report_id"]
+    doubled = {k for k, n in Counter(r["row_key"] for r in rows).items() if n > 1}
+    assert doubled == {on_edge[0]["row_key"]}
+
+
+def test_ledger_dates_from_mm_dd_yyyy_and_local_offsets(sim: Simulator) -> None:
+    result = sync(sim, "fba_inventory_ledger", marketplaces=["US"])
+    rows = result.records["fba_inventory_ledger"]
+    events = {
+        e.reference_id: e
+        for day in sim.data.days(US, START, TODAY)
+        for e in day.ledger
+        if e.at >= START
+    }
+    assert rows
+    for row in rows:
+        event = events[row["reference_id"]]
+        assert row["date"] == event.at.date().isoformat()  # written as MM/DD/YYYY
+        assert row["date_and_time"] == utc(event.at)  # written with the -08:00 offset
+        assert row["quantity"] == event.quantity
+        assert row["title"] == event.product.name  # "Café Crème Mug, Größe L"
+
+
+def test_snapshot_reports_typed_with_extras_and_named_zone_dates(sim: Simulator) -> None:
+    result = sync(
+        sim,
+        "warehouse_inventory",
+        "products_inventory",
+        "fba_inventory_planning",
+        "reserved_inventory",
+        "afn_inventory_country",
+    )
+    for marketplace in (US, DE, JP):
+        products = {p.sku: p for p in sim.data.products(marketplace)}
+        stock = unique(
+            [
+                r
+                for r in result.records["warehouse_inventory"]
+                if r["marketplace_id"] == marketplace
+            ],
+            "sku",
+        )
+        assert set(stock) == {(sku,) for sku in products}
+        for (sku,), row in stock.items():
+            assert row["afn_fulfillable_quantity"] == products[sku].quantity
+            assert row["afn_listing_exists"] is True and row["mfn_listing_exists"] is False
+            assert row["product_name"] == products[sku].name
+        listings = unique(
+            [r for r in result.records["products_inventory"] if r["marketplace_id"] == marketplace],
+            "seller_sku",
+        )
+        for (sku,), row in listings.items():
+            # "2024-06-09 00:33:00 PST" / "... CET" / "... JST" -> UTC
+            assert row["open_date"] == utc(products[sku].opened)
+            assert Decimal(str(row["price"])) == products[sku].price
+    planning = result.records["fba_inventory_planning"]
+    assert planning[0]["extra_columns"] == {
+        "quantity-to-be-charged-ais-181-210-days": "0",
+        "estimated-ais-181-210-days": "0.00",
+    }
+    jp_names = {
+        r["product_name"]
+        for r in result.records["warehouse_inventory"]
+        if r["marketplace_id"] == JP
+    }
+    assert any("包丁" in name for name in jp_names)
+    # Multi-country inventory exists in the EU only: no report was asked in NA or FE.
+    assert {r["marketplace_id"] for r in result.records["afn_inventory_country"]} == {DE}
+
+
+def test_merchant_returns_dd_mon_yyyy_and_y_n_booleans(sim: Simulator) -> None:
+    result = sync(sim, "returns", marketplaces=["DE"])
+    rows = result.records["returns"]
+    expected = {
+        r.rma_id: r
+        for day in sim.data.days(DE, START, TODAY)
+        for r in day.returns
+        if r.reason != "DEFECTIVE" and r.returned >= START
+    }
+    assert {r["amazon_rma_id"] for r in rows} == set(expected)
+    for row in rows:
+        source = expected[row["amazon_rma_id"]]
+        assert row["return_request_date"] == source.returned.date().isoformat()
+        assert row["in_policy"] is True and row["a_to_z_claim"] is False
+        assert Decimal(str(row["refunded_amount"])) == source.refunded
+
+
+def test_settlements_are_listed_not_requested_with_eu_number_and_date_formats(
+    sim: Simulator,
+) -> None:
+    result = sync(sim, "settlement_reports", marketplaces=["US", "DE"])
+    rows = result.records["settlement_reports"]
+    assert sim.calls[CREATE] == 0
+    assert rows
+    de = [r for r in rows if r["marketplace_id"] == DE]
+    summaries = [r for r in de if r["total_amount"] is not None]
+    for summary in summaries:
+        lines = [
+            r
+            for r in de
+            if r["settlement_id"] == summary["settlement_id"] and r["amount"] is not None
+        ]
+        # "1.234,56"-style EU amounts add up to the summary row's total.
+        assert sum(Decimal(str(r["amount"])) for r in lines) == Decimal(
+            str(summary["total_amount"])
+        )
+        assert summary["settlement_start_date"].endswith("+00:00")  # from "DD.MM.YYYY HH:MM:SS UTC"
+
+
+def test_sales_and_traffic_json_by_date_and_by_asin(sim: Simulator) -> None:
+    start = TODAY - timedelta(days=3)
+    result = sync(
+        sim,
+        "sales_traffic_report",
+        "sales_traffic_by_asin",
+        marketplaces=["US"],
+        start_date=start.isoformat(),
+    )
+    by_date = {r["date"]: r for r in result.records["sales_traffic_report"]}
+    for offset in range(3):
+        day = (start + timedelta(days=offset)).date()
+        shipped = sim.data.day(US, day).shipments
+        row = by_date[day.isoformat()]
+        assert row["salesByDate"]["unitsOrdered"] == sum(s.quantity for s in shipped)
+        assert Decimal(str(row["salesByDate"]["orderedProductSales"]["amount"])) == sum(
+            (s.product.price * s.quantity for s in shipped), Decimal(0)
+        )
+    asin_rows = result.records["sales_traffic_by_asin"]
+    assert all(r["sku"] == "" and r["childAsin"] for r in asin_rows)  # CHILD granularity
+    # by-date: one 30-day report; by-ASIN: one report per day (Amazon totals ASIN rows
+    # over a report's range), three whole days and today's part.
+    assert len({r["report_id"] for r in result.records["sales_traffic_report"]}) == 1
+    assert len({r["report_start_date"] for r in asin_rows}) == 4
+    assert sim.calls[CREATE] == 5
+
+
+def test_vendor_reports_keyed_by_day_and_asin(sim: Simulator) -> None:
+    result = sync(
+        sim,
+        "vendor_sales_report",
+        "vendor_traffic_report",
+        marketplaces=["US"],
+        start_date=(TODAY - timedelta(days=10)).isoformat(),
+    )
+    sales = result.records["vendor_sales_report"]
+    traffic = result.records["vendor_traffic_report"]
+    assert sales and traffic
+    assert len(unique(sales, "startDate", "asin")) == len(sales)
+    # 72 hours of lag: no day after today - 3 days.
+    assert max(r["startDate"] for r in sales) <= (TODAY - timedelta(days=3)).date().isoformat()
+
+
+def test_fatal_window_stops_its_partition_and_keeps_the_bookmark(sim: Simulator) -> None:
+    second_window = (START + timedelta(days=30)).date().isoformat()
+    sim.faults.fatal_report_types = {f"GET_LEDGER_DETAIL_VIEW_DATA@{DE}@{second_window}"}
+    result = sync(sim, "fba_inventory_ledger", "warehouse_inventory")
+    ledger = result.records["fba_inventory_ledger"]
+    de_windows = {r["report_end_date"] for r in ledger if r["marketplace_id"] == DE}
+    assert de_windows == {utc(START + timedelta(days=30)).replace("+00:00", "Z")}
+    # Other partitions and streams are complete.
+    assert {r["marketplace_id"] for r in ledger} == {US, DE, JP}
+    assert {r["marketplace_id"] for r in result.records["warehouse_inventory"]} == {US, DE, JP}
+    partitions = result.states[-1]["bookmarks"]["fba_inventory_ledger"]["partitions"]
+    bookmarks = {p["context"]["marketplace_id"]: p.get("replication_key_value") for p in partitions}
+    assert bookmarks[DE] == utc(START + timedelta(days=30)).replace("+00:00", "Z")
+    assert bookmarks[US] > bookmarks[DE]
+
+
+def test_cancelled_report_means_no_data_and_moves_on(sim: Simulator) -> None:
+    sim.faults.cancelled_report_types = {f"GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA@{DE}"}
+    result = sync(sim, "fba_returns")
+    rows = result.records["fba_returns"]
+    assert DE not in {r["marketplace_id"] for r in rows}
+    assert {r["marketplace_id"] for r in rows} == {US, JP}
+    partitions = result.states[-1]["bookmarks"]["fba_returns"]["partitions"]
+    bookmarks = {p["context"]["marketplace_id"]: p.get("replication_key_value") for p in partitions}
+    assert bookmarks[DE] == bookmarks[US]  # "no data" is a complete answer
+
+
+def test_truncated_gzip_and_expired_url_are_downloaded_again(sim: Simulator) -> None:
+    sim.faults.truncate_documents = 1
+    sim.faults.expire_urls = 1
+    result = sync(sim, "warehouse_inventory", marketplaces=["US"])
+    rows = result.records["warehouse_inventory"]
+    assert len(rows) == len(sim.data.products(US))
+    assert len({r["sku"] for r in rows}) == len(rows)  # nothing half-parsed, nothing twice
+    assert sim.calls["documentHost.download"] == 2  # the truncated body and the whole one
+    assert sim.calls[DOCUMENT] == 3
+
+
+def test_interrupted_run_resumes_pending_reports_without_requesting_again(sim: Simulator) -> None:
+    sim.config.report_seconds = 10**9  # reports never finish during the first run
+    first = sync(sim, "fba_customer_shipment_sales", "warehouse_inventory", report_timeout=0.3)
+    assert "fba_customer_shipment_sales" not in first.records
+    created = sim.calls[CREATE]
+    assert created == 3 * 2 + 3  # two windows per marketplace, one snapshot each
+    state = first.states[-1]
+    pending = state["bookmarks"]["fba_customer_shipment_sales"]["partitions"][0]["pending_reports"]
+    assert len(pending) == 2
+
+    sim.config.report_seconds = 0  # now Amazon has finished them
+    second = sync(sim, "fba_customer_shipment_sales", "warehouse_inventory", state=state)
+    assert sim.calls[CREATE] == created  # not one report requested again
+    assert {r["marketplace_id"] for r in second.records["fba_customer_shipment_sales"]} == {
+        US,
+        DE,
+        JP,
+    }
+    final = second.states[-1]["bookmarks"]["fba_customer_shipment_sales"]["partitions"]
+    assert all("pending_reports" not in p for p in final)
+
+
+def test_reports_already_made_are_found_and_reused_without_state(sim: Simulator) -> None:
+    sync(sim, "fba_returns", "warehouse_inventory")
+    created = sim.calls[CREATE]
+    again = sync(sim, "fba_returns", "warehouse_inventory")
+    assert sim.calls[CREATE] == created
+    assert again.records["warehouse_inventory"]
+
+
+def test_all_reports_are_requested_before_the_first_download(sim: Simulator) -> None:
+    streams = [
+        s.stream
+        for s in REPORT_SPECS
+        if s.requestable and not s.stream.startswith(("sales_traffic_by", "vendor"))
+    ]
+    sync(sim, *streams)
+    order = [operation for operation, _, _ in sim.call_log]
+    creates = [i for i, op in enumerate(order) if op == CREATE]
+    first_download = order.index(DOCUMENT)
+    assert len(creates) > 15
+    assert sum(1 for i in creates if i < first_download) >= 15  # the whole burst, up front
+
+
+def test_only_selected_streams_cause_report_requests(sim: Simulator) -> None:
+    sync(sim, "reserved_inventory", marketplaces=["US"])
+    assert sim.calls[CREATE] == 1
