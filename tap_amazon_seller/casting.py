@@ -185,9 +185,14 @@ def cast_datetime(text: str) -> str | None:
         return None
     text = text.strip()
     try:
-        return _to_utc_iso(datetime.fromisoformat(text))
+        moment = datetime.fromisoformat(text)
     except ValueError:
         pass
+    else:
+        # Already in the output form ("2026-11-20T10:00:00+00:00"): keep the text.
+        if len(text) == 25 and text[10] == "T" and text.endswith("+00:00"):
+            return text
+        return _to_utc_iso(moment)
     try:
         if match := _WITH_ZONE_NAME.match(text):
             moment = datetime.fromisoformat(f"{match[1]}T{match[2]}")

@@ -65,5 +65,7 @@ def test_readme_stream_table_lists_every_stream() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     table = text.split("## What it does today", 1)[1].split("\n\n", 2)[1]
     listed = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
-    streams = {s.tap_stream_id for s in TapAmazonSeller(config={}, validate_config=False).catalog.streams}
+    streams = {
+        s.tap_stream_id for s in TapAmazonSeller(config={}, validate_config=False).catalog.streams
+    }
     assert listed == streams

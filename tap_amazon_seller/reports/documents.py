@@ -153,25 +153,12 @@ def verify_gzip(path: Path) -> None:
         raise DocumentError(f"the GZIP document is truncated or corrupt ({exc})") from None
 
 
-@dataclass
-class TsvRow:
-    line: int  # 1-based line number in the document (the header is line 1)
-    values: list[str]
-
-
-def iter_tsv(text: IO[str]) -> tuple[list[str], Iterator[TsvRow]]:
-    """Header and rows of a tab-delimited document. Quotes are data, not syntax, in Amazon's files."""
+def iter_tsv(text: IO[str]) -> tuple[list[str], Any]:
+    """Header and a csv reader over the rows (its `line_num` is the line in the document).
+    Quotes are data, not syntax, in Amazon's files."""
     reader = csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
-    if header is None:
-        return [], iter(())
-
-    def rows() -> Iterator[TsvRow]:
-        for values in reader:
-            if values and any(values):
-                yield TsvRow(reader.line_num, values)
-
-    return header, rows()
+    return header or [], reader
 
 
 def iter_json_items(binary: IO[bytes], prefix: str) -> Iterator[dict[str, Any]]:

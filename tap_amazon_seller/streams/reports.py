@@ -16,7 +16,7 @@ import typing as t
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from tap_amazon_seller.casting import CastError, conform_json, snake_case
+from tap_amazon_seller.casting import CastError, cast_string, conform_json, snake_case
 from tap_amazon_seller.errors import SpApiError
 from tap_amazon_seller.reports.documents import DocumentError, iter_json_items, iter_tsv
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse_time
@@ -307,45 +307,50 @@ class ReportStream(SpApiStream):
         declared = {column.name: column for column in self.spec.columns}
         keyless = not self.spec.keys
         problems = 0
+
+        def problem(line: int, what: str) -> None:
+            nonlocal problems
+            problems += 1
+            if problems <= MAX_LOGGED_PROBLEMS:
+                self.logger.warning("%s line %d: %s", job.describe(), line, what)
+
         with document.open_text() as text:
-            header, rows = iter_tsv(text)
+            header, reader = iter_tsv(text)
             names = [c.name if (c := declared.get(snake_case(h))) else h for h in header]
             casters = [declared[n].caster if n in declared else None for n in names]
+            build = row_builder(names, casters)
             width = len(header)
             previous_digest, repeat = "", 0
-            for row in rows:
-                values = row.values
-                if len(values) != width or "\ufffd" in "".join(values):
-                    problems += 1
-                    if problems <= MAX_LOGGED_PROBLEMS:
-                        self.logger.warning(
-                            "%s line %d: %d columns where the header has %d%s; emitted with "
-                            "what could be read",
-                            job.describe(),
-                            row.line,
-                            len(values),
-                            width,
-                            ", undecodable bytes" if "\ufffd" in "".join(values) else "",
-                        )
+            for values in reader:
+                if not values or not any(values):
+                    continue
+                if len(values) != width:
+                    problem(
+                        reader.line_num,
+                        f"{len(values)} columns where the header has {width}; "
+                        "emitted with what could be read",
+                    )
                     values = (values + [""] * width)[:width]
-                record = dict(base)
-                extras: dict[str, str] = {}
-                for name, caster, value in zip(names, casters, values, strict=True):
-                    if caster is None:
-                        extras[name] = value
-                        continue
-                    try:
-                        record[name] = caster(value)
-                    except CastError as exc:
-                        problems += 1
-                        if problems <= MAX_LOGGED_PROBLEMS:
-                            self.logger.warning(
-                                "%s line %d, %s: %s", job.describe(), row.line, name, exc
-                            )
-                        record[name] = None
-                record["extra_columns"] = extras or None
+                joined = "\t".join(values)
+                if "\ufffd" in joined:
+                    problem(reader.line_num, "undecodable bytes (shown as U+FFFD)")
+                try:
+                    record = build(base, values)
+                except CastError:
+                    record = dict(base)
+                    for name, caster, value in zip(names, casters, values, strict=True):
+                        if caster is not None:
+                            try:
+                                record[name] = caster(value)
+                            except CastError as exc:
+                                problem(reader.line_num, f"{name}: {exc}; emitted as null")
+                                record[name] = None
+                    extras = {
+                        n: v for n, c, v in zip(names, casters, values, strict=True) if c is None
+                    }
+                    record["extra_columns"] = extras or None
                 if keyless:
-                    digest = hashlib.sha1("\t".join(values).encode("utf-8")).hexdigest()[:24]
+                    digest = hashlib.sha1(joined.encode("utf-8")).hexdigest()[:24]
                     repeat = repeat + 1 if digest == previous_digest else 0
                     previous_digest = digest
                     record["row_key"] = f"{base['marketplace_id']}:{digest}:{repeat}"
@@ -357,3 +362,32 @@ class ReportStream(SpApiStream):
                 problems,
                 MAX_LOGGED_PROBLEMS,
             )
+
+
+def row_builder(
+    names: list[str], casters: list[t.Callable[[str], t.Any] | None]
+) -> t.Callable[[dict[str, t.Any], list[str]], dict[str, t.Any]]:
+    """A function turning one row into a record, generated for this header.
+
+    Written as generated code because it runs once per row of documents that can hold
+    millions: one dict display with every cell cast in place is about twice as fast as a
+    loop over the columns. A CastError escapes; the caller then redoes the row cell by cell.
+    """
+    namespace: dict[str, t.Any] = {}
+    fields = []
+    extras = []
+    for index, (name, caster) in enumerate(zip(names, casters, strict=True)):
+        if caster is None:
+            extras.append(f"{name!r}: values[{index}]")
+        elif caster is cast_string:
+            fields.append(f"{name!r}: values[{index}] or None")
+        else:
+            namespace[f"cast{index}"] = caster
+            fields.append(f"{name!r}: cast{index}(values[{index}])")
+    extra = f"{{{', '.join(extras)}}}" if extras else "None"
+    source = (
+        "def build(base, values):\n"
+        f"    return {{**base, {', '.join(fields)}{', ' if fields else ''}'extra_columns': {extra}}}\n"
+    )
+    exec(source, namespace)  # names are repr()'d; no header text is executed
+    return t.cast(t.Callable[[dict[str, t.Any], list[str]], dict[str, t.Any]], namespace["build"])

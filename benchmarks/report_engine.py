@@ -1,0 +1,269 @@
+"""Report engine benchmarks; prints figures, asserts nothing.
+
+    python benchmarks/report_engine.py throughput [--mb 200]
+    python benchmarks/report_engine.py memory [--gb 2]
+    python benchmarks/report_engine.py sync [--time-scale 100] [--days 60]
+
+throughput: rows/s of the tap's flat-file path (gunzip, decode, TSV, typed cast, row key,
+  JSON) against a plain csv + json.dumps loop over the same gzip file.
+memory: peak RSS of a child process parsing a generated document of --gb gigabytes.
+sync: a full sync of every report stream against the simulator: createReport and
+  getReportDocument calls against the minimum, and wall time (converted to Amazon time)
+  against the rate-limit floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+HEADER = [
+    "shipment-date",
+    "sku",
+    "fnsku",
+    "asin",
+    "fulfillment-center-id",
+    "quantity",
+    "amazon-order-id",
+    "currency",
+    "item-price-per-unit",
+    "shipping-price",
+    "gift-wrap-price",
+    "ship-city",
+    "ship-state",
+    "ship-postal-code",
+]
+
+
+def make_document(path: Path, megabytes: float) -> int:
+    """A gzip'd shipment-sales TSV of about `megabytes` (uncompressed); returns its row count."""
+    rng = random.Random(7)
+    cities = ["München", "Köln", "Besançon", "A Coruña", "Montréal", "Seattle"]
+    target = int(megabytes * 1024 * 1024)
+    written = rows = 0
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with gzip.open(path, "wt", encoding="latin-1", compresslevel=1, newline="") as out:
+        out.write("\t".join(HEADER) + "\r\n")
+        block: list[str] = []
+        while written < target:
+            moment = start + timedelta(seconds=rng.randrange(30_000_000))
+            line = (
+                "\t".join(
+                    (
+                        moment.isoformat(timespec="seconds"),
+                        f"SKU-{rng.randrange(10**5):05d}",
+                        f"X00{rng.randrange(16**7):07X}",
+                        f"B0{rng.randrange(16**8):08X}",
+                        "MUC3",
+                        str(rng.randrange(1, 5)),
+                        f"{rng.randrange(100, 999)}-{rng.randrange(10**7):07d}-{rng.randrange(10**7):07d}",
+                        "EUR",
+                        f"{rng.randrange(100, 99999) / 100:.2f}",
+                        "0.00",
+                        "0.00",
+                        rng.choice(cities),
+                        "",
+                        f"{rng.randrange(10000, 99999)}",
+                    )
+                )
+                + "\r\n"
+            )
+            block.append(line)
+            written += len(line)
+            rows += 1
+            if len(block) == 10_000:
+                out.write("".join(block))
+                block.clear()
+        out.write("".join(block))
+    return rows
+
+
+def tap_rows(path: Path):  # type: ignore[no-untyped-def]
+    """The tap's own flat-file path for one document: the stream's record builder."""
+    from tap_amazon_seller.reports.documents import Document
+    from tap_amazon_seller.reports.engine import ReportJob
+    from tap_amazon_seller.streams.reports import ReportStream
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+    tap = TapAmazonSeller(
+        config={
+            "refresh_token": "r",
+            "lwa_client_id": "c",
+            "lwa_client_secret": "s",
+            "region": "eu",
+        }
+    )
+    stream = tap.streams["fba_customer_shipment_sales"]
+    assert isinstance(stream, ReportStream)
+    document = Document(path, gzipped=True, encoding="iso-8859-1")
+    job = ReportJob("GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA", "eu", ("A1PA6795UKMFR9",))
+    base = {"marketplace_id": "A1PA6795UKMFR9", "report_id": "1", "report_end_date": "x"}
+    return stream._tsv_records(document, base, job)
+
+
+def throughput(megabytes: float) -> None:
+    from singer_sdk.singerlib.json import serialize_json
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "doc.tsv.gz"
+        rows = make_document(path, megabytes)
+        print(
+            f"document: {megabytes:.0f} MB uncompressed, {path.stat().st_size / 2**20:.0f} MB gzip, {rows} rows"
+        )
+
+        started = time.perf_counter()
+        count = 0
+        with gzip.open(path, "rt", encoding="latin-1", newline="") as text:
+            reader = csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
+            header = next(reader)
+            for row in reader:
+                json.dumps(dict(zip(header, row, strict=False)))
+                count += 1
+        baseline = count / (time.perf_counter() - started)
+
+        started = time.perf_counter()
+        count = 0
+        for record in tap_rows(path):
+            json.dumps(record, default=str)
+            count += 1
+        like_for_like = count / (time.perf_counter() - started)
+
+        started = time.perf_counter()
+        count = 0
+        for record in tap_rows(path):
+            serialize_json(record)  # what singer-sdk writes each RECORD with
+            count += 1
+        with_sdk = count / (time.perf_counter() - started)
+    print(f"plain csv + json.dumps: {baseline:,.0f} rows/s")
+    print(
+        f"tap parse (typed, keyed) + json.dumps: {like_for_like:,.0f} rows/s "
+        f"= {like_for_like / baseline:.2f}x the plain loop"
+    )
+    print(
+        f"tap parse + singer-sdk's serializer: {with_sdk:,.0f} rows/s = {with_sdk / baseline:.2f}x"
+    )
+
+
+def memory(gigabytes: float) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.tsv.gz"
+        started = time.perf_counter()
+        rows = make_document(path, gigabytes * 1024)
+        print(
+            f"generated {gigabytes:g} GB ({rows} rows, {path.stat().st_size / 2**20:.0f} MB gzip) "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
+        child = subprocess.run(
+            [sys.executable, __file__, "_parse", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        print(child.stdout.strip())
+
+
+def _parse(path: str) -> None:
+    from tap_amazon_seller.reports.documents import verify_gzip
+
+    started = time.perf_counter()
+    verify_gzip(Path(path))  # what the engine does before parsing
+    count = sum(1 for _ in tap_rows(Path(path)))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"parsed {count} rows in {time.perf_counter() - started:.0f} s; peak RSS {peak_mb:.0f} MB"
+    )
+
+
+def sync(time_scale: float, days: int) -> None:
+    from tap_amazon_seller.rate_limits import operation
+    from tap_amazon_seller.reports.registry import REPORT_SPECS
+    from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+    sim = Simulator(SimulatorConfig(time_scale=time_scale))
+    sim.start()
+    start = (datetime.now(UTC) - timedelta(days=days)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    config = sim.tap_config(marketplaces=["US", "DE"], start_date=start.isoformat())
+    tap = TapAmazonSeller(config=config)
+    for name, stream in tap.streams.items():
+        stream.selected = name in {s.stream for s in REPORT_SPECS}
+    started = time.perf_counter()
+    with redirect_stdout(io.StringIO()) as output:
+        tap.sync_all()
+    wall = (time.perf_counter() - started) * time_scale
+    records = sum(1 for line in output.getvalue().splitlines() if '"type":"RECORD"' in line)
+    engine = tap.report_engine()
+    created = sim.calls["reports_2021-06-30.createReport"]
+    documents = sim.calls["reports_2021-06-30.getReportDocument"]
+    listed = sim.calls["reports_2021-06-30.getReports"]
+    store = sim.family_state("reports", lambda s: None)
+    requested = [r for r in store.reports.values() if r.started > 0]
+    needed_documents = sum(
+        1 for r in store.reports.values() if r.outcome == "DONE" and r.started > 0
+    ) + sum(1 for r in store.reports.values() if r.started == 0 and r.created >= start)
+    create_op = operation("reports_2021-06-30.createReport")
+    document_op = operation("reports_2021-06-30.getReportDocument")
+
+    def floor_of(count: int, op) -> float:  # type: ignore[no-untyped-def]
+        return max(0, count - op.burst) / op.rate
+
+    floor = max(
+        floor_of(len(requested), create_op) + sim.config.report_seconds,
+        floor_of(needed_documents, document_op),
+    )
+    print(
+        f"{records} records from {len(requested)} requested reports (+ settlements listed: "
+        f"{listed} getReports calls)"
+    )
+    print(f"createReport: {created} calls, minimum {len(requested)} (one per distinct report)")
+    print(f"getReportDocument: {documents} calls, minimum {needed_documents} (one per document)")
+    print(
+        f"wall time in Amazon time: {wall / 60:.1f} min; rate-limit floor {floor / 60:.1f} min "
+        f"-> {wall / floor:.2f}x the floor"
+        if floor
+        else f"wall {wall:.0f} s"
+    )
+    print(f"engine stats: {dict(engine.stats)}")
+    sim.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("throughput").add_argument("--mb", type=float, default=200)
+    sub.add_parser("memory").add_argument("--gb", type=float, default=2)
+    p = sub.add_parser("sync")
+    p.add_argument("--time-scale", type=float, default=100)
+    p.add_argument("--days", type=int, default=60)
+    sub.add_parser("_parse").add_argument("path")
+    args = parser.parse_args()
+    os.environ.setdefault("LOGLEVEL", "WARNING")
+    if args.command == "throughput":
+        throughput(args.mb)
+    elif args.command == "memory":
+        memory(args.gb)
+    elif args.command == "sync":
+        sync(args.time_scale, args.days)
+    else:
+        _parse(args.path)
+
+
+if __name__ == "__main__":
+    main()

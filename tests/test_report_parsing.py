@@ -1,0 +1,157 @@
+"""Parsing report documents defensively: by header name, typed, nothing dropped silently."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from pathlib import Path
+
+import pytest
+
+from tap_amazon_seller.casting import (
+    CastError,
+    cast_date,
+    cast_datetime,
+    cast_decimal,
+    cast_int,
+    conform_json,
+)
+from tap_amazon_seller.reports.documents import Document, DocumentError, python_codec, verify_gzip
+from tap_amazon_seller.reports.engine import ReportJob
+from tap_amazon_seller.streams.reports import ReportStream
+from tap_amazon_seller.tap import TapAmazonSeller
+
+CONFIG = {"refresh_token": "r", "lwa_client_id": "c", "lwa_client_secret": "s", "region": "eu"}
+
+
+def parse(
+    tmp_path: Path,
+    content: bytes,
+    stream: str = "fba_customer_shipment_sales",
+    encoding: str = "utf-8",
+) -> list[dict]:
+    path = tmp_path / "doc.gz"
+    path.write_bytes(gzip.compress(content))
+    tap = TapAmazonSeller(config=CONFIG)
+    report_stream = tap.streams[stream]
+    assert isinstance(report_stream, ReportStream)
+    job = ReportJob("TYPE", "eu", ("A1PA6795UKMFR9",))
+    base = {"marketplace_id": "A1PA6795UKMFR9", "report_id": "1"}
+    return list(report_stream._tsv_records(Document(path, True, encoding), base, job))
+
+
+def test_columns_by_name_in_any_order_with_new_ones_kept(tmp_path: Path) -> None:
+    text = (
+        "quantity\tnew-column\tsku\tshipment-date\titem-price-per-unit\n"
+        "3\tsurprise\tSKU-1\t2026-11-20 10:00:00 PST\t1.234,50\n"
+    )
+    (row,) = parse(tmp_path, text.encode())
+    assert row["quantity"] == 3 and row["sku"] == "SKU-1"
+    assert row["shipment_date"] == "2026-11-20T18:00:00+00:00"
+    assert str(row["item_price_per_unit"]) == "1234.50"
+    assert row["extra_columns"] == {"new-column": "surprise"}
+    assert "fnsku" not in row  # a declared column the document lacks is simply absent
+
+
+def test_bad_rows_are_counted_logged_with_line_numbers_and_still_emitted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    content = (
+        b"sku\tquantity\tship-city\n"
+        b"SKU-1\t2\tK\xc3\xb6ln\n"
+        b"SKU-2\tlots\tBerlin\n"  # not an integer
+        b"SKU-3\t1\n"  # a column short
+        b"SKU-4\t1\tK\xf6ln\n"  # Latin-1 byte in a UTF-8 document
+    )
+    with caplog.at_level(logging.WARNING):
+        rows = parse(tmp_path, content)
+    assert [r["sku"] for r in rows] == ["SKU-1", "SKU-2", "SKU-3", "SKU-4"]
+    assert rows[0]["ship_city"] == "Köln"
+    assert rows[1]["quantity"] is None
+    assert rows[2]["ship_city"] is None
+    assert rows[3]["ship_city"] == "K\ufffdln"
+    assert "line 3: quantity: not a number: 'lots'; emitted as null" in caplog.text
+    assert "line 4: 2 columns where the header has 3" in caplog.text
+    assert "line 5: undecodable bytes" in caplog.text
+
+
+def test_identical_adjacent_rows_get_distinct_stable_keys(tmp_path: Path) -> None:
+    content = b"sku\tquantity\nA\t1\nA\t1\nB\t1\n"
+    first = [r["row_key"] for r in parse(tmp_path, content)]
+    again = [r["row_key"] for r in parse(tmp_path, content)]
+    assert len(set(first)) == 3 and first == again
+
+
+def test_truncated_gzip_is_detected(tmp_path: Path) -> None:
+    path = tmp_path / "cut.gz"
+    path.write_bytes(gzip.compress(b"sku\n" + b"SKU\n" * 10_000)[:-20])
+    with pytest.raises(DocumentError, match="truncated"):
+        verify_gzip(path)
+
+
+@pytest.mark.parametrize(
+    ("charset", "codec"),
+    [
+        (None, "iso-8859-1"),
+        ("UTF-8", "utf-8-sig"),
+        ("Cp1252", "cp1252"),
+        ("Shift_JIS", "cp932"),
+        ("windows-31j", "cp932"),
+        ("x-unknown", "iso-8859-1"),
+    ],
+)
+def test_charsets_amazon_names(charset: str | None, codec: str) -> None:
+    assert python_codec(charset) == codec
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-20T10:00:00+00:00", "2026-11-20T10:00:00+00:00"),
+        ("2026-11-20T10:00:00+09:00", "2026-11-20T01:00:00+00:00"),
+        ("2026-11-20 10:00:00 UTC", "2026-11-20T10:00:00+00:00"),
+        ("2026-11-20 02:00:00 PST", "2026-11-20T10:00:00+00:00"),
+        ("2026-07-20 02:00:00 PDT", "2026-07-20T09:00:00+00:00"),
+        ("2026-11-20 11:00:00 MEZ", "2026-11-20T10:00:00+00:00"),
+        ("11/20/2026", "2026-11-20T00:00:00+00:00"),
+        ("11/20/26", "2026-11-20T00:00:00+00:00"),
+        ("20.11.2026 10:00:00 UTC", "2026-11-20T10:00:00+00:00"),
+        ("20-Nov-2026", "2026-11-20T00:00:00+00:00"),
+        ("", None),
+    ],
+)
+def test_every_date_spelling(text: str, expected: str | None) -> None:
+    assert cast_datetime(text) == expected
+
+
+def test_dates_numbers_and_failures() -> None:
+    assert cast_date("2026-11-20T23:30:00-08:00") == "2026-11-20"  # the date as written
+    assert cast_date("20.11.2026") == "2026-11-20"
+    assert str(cast_decimal("1,234.56")) == "1234.56" and str(cast_decimal("12,34")) == "12.34"
+    assert cast_int("1,234") == 1234 and cast_int("3.0") == 3
+    for bad, caster in (("2026-13-45", cast_datetime), ("abc", cast_decimal), ("1.5", cast_int)):
+        with pytest.raises(CastError):
+            caster(bad)
+
+
+def test_json_numbers_and_booleans_sent_as_strings_are_read() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "amount": {"type": ["number", "null"]},
+            "units": {"type": ["integer", "null"]},
+            "flag": {"type": ["boolean", "null"]},
+            "name": {"type": ["string", "null"]},
+            "nested": {"type": "object", "properties": {"rate": {"type": ["number"]}}},
+        },
+    }
+    record = {
+        "amount": "137.28",
+        "units": "3",
+        "flag": "false",
+        "name": "42",
+        "nested": {"rate": "0.5"},
+    }
+    out = conform_json(record, schema)
+    assert str(out["amount"]) == "137.28" and out["units"] == 3 and out["flag"] is False
+    assert out["name"] == "42" and str(out["nested"]["rate"]) == "0.5"
