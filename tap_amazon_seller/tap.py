@@ -16,17 +16,18 @@ from tap_amazon_seller.client import SpApiClient
 from tap_amazon_seller.errors import SpApiError
 from tap_amazon_seller.rate_limits import RateLimiter
 from tap_amazon_seller.reports.engine import ReportEngine
-from tap_amazon_seller.reports.registry import REPORT_SPECS
+from tap_amazon_seller.reports.registry import specs_for
 from tap_amazon_seller.settings import (
     CONFIG_SCHEMA,
     Settings,
     SettingsError,
+    as_list,
     log_ignored_settings,
     parse_settings,
 )
 from tap_amazon_seller.streams import STREAM_TYPES
 from tap_amazon_seller.streams.base import SpApiStream
-from tap_amazon_seller.streams.reports import ReportStream
+from tap_amazon_seller.streams.reports import ReportListStream, ReportStream
 
 redaction.install()
 
@@ -161,5 +162,7 @@ class TapAmazonSeller(Tap):
 
     def discover_streams(self) -> list[SpApiStream]:
         streams: list[SpApiStream] = [stream_type(tap=self) for stream_type in STREAM_TYPES]
-        streams.extend(ReportStream(self, spec) for spec in REPORT_SPECS)
+        report_types = tuple(as_list(self.config.get("report_types")))
+        streams.extend(ReportStream(self, spec) for spec in specs_for(report_types))
+        streams.append(ReportListStream(tap=self))
         return streams

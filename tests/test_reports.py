@@ -338,3 +338,36 @@ def test_all_reports_are_requested_before_the_first_download(sim: Simulator) -> 
 def test_only_selected_streams_cause_report_requests(sim: Simulator) -> None:
     sync(sim, "reserved_inventory", marketplaces=["US"])
     assert sim.calls[CREATE] == 1
+
+
+def test_reports_stream_lists_the_accounts_reports(sim: Simulator) -> None:
+    sync(sim, "warehouse_inventory", marketplaces=["US"])
+    result = sync(sim, "reports", marketplaces=["US", "DE"])
+    rows = result.records["reports"]
+    types = {r["reportType"] for r in rows}
+    assert "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA" in types  # the one made above
+    assert "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2" in types  # Amazon's own
+    assert {r["region"] for r in rows} == {"na", "eu"}
+    assert len({r["reportId"] for r in rows}) == len(rows)
+
+
+def test_report_types_setting_adds_a_generic_stream(sim: Simulator) -> None:
+    cfg = config(sim, marketplaces=["DE"], report_types=["GET_FLAT_FILE_OPEN_LISTINGS_DATA"])
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+    catalog = TapAmazonSeller(config=cfg).catalog_dict
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = (
+                    entry["tap_stream_id"] == "get_flat_file_open_listings_data"
+                )
+    result = run_sync(cfg, catalog=catalog)
+    rows = result.records["get_flat_file_open_listings_data"]
+    products = {p.sku: p for p in sim.data.products(DE)}
+    assert {r["extra_columns"]["sku"] for r in rows} == set(products)
+    assert all(
+        r["extra_columns"]["price"] == f"{products[r['extra_columns']['sku']].price:.2f}"
+        for r in rows
+    )
+    assert len({r["row_key"] for r in rows}) == len(rows)

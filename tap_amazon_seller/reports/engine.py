@@ -51,6 +51,18 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
+def list_reports(client: SpApiClient, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """getReports pages; Amazon wants nextToken alone on later pages."""
+    query = dict(params)
+    while True:
+        page = client.call(LIST, params=query)
+        yield from page.get("reports") or []
+        token = page.get("nextToken")
+        if not token:
+            return
+        query = {"nextToken": token}
+
+
 @dataclass(eq=False)
 class ReportJob:
     """One report: what was asked of Amazon, and where it stands."""
@@ -188,15 +200,7 @@ class ReportEngine:
                 raise
 
     def list_reports(self, client: SpApiClient, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        """getReports pages; Amazon wants nextToken alone on later pages."""
-        query = dict(params)
-        while True:
-            page = client.call(LIST, params=query)
-            yield from page.get("reports") or []
-            token = page.get("nextToken")
-            if not token:
-                return
-            query = {"nextToken": token}
+        return list_reports(client, params)
 
     def find_window_report(
         self,

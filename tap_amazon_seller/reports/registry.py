@@ -511,3 +511,26 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
 )
 
 REPORT_SPECS_BY_STREAM = {spec.stream: spec for spec in REPORT_SPECS}
+
+
+def generic_spec(report_type: str) -> ReportSpec:
+    """A stream for a report type the registry does not know (the `report_types` setting):
+    one report per marketplace and run over start_date..now, every column kept as text in
+    `extra_columns`."""
+    return ReportSpec(
+        stream=report_type.lower(),
+        report_type=report_type,
+        description=f"{report_type}, read generically: every column as a string.",
+        role="the role Amazon's Report Type Values page lists for this type",
+        full_range=True,
+        reuse_minutes=0,
+    )
+
+
+def specs_for(report_types: tuple[str, ...]) -> list[ReportSpec]:
+    """The registry, plus a generic stream for each configured type it does not cover."""
+    known = {spec.report_type for spec in REPORT_SPECS} | {
+        t for spec in REPORT_SPECS for t in spec.also_list
+    }
+    extra = [generic_spec(t) for t in dict.fromkeys(report_types) if t not in known]
+    return [*REPORT_SPECS, *extra]

@@ -94,6 +94,8 @@ class ReportSpec:
     regions: tuple[str, ...] = ("na", "eu", "fe")
     #: Older report types listed together with `report_type` (not requestable streams).
     also_list: tuple[str, ...] = ()
+    #: Snapshot streams that still send dataStartTime (start_date) and dataEndTime (now).
+    full_range: bool = False
 
     @property
     def is_json(self) -> bool:

@@ -408,6 +408,15 @@ def all_listings(
     return Rendered(header, rows, charset="UTF-8")
 
 
+@renderer("GET_FLAT_FILE_OPEN_LISTINGS_DATA")
+def open_listings(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = ["sku", "asin", "price", "quantity"]
+    rows = [[p.sku, p.asin, money(p.price, mp), str(p.quantity)] for p in data.products(mp.id)]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
 @renderer("GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA", windowed=True)
 def shipment_sales(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict

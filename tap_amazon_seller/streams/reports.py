@@ -16,16 +16,20 @@ import typing as t
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+from singer_sdk import typing as th
+
 from tap_amazon_seller.casting import CastError, cast_string, conform_json, snake_case
 from tap_amazon_seller.errors import SpApiError
 from tap_amazon_seller.reports.documents import DocumentError, iter_json_items, iter_tsv
-from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse_time
+from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_reports, parse_time
+from tap_amazon_seller.reports.registry import REPORT_SPECS
 from tap_amazon_seller.reports.spec import ReportSpec
 from tap_amazon_seller.streams.base import SpApiStream
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
+    from tap_amazon_seller.client import SpApiClient
     from tap_amazon_seller.tap import TapAmazonSeller
 
 # How many bad cells or rows of one document are logged one by one (the rest are counted).
@@ -113,7 +117,10 @@ class ReportStream(SpApiStream):
         if not self.spec.requestable:
             return self._plan_listed(engine, context)
         if not self.spec.incremental:
-            job = self._new_job(context, None, None)
+            if self.spec.full_range:
+                job = self._new_job(context, self.amazon.settings.start_date, self._now_limit())
+            else:
+                job = self._new_job(context, None, None)
             if pending:
                 return [engine.adopt(job, {"reportId": pending[-1]["report_id"]})]
             recent = engine.find_recent_report(
@@ -362,6 +369,58 @@ class ReportStream(SpApiStream):
                 problems,
                 MAX_LOGGED_PROBLEMS,
             )
+
+
+class ReportListStream(SpApiStream):
+    """`reports`: the metadata of the account's reports (getReports), per region.
+
+    Lists the types of `report_types` (default: every type the tap knows), created since
+    the bookmark less a day (a report listed while IN_PROGRESS is listed again once DONE
+    and upserts by reportId), at most 90 days back as Amazon keeps no older ones.
+    """
+
+    name = "reports"
+    primary_keys: t.ClassVar[list[str]] = ["reportId"]
+    replication_key = "createdTime"
+    is_sorted = False
+    required_role = "any role that can read reports"
+    schema = th.PropertiesList(
+        th.Property("reportId", th.StringType, required=True),
+        th.Property("region", th.StringType),
+        th.Property("reportType", th.StringType),
+        th.Property("marketplaceIds", th.ArrayType(th.StringType)),
+        th.Property("dataStartTime", th.DateTimeType),
+        th.Property("dataEndTime", th.DateTimeType),
+        th.Property("reportScheduleId", th.StringType),
+        th.Property("createdTime", th.DateTimeType, required=True),
+        th.Property("processingStatus", th.StringType),
+        th.Property("processingStartTime", th.DateTimeType),
+        th.Property("processingEndTime", th.DateTimeType),
+        th.Property("reportDocumentId", th.StringType),
+    ).to_dict()
+
+    @property
+    def partitions(self) -> list[dict] | None:
+        return [{"region": region} for region in self.amazon.settings.regions]
+
+    def fetch(self, client: SpApiClient, context: Context | None) -> Iterator[dict]:
+        settings = self.amazon.settings
+        since = settings.start_date
+        bookmark = parse_time(self.get_starting_replication_key_value(context))
+        if bookmark:
+            since = max(since, bookmark - timedelta(days=1))
+        since = max(since, datetime.now(UTC) - timedelta(days=LISTING_HORIZON_DAYS - 1))
+        types = list(settings.report_types) or sorted(
+            {s.report_type for s in REPORT_SPECS} | {t for s in REPORT_SPECS for t in s.also_list}
+        )
+        for start in range(0, len(types), 10):
+            params = {
+                "reportTypes": ",".join(types[start : start + 10]),
+                "createdSince": iso(since),
+                "pageSize": 100,
+            }
+            for report in list_reports(client, params):
+                yield {**report, "region": client.region}
 
 
 def row_builder(
