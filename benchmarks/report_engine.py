@@ -211,32 +211,43 @@ def sync(time_scale: float, days: int) -> None:
     created = sim.calls["reports_2021-06-30.createReport"]
     documents = sim.calls["reports_2021-06-30.getReportDocument"]
     listed = sim.calls["reports_2021-06-30.getReports"]
-    store = sim.family_state("reports", lambda s: None)
-    requested = [r for r in store.reports.values() if r.started > 0]
-    needed_documents = sum(
-        1 for r in store.reports.values() if r.outcome == "DONE" and r.started > 0
-    ) + sum(1 for r in store.reports.values() if r.started == 0 and r.created >= start)
+    jobs = list(engine._jobs.values())
     create_op = operation("reports_2021-06-30.createReport")
     document_op = operation("reports_2021-06-30.getReportDocument")
 
     def floor_of(count: int, op) -> float:  # type: ignore[no-untyped-def]
         return max(0, count - op.burst) / op.rate
 
-    floor = max(
-        floor_of(len(requested), create_op) + sim.config.report_seconds,
-        floor_of(needed_documents, document_op),
-    )
+    # Amazon meters each region separately; the slowest region sets the floor: its last
+    # report cannot be requested before its createReport bucket allows, nor be ready before
+    # report_seconds after that, nor its last document be fetched before getReportDocument allows.
+    floors = {}
+    requested = [
+        j
+        for j in jobs
+        if not j.reused
+        and j.submitted_at is not None
+        and j.status != "PLANNED"
+        and j.report_type != "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
+    ]
+    done = [j for j in jobs if j.status == "DONE"]
+    for region in {j.region for j in jobs}:
+        made = sum(1 for j in requested if j.region == region)
+        fetched = sum(1 for j in done if j.region == region)
+        floors[region] = max(
+            floor_of(made, create_op) + sim.config.report_seconds, floor_of(fetched, document_op)
+        )
+    floor = max(floors.values())
     print(
-        f"{records} records from {len(requested)} requested reports (+ settlements listed: "
-        f"{listed} getReports calls)"
+        f"{records} records from {len(requested)} requested reports and "
+        f"{sum(1 for j in done if j.report_type.startswith('GET_V2_SETTLEMENT'))} listed settlement reports ({listed} getReports calls)"
     )
     print(f"createReport: {created} calls, minimum {len(requested)} (one per distinct report)")
-    print(f"getReportDocument: {documents} calls, minimum {needed_documents} (one per document)")
+    print(f"getReportDocument: {documents} calls, minimum {len(done)} (one per DONE report)")
     print(
         f"wall time in Amazon time: {wall / 60:.1f} min; rate-limit floor {floor / 60:.1f} min "
+        f"(per region: {', '.join(f'{r} {v / 60:.1f}' for r, v in sorted(floors.items()))}) "
         f"-> {wall / floor:.2f}x the floor"
-        if floor
-        else f"wall {wall:.0f} s"
     )
     print(f"engine stats: {dict(engine.stats)}")
     sim.stop()

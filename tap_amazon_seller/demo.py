@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
@@ -23,10 +24,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    # A faster clock so the demo does not wait out Amazon's one-call-a-minute plans.
-    with Simulator(SimulatorConfig(time_scale=60)).running() as sim:
+    # A 1000x faster clock so the demo does not wait out Amazon's one-call-a-minute plans
+    # (the tap's pacing is unchanged: it follows the rates the simulator announces).
+    with Simulator(SimulatorConfig(time_scale=1000)).running() as sim:
         config_path = args.out / "config.json"
-        config_path.write_text(json.dumps(sim.tap_config(), indent=2), encoding="utf-8")
+        start = datetime.now(UTC) - timedelta(days=14)
+        config = sim.tap_config(
+            marketplaces=["US", "DE"], start_date=start.strftime("%Y-%m-%dT00:00:00Z")
+        )
+        config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
         output_path = args.out / "output.jsonl"
         print(f"Simulator on {sim.url}; running: tap-amazon-seller --config {config_path}")
         with output_path.open("w", encoding="utf-8") as output:
@@ -44,10 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         message = json.loads(line)
         if message.get("type") == "RECORD":
             counts[message["stream"]] += 1
-            print(f"{message['stream']:>14}: {json.dumps(message['record'], ensure_ascii=False)}")
+            if counts[message["stream"]] == 1:  # one sample record per stream
+                sample = json.dumps(message["record"], ensure_ascii=False)
+                print(f"{message['stream']}: {sample[:400]}{'...' if len(sample) > 400 else ''}")
     print()
     for stream, count in sorted(counts.items()):
-        print(f"{count:6d} records in {stream}")
+        print(f"{count:7d} records in {stream}")
     print(f"Singer output in {output_path}; the tap config in {config_path}.")
     return 0 if counts else 1
 

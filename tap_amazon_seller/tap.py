@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 import typing as t
 from functools import cached_property
@@ -154,6 +155,7 @@ class TapAmazonSeller(Tap):
                 "Report plan: %d report(s) for %d stream(s)", engine.pending, len(streams)
             )
             self._report_engine = engine
+            atexit.register(engine.close)  # documents fetched ahead and never read
         return self._report_engine
 
     def write_state(self) -> None:

@@ -96,6 +96,14 @@ class Document:
             self.open_binary(), encoding=self.encoding, errors="replace", newline=""
         )
 
+    @property
+    def size(self) -> int:
+        """Bytes on disk (compressed, for a GZIP document)."""
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
     def close(self) -> None:
         self.path.unlink(missing_ok=True)
 

@@ -39,6 +39,10 @@ DEFAULT_REUSE_STATUSES = ("IN_QUEUE", "IN_PROGRESS", "DONE")
 # How far back getReports is searched for reports to reuse (interrupted runs, recent snapshots).
 REUSE_LOOKBACK = timedelta(hours=24)
 DOWNLOAD_ATTEMPTS = 3
+# Documents downloaded ahead of the streams that read them wait on disk (compressed), up to
+# this many bytes: enough for a few hundred typical documents, so no region's
+# getReportDocument bucket idles while the streams read another region's documents.
+MAX_PREFETCH_BYTES = 2 * 1024**3
 
 
 def iso(moment: datetime) -> str:
@@ -141,6 +145,8 @@ class ReportEngine:
         self._denied: dict[tuple[str, str], str] = {}
         #: Regions where the Reports API itself is refused (not authorised there).
         self.denied_regions: dict[str, str] = {}
+        self._prefetching = False
+        self._prefetch_failed: set[tuple] = set()
         self.stats: Counter[str] = Counter()
 
     # -- planning ------------------------------------------------------------------
@@ -256,36 +262,111 @@ class ReportEngine:
                 # The awaited report goes first if its turn has not come yet.
                 self._queue.remove(job)
                 self._queue.insert(0, job)
-            self._submit_ready()
-            self._poll_due(self._clock())
+            self._housekeeping()
             if job.finished:
                 break
             self._sleep(self._seconds_to_next_action(now))
         return job.status
 
+    def _housekeeping(self, *, reserved_region: str | None = None) -> None:
+        """Everything that can move without waiting: requests, polls, document prefetches."""
+        self._submit_ready()
+        self._poll_due(self._clock())
+        self._prefetch(reserved_region)
+
+    def _prefetch(self, reserved_region: str | None) -> None:
+        """Download finished documents ahead of the streams, in plan order, whenever a
+        region's getReportDocument bucket has a token that would otherwise go unused: while
+        one stream reads region A's documents, region B's bucket keeps working. The region
+        whose token the waiting stream needs is left alone."""
+        if self._prefetching:
+            return
+        held = sum(j.document.size for j in self._jobs.values() if j.document is not None)
+        self._prefetching = True
+        try:
+            for job in self._jobs.values():  # insertion order is plan order
+                if held >= MAX_PREFETCH_BYTES:
+                    return
+                if (
+                    job.status != "DONE"
+                    or job.document is not None
+                    or job.consumers <= 0
+                    or not job.document_id
+                    or job.region == reserved_region
+                    or job.identity in self._prefetch_failed
+                ):
+                    continue
+                client = self._client_for(job.region)
+                if (
+                    client.limiter.bucket(
+                        client.region, operation(DOCUMENT)
+                    ).seconds_until_available()
+                    > 0
+                ):
+                    continue
+                try:
+                    job.document = self._download(job)
+                except (DocumentError, SpApiError):
+                    self._prefetch_failed.add(job.identity)  # the stream retries and reports it
+                    continue
+                held += job.document.size
+        finally:
+            self._prefetching = False
+
     def _seconds_to_next_action(self, now: float) -> float:
         waits = [j.next_poll - self._clock() for j in self._in_flight]
-        if self._queue:
-            client = self._client_for(self._queue[0].region)
+        for region in {job.region for job in self._queue}:
+            client = self._client_for(region)
             waits.append(
                 client.limiter.bucket(client.region, operation(CREATE)).seconds_until_available()
+            )
+        for region in {
+            j.region
+            for j in self._jobs.values()
+            if j.status == "DONE"
+            and j.document is None
+            and j.consumers > 0
+            and j.identity not in self._prefetch_failed
+        }:
+            client = self._client_for(region)
+            waits.append(
+                client.limiter.bucket(client.region, operation(DOCUMENT)).seconds_until_available()
             )
         return min(max(min(waits, default=self.poll_interval), 0.01), self.poll_interval)
 
     def _submit_ready(self) -> None:
-        """createReport for planned reports while the bucket has tokens (never waits for one)."""
-        while self._queue:
-            job = self._queue[0]
-            client = self._client_for(job.region)
-            bucket = client.limiter.bucket(client.region, operation(CREATE))
-            if bucket.seconds_until_available() > 0:
-                return
-            self._queue.pop(0)
+        """createReport for planned reports whose region's bucket has a token (never waits).
+
+        Buckets are per region, so a region whose bucket is empty does not hold back the
+        reports of another; within a region, reports go in plan order.
+        """
+        blocked: set[str] = set()
+        for job in list(self._queue):
+            if job.region in blocked:
+                continue
             refusal = self._denied.get((job.region, job.report_type))
             if refusal is not None:
+                self._queue.remove(job)
                 job.status, job.error = "FAILED", refusal
                 continue
+            client = self._client_for(job.region)
+            if (
+                client.limiter.bucket(client.region, operation(CREATE)).seconds_until_available()
+                > 0
+            ):
+                blocked.add(job.region)
+                continue
+            self._queue.remove(job)
             self._create(client, job)
+
+    def _wait_for_token(self, region: str, operation_name: str) -> None:
+        """Wait for a token of a slow operation (getReportDocument) while still requesting
+        and polling the other reports, instead of blocking the whole engine."""
+        client = self._client_for(region)
+        bucket = client.limiter.bucket(client.region, operation(operation_name))
+        while (delay := bucket.seconds_until_available()) > 0:
+            self._housekeeping(reserved_region=region)
+            self._sleep(min(delay, self._seconds_to_next_action(self._clock())))
 
     def _create(self, client: SpApiClient, job: ReportJob) -> None:
         body: dict[str, Any] = {
@@ -322,8 +403,17 @@ class ReportEngine:
             callback(job)
 
     def _poll_due(self, now: float) -> None:
-        for job in [j for j in self._in_flight if j.next_poll <= now]:
+        """getReport for reports due a poll, oldest first, while the bucket has tokens.
+
+        With a hundred reports in flight, polling them all would take getReport's bucket
+        (2 a second) longer than a poll interval; a poll that would wait is left for the
+        next round instead of stalling requests and downloads.
+        """
+        due = sorted((j for j in self._in_flight if j.next_poll <= now), key=lambda j: j.next_poll)
+        for job in due:
             client = self._client_for(job.region)
+            if client.limiter.bucket(client.region, operation(GET)).seconds_until_available() > 0:
+                continue
             try:
                 report = client.call(GET, path_params={"reportId": job.report_id or ""})
             except SpApiError as exc:
@@ -386,6 +476,7 @@ class ReportEngine:
         client = self._client_for(job.region)
         failure: DocumentError | None = None
         for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
+            self._wait_for_token(job.region, DOCUMENT)
             # A fresh pre-signed URL each attempt: they expire after five minutes.
             info = client.call(DOCUMENT, path_params={"reportDocumentId": job.document_id or ""})
             gzipped = str(info.get("compressionAlgorithm") or "").upper() == "GZIP"

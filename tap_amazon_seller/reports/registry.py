@@ -8,6 +8,8 @@ kept in `extra_columns`, so a column Amazon adds never breaks a sync.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tap_amazon_seller.reports.spec import JsonRecords, ReportSpec, columns
 
 FBA_ROLE = "Amazon Fulfillment"
@@ -16,6 +18,23 @@ LISTINGS_ROLE = "Product Listing"
 FINANCE_ROLE = "Finance and Accounting"
 ANALYTICS_ROLE = "Brand Analytics (or Selling Partner Insights)"
 VENDOR_ROLE = "Brand Analytics (vendor account)"
+
+# Vendor Retail Analytics by day: at most 15 days a report, data final about 72 hours after
+# a day closes (so the last 3 days are read again).
+_VENDOR_DAILY: dict[str, Any] = {
+    "role": VENDOR_ROLE,
+    "keys": ("startDate", "asin"),
+    "incremental": True,
+    "window_days": 15,
+    "whole_days": True,
+    "lookback_days": 3,
+    "end_lag_minutes": 72 * 60,
+    "options": {"reportPeriod": "DAY"},
+}
+_VENDOR_PROGRAM_OPTIONS = {
+    "distributorView": "vendor_distributor_view",
+    "sellingProgram": "vendor_selling_program",
+}
 
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- inventory ----------------------------------------------------------------------
@@ -460,53 +479,26 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         stream="vendor_sales_report",
         report_type="GET_VENDOR_SALES_REPORT",
         description="Vendor Retail Analytics sales by ASIN and day.",
-        role=VENDOR_ROLE,
         json_records=JsonRecords("vendorSalesReport.json", "salesByAsin", "SalesByAsin"),
-        keys=("startDate", "asin"),
-        incremental=True,
-        window_days=15,
-        whole_days=True,
-        lookback_days=3,
-        end_lag_minutes=72 * 60,
-        options={"reportPeriod": "DAY"},
-        option_settings={
-            "distributorView": "vendor_distributor_view",
-            "sellingProgram": "vendor_selling_program",
-        },
+        option_settings=_VENDOR_PROGRAM_OPTIONS,
+        **_VENDOR_DAILY,
     ),
     ReportSpec(
         stream="vendor_inventory_report",
         report_type="GET_VENDOR_INVENTORY_REPORT",
         description="Vendor Retail Analytics inventory by ASIN and day.",
-        role=VENDOR_ROLE,
         json_records=JsonRecords(
             "vendorInventoryReport.json", "inventoryByAsin", "InventoryByAsin"
         ),
-        keys=("startDate", "asin"),
-        incremental=True,
-        window_days=15,
-        whole_days=True,
-        lookback_days=3,
-        end_lag_minutes=72 * 60,
-        options={"reportPeriod": "DAY"},
-        option_settings={
-            "distributorView": "vendor_distributor_view",
-            "sellingProgram": "vendor_selling_program",
-        },
+        option_settings=_VENDOR_PROGRAM_OPTIONS,
+        **_VENDOR_DAILY,
     ),
     ReportSpec(
         stream="vendor_traffic_report",
         report_type="GET_VENDOR_TRAFFIC_REPORT",
         description="Vendor Retail Analytics glance views by ASIN and day.",
-        role=VENDOR_ROLE,
         json_records=JsonRecords("vendorTrafficReport.json", "trafficByAsin", "TrafficByAsin"),
-        keys=("startDate", "asin"),
-        incremental=True,
-        window_days=15,
-        whole_days=True,
-        lookback_days=3,
-        end_lag_minutes=72 * 60,
-        options={"reportPeriod": "DAY"},
+        **_VENDOR_DAILY,  # the traffic report takes reportPeriod only
     ),
 )
 

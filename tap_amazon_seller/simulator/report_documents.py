@@ -848,7 +848,9 @@ def _sales_metrics(item: Any, day: date) -> dict[str, Any]:
     return {
         "shippedUnits": units,
         "shippedRevenue": _amount(product.price * units, mp.currency),
-        "shippedCogs": _amount(product.price * units * Decimal("0.6"), mp.currency),
+        "shippedCogs": _amount(
+            (product.price * units * Decimal("0.6")).quantize(Decimal("0.01")), mp.currency
+        ),
         "orderedUnits": units,
         "orderedRevenue": _amount(product.price * units, mp.currency),
         "customerReturns": 0,

@@ -249,41 +249,48 @@ class ReportStream(SpApiStream):
     def get_records(self, context: Context | None) -> Iterator[dict]:
         assert context is not None
         engine = self.amazon.report_engine()
-        for job in self._plan.get(str(context["marketplace_id"]), []):
-            status = engine.wait(job)
-            if status == "CANCELLED":
-                self._forget_pending(context, job)
-                self._advance_bookmark(context, job)
+        jobs = self._plan.get(str(context["marketplace_id"]), [])
+        for position, job in enumerate(jobs):
+            try:
+                delivered = yield from self._deliver(engine, job, context)
+            finally:
                 engine.release(job)
-                continue
-            if status != "DONE":
-                self.logger.error(
-                    "Stream %s, marketplace %s: %s %s; this partition stops here and its "
-                    "bookmark stays before this window. The next run retries it.",
-                    self.name,
-                    context["marketplace_id"],
-                    job.describe(),
-                    status,
-                )
-                if status == "TIMEOUT":
-                    continue  # kept in pending_reports: the next run polls it again
-                self._forget_pending(context, job)
+            if not delivered:
+                # Later windows are not emitted, so the bookmark stays before this one; their
+                # reports stay in pending_reports for the next run, and their documents go.
+                for later in jobs[position + 1 :]:
+                    engine.release(later)
                 return
+
+    def _deliver(
+        self, engine: ReportEngine, job: ReportJob, context: Context
+    ) -> t.Generator[dict, None, bool]:
+        """Emit one report's records; False when the partition must stop at this window."""
+        status = engine.wait(job)
+        if status == "CANCELLED":  # Amazon's "no data": the window is complete and empty
+            self._forget_pending(context, job)
+            self._advance_bookmark(context, job)
+            return True
+        if status == "DONE":
             try:
                 yield from self._records_of(engine, job, context)
             except DocumentError as exc:
-                self.logger.error(
-                    "Stream %s, marketplace %s: %s; this partition stops here.",
-                    self.name,
-                    context["marketplace_id"],
-                    exc,
-                )
+                status = str(exc)
+            else:
                 self._forget_pending(context, job)
-                return
-            finally:
-                engine.release(job)
+                self._advance_bookmark(context, job)
+                return True
+        self.logger.error(
+            "Stream %s, marketplace %s: %s: %s; this partition stops at this window and its "
+            "bookmark stays before it. The next run retries from there.",
+            self.name,
+            context["marketplace_id"],
+            job.describe(),
+            status,
+        )
+        if status != "TIMEOUT":  # a timed-out report stays pending: the next run polls it
             self._forget_pending(context, job)
-            self._advance_bookmark(context, job)
+        return False
 
     def _records_of(self, engine: ReportEngine, job: ReportJob, context: Context) -> Iterator[dict]:
         document = engine.open_document(job)
