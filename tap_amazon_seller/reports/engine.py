@@ -199,14 +199,11 @@ class ReportEngine:
             if markets:
                 params["marketplaceIds"] = ",".join(markets)
             try:
-                for report in self.list_reports(client, params):
+                for report in list_reports(client, params):
                     self._existing.setdefault((region, report["reportType"]), []).append(report)
             except AccessDeniedError as exc:
                 self.denied_regions[region] = str(exc)
                 raise
-
-    def list_reports(self, client: SpApiClient, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        return list_reports(client, params)
 
     def find_window_report(
         self,

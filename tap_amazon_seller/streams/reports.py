@@ -183,7 +183,7 @@ class ReportStream(SpApiStream):
             "pageSize": 100,
         }
         reports = sorted(
-            engine.list_reports(client, params), key=lambda r: r.get("createdTime") or ""
+            list_reports(client, params), key=lambda r: r.get("createdTime") or ""
         )
         jobs = []
         for report in reports:
