@@ -86,8 +86,8 @@ class Document:
     encoding: str
 
     def open_binary(self) -> IO[bytes]:
-        raw = self.path.open("rb")
-        return gzip.GzipFile(fileobj=raw, mode="rb") if self.gzipped else raw  # type: ignore[return-value]
+        # gzip.open owns the file it opens, so closing the stream closes the file too.
+        return gzip.open(self.path, "rb") if self.gzipped else self.path.open("rb")  # type: ignore[return-value]
 
     def open_text(self) -> IO[str]:
         # errors="replace": an undecodable byte becomes U+FFFD and the row is reported,
