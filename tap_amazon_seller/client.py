@@ -167,11 +167,18 @@ class SpApiClient:
         operation_name: str,
         *,
         params: dict[str, Any] | None = None,
-        token_param: str = "NextToken",
-        token_path: tuple[str, ...] = ("payload", "NextToken"),
         path_params: dict[str, str] | None = None,
+        token_path: tuple[str, ...] = ("nextToken",),
+        token_param: str = "nextToken",
+        token_alone: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        """Yield each page of a paged operation, following its next-page token."""
+        """Every page of a paged operation: the one paginator of all SP-API styles.
+
+        `token_path` is where the next-page token is in an answer (`nextToken`,
+        `pagination.nextToken`, `payload.NextToken`, ...), `token_param` the parameter it
+        goes back in, and `token_alone` is for operations (getReports, getFeeds) whose
+        later pages must carry the token and nothing else.
+        """
         query = dict(params or {})
         while True:
             page = self.call(operation_name, path_params=path_params, params=query)
@@ -181,7 +188,7 @@ class SpApiClient:
                 token = token.get(key) if isinstance(token, dict) else None
             if not token:
                 return
-            query = {**query, token_param: token}
+            query = {token_param: token} if token_alone else {**query, token_param: token}
 
     def _call_with_retries(
         self, op: Operation, url: str, params: dict[str, Any] | None, json_body: Any

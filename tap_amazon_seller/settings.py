@@ -17,6 +17,18 @@ from singer_sdk import typing as th
 from tap_amazon_seller.regions import LWA_TOKEN_URL, REGIONS, Marketplace, resolve_marketplace
 
 DEFAULT_LOOKBACK_DAYS = 30
+DEFAULT_FEED_TYPES = (
+    "JSON_LISTINGS_FEED",
+    "POST_PRODUCT_DATA",
+    "POST_INVENTORY_AVAILABILITY_DATA",
+    "POST_PRODUCT_PRICING_DATA",
+    "POST_FLAT_FILE_LISTINGS_DATA",
+    "POST_FLAT_FILE_INVLOADER_DATA",
+    "POST_ORDER_FULFILLMENT_DATA",
+    "POST_FLAT_FILE_FULFILLMENT_DATA",
+    "POST_PRODUCT_RELATIONSHIP_DATA",
+    "POST_PRODUCT_IMAGE_DATA",
+)
 
 # hotglue's configs give lists either as JSON arrays or as comma-separated strings.
 _LIST_OR_CSV = th.CustomType({"type": ["array", "string"], "items": {"type": "string"}})
@@ -94,6 +106,15 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         description=(
             "Processing statuses of reports already requested that may be reused instead of "
             "requesting a new one (e.g. IN_QUEUE, IN_PROGRESS, DONE)."
+        ),
+    ),
+    th.Property(
+        "feed_types",
+        _LIST_OR_CSV,
+        description=(
+            "Feed types the `feeds` stream lists (Amazon's getFeeds needs them). Default: "
+            + ", ".join(DEFAULT_FEED_TYPES)
+            + "."
         ),
     ),
     th.Property(
@@ -198,6 +219,7 @@ class Settings:
     max_retries: int
     api_base_url: str | None
     lwa_token_url: str
+    feed_types: tuple[str, ...] = DEFAULT_FEED_TYPES
     sales_traffic_date_granularity: str = "DAY"
     sales_traffic_asin_granularity: str = "CHILD"
     vendor_distributor_view: str = "MANUFACTURING"
@@ -335,6 +357,7 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         api_base_url=config.get("api_base_url") or None,
         lwa_token_url=config.get("lwa_token_url") or LWA_TOKEN_URL,
         ignored_settings=tuple(n for n in IGNORED_AWS_SETTINGS if config.get(n)),
+        feed_types=tuple(as_list(config.get("feed_types"))) or DEFAULT_FEED_TYPES,
         sales_traffic_date_granularity=config.get("sales_traffic_date_granularity") or "DAY",
         sales_traffic_asin_granularity=config.get("sales_traffic_asin_granularity") or "CHILD",
         vendor_distributor_view=config.get("vendor_distributor_view") or "MANUFACTURING",

@@ -86,6 +86,42 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
             ),
         ],
     ),
+    "fbaInventory.getInventorySummaries": (
+        200,
+        lambda sim: [
+            (
+                "na",
+                {},
+                {
+                    "details": "true",
+                    "granularityType": "Marketplace",
+                    "granularityId": US,
+                    "marketplaceIds": US,
+                },
+                None,
+            ),
+            (
+                "fe",
+                {},
+                {
+                    "granularityType": "Marketplace",
+                    "granularityId": "A1VC38T7YXB528",
+                    "marketplaceIds": "A1VC38T7YXB528",
+                },
+                None,
+            ),
+        ],
+    ),
+    "awd_2024-05-09.listInventory": (
+        200,
+        lambda sim: [("na", {}, {"details": "SHOW", "maxResults": 5}, None), ("na", {}, {}, None)],
+    ),
+    "feeds_2021-06-30.getFeeds": (
+        200,
+        lambda sim: [
+            ("eu", {}, {"feedTypes": "JSON_LISTINGS_FEED,POST_PRODUCT_DATA", "pageSize": 3}, None)
+        ],
+    ),
     "reports_2021-06-30.getReportDocument": (
         200,
         lambda sim: [("na", {"reportDocumentId": _document_id(sim)}, {}, None)],
@@ -246,3 +282,16 @@ def test_simulated_json_reports_match_amazons_report_schemas(report_type: str) -
     validator_class = jsonschema.validators.validator_for(schema)
     errors = sorted(validator_class(schema).iter_errors(document), key=str)
     assert not errors, "\n".join(e.message for e in errors[:10])
+
+
+def test_stream_schemas_shipped_from_the_models_are_current() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "update_model_schemas", ROOT / "scripts" / "update_model_schemas.py"
+    )
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    shipped = json.loads(
+        (ROOT / "tap_amazon_seller" / "data" / "model_schemas.json").read_text(encoding="utf-8")
+    )
+    assert shipped == script.build(shared_models())

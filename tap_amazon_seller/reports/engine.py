@@ -56,15 +56,9 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def list_reports(client: SpApiClient, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """getReports pages; Amazon wants nextToken alone on later pages."""
-    query = dict(params)
-    while True:
-        page = client.call(LIST, params=query)
+    """The reports getReports lists (Amazon wants nextToken alone on later pages)."""
+    for page in client.pages(LIST, params=params, token_alone=True):
         yield from page.get("reports") or []
-        token = page.get("nextToken")
-        if not token:
-            return
-        query = {"nextToken": token}
 
 
 @dataclass(eq=False)

@@ -134,6 +134,8 @@ class SimulatorConfig:
     enforce_rate_limits: bool = True
     #: Simulated seconds a report takes from createReport to DONE (a third of it IN_QUEUE).
     report_seconds: float = 45.0
+    #: Smaller pages than Amazon's for every paged operation (tests page through small data).
+    page_size: int | None = None
 
 
 Handler = Callable[["Simulator", Request], Response]

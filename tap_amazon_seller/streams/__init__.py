@@ -1,7 +1,15 @@
-"""The tap's streams, one module per SP-API family."""
+"""The tap's streams, one module per SP-API family (report streams come from the registry)."""
 
+from tap_amazon_seller.streams.feeds import FeedsStream
+from tap_amazon_seller.streams.inventory import AwdInventoryStream, FbaInventorySummariesStream
 from tap_amazon_seller.streams.sellers import AccountStream, MarketplacesStream
 
-STREAM_TYPES = [MarketplacesStream, AccountStream]
+STREAM_TYPES = [
+    MarketplacesStream,
+    AccountStream,
+    FbaInventorySummariesStream,
+    AwdInventoryStream,
+    FeedsStream,
+]
 
-__all__ = ["STREAM_TYPES", "AccountStream", "MarketplacesStream"]
+__all__ = ["STREAM_TYPES"]

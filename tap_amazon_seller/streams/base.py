@@ -66,3 +66,54 @@ class SpApiStream(Stream):
                     exc,
                     self.required_role or "see README",
                 )
+
+
+class PagedApiStream(SpApiStream):
+    """A stream read from one paged SP-API operation, declared by class attributes.
+
+    Records are the items at `records_path` of each page; pages follow `token_path`
+    through the client's one paginator. Partitioned per marketplace (the configured
+    ones, in the regions Amazon offers the API) or per region.
+    """
+
+    operation: t.ClassVar[str]
+    records_path: t.ClassVar[tuple[str, ...]]
+    token_path: t.ClassVar[tuple[str, ...]] = ("nextToken",)
+    token_param: t.ClassVar[str] = "nextToken"
+    token_alone: t.ClassVar[bool] = False
+    per_marketplace: t.ClassVar[bool] = True
+
+    @property
+    def partitions(self) -> list[dict] | None:
+        if self.per_marketplace:
+            return [
+                p
+                for p in self.amazon.marketplace_partitions()
+                if p["region"] in self.available_regions
+            ]
+        return [{"region": r} for r in self.amazon.settings.regions if r in self.available_regions]
+
+    def params(self, context: Context | None) -> dict[str, t.Any]:
+        return {}
+
+    def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
+        return self.fetch_pages(client, context, self.params(context))
+
+    def fetch_pages(
+        self, client: SpApiClient, context: Context | None, params: dict[str, t.Any]
+    ) -> Iterable[dict]:
+        extra = {"region": client.region}
+        if context and context.get("marketplace_id"):
+            extra["marketplace_id"] = context["marketplace_id"]
+        for page in client.pages(
+            self.operation,
+            params=params,
+            token_path=self.token_path,
+            token_param=self.token_param,
+            token_alone=self.token_alone,
+        ):
+            items: t.Any = page
+            for key in self.records_path:
+                items = items.get(key) if isinstance(items, dict) else None
+            for item in items or []:
+                yield {**item, **extra}

@@ -182,9 +182,7 @@ class ReportStream(SpApiStream):
             "createdSince": iso(since),
             "pageSize": 100,
         }
-        reports = sorted(
-            list_reports(client, params), key=lambda r: r.get("createdTime") or ""
-        )
+        reports = sorted(list_reports(client, params), key=lambda r: r.get("createdTime") or "")
         jobs = []
         for report in reports:
             created = parse_time(report.get("createdTime"))

@@ -1,0 +1,79 @@
+"""API streams (FBA inventory, AWD, feeds) against the simulator: values, paging, roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tests.conftest import FAST, run_sync, select
+
+US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    # Pages of 2 items, so every stream pages several times through the small data set.
+    simulator = Simulator(SimulatorConfig(time_scale=FAST, page_size=2))
+    with simulator.running():
+        yield simulator
+
+
+def test_fba_inventory_summaries_page_through_every_sku(sim: Simulator) -> None:
+    result = run_sync(
+        sim.tap_config(marketplaces=["US", "DE"]), catalog=select("fba_inventory_summaries")
+    )
+    rows = result.records["fba_inventory_summaries"]
+    for marketplace in (US, DE):
+        products = {p.sku: p for p in sim.data.products(marketplace)}
+        got = {r["sellerSku"]: r for r in rows if r["marketplace_id"] == marketplace}
+        assert set(got) == set(products)
+        for sku, row in got.items():
+            assert row["inventoryDetails"]["fulfillableQuantity"] == products[sku].quantity
+            assert row["productName"] == products[sku].name  # "Küchenmesser Größe M – ..."
+            assert row["fnSku"] == products[sku].fnsku
+    pages = sum(-(-len(sim.data.products(m)) // 2) for m in (US, DE))
+    assert sim.calls["fbaInventory.getInventorySummaries"] == pages
+
+
+def test_awd_inventory_is_read_in_north_america_only(sim: Simulator) -> None:
+    result = run_sync(sim.tap_config(marketplaces=["US", "DE"]), catalog=select("awd_inventory"))
+    rows = result.records["awd_inventory"]
+    expected = {p.sku for m in ("ATVPDKIKX0DER", "A2EUQ1WTGCTBG2") for p in sim.data.products(m)}
+    assert {r["sku"] for r in rows} == expected
+    assert all(r["region"] == "na" and r["inventoryDetails"] for r in rows)
+
+
+def test_missing_awd_role_skips_that_stream_and_the_others_go_on(sim: Simulator) -> None:
+    sim.config.roles = {"Amazon Fulfillment", "Product Listing"}
+    result = run_sync(
+        sim.tap_config(marketplaces=["US"]),
+        catalog=select("awd_inventory", "fba_inventory_summaries"),
+    )
+    assert "awd_inventory" not in result.records
+    assert len(result.records["fba_inventory_summaries"]) == len(sim.data.products(US))
+
+
+def test_feeds_page_with_the_token_alone_and_resume_from_the_bookmark(sim: Simulator) -> None:
+    config = sim.tap_config(
+        marketplaces=["DE"],
+        start_date="2026-01-01T00:00:00Z",
+        feed_types=["JSON_LISTINGS_FEED", "POST_PRODUCT_DATA"],
+    )
+    first = run_sync(config, catalog=select("feeds"))
+    rows = first.records["feeds"]
+    from tap_amazon_seller.simulator.families.feeds import feeds_of
+
+    expected = {
+        f["feedId"]
+        for f in feeds_of(sim, "eu")
+        if f["feedType"] in ("JSON_LISTINGS_FEED", "POST_PRODUCT_DATA")
+    }
+    assert {r["feedId"] for r in rows} == expected
+    assert len(rows) == len(expected)  # each feed once
+    bookmark = first.states[-1]["bookmarks"]["feeds"]["partitions"][0]["replication_key_value"]
+    assert bookmark == max(r["createdTime"] for r in rows)
+    second = run_sync(config, catalog=select("feeds"), state=first.states[-1])
+    # Only the last day is read again (feeds still IN_PROGRESS get their final status).
+    assert 0 < len(second.records["feeds"]) < len(rows)
