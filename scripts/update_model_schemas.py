@@ -24,6 +24,7 @@ MODEL_SCHEMAS = (
     "fbaInventory.InventorySummary",
     "awd_2024-05-09.InventorySummary",
     "feeds_2021-06-30.Feed",
+    "vendorOrders.Order",
 )
 _DROP = {"example", "examples", "x-docgen-enum-table-extension", "required", "additionalProperties"}
 

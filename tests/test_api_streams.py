@@ -77,3 +77,42 @@ def test_feeds_page_with_the_token_alone_and_resume_from_the_bookmark(sim: Simul
     second = run_sync(config, catalog=select("feeds"), state=first.states[-1])
     # Only the last day is read again (feeds still IN_PROGRESS get their final status).
     assert 0 < len(second.records["feeds"]) < len(rows)
+
+
+def test_vendor_purchase_orders_incremental_on_change(sim: Simulator) -> None:
+    from tap_amazon_seller.simulator.families.vendor import purchase_orders
+
+    config = sim.tap_config(marketplaces=["US"], start_date="2026-01-01T00:00:00Z")
+    first = run_sync(config, catalog=select("vendor_purchase_orders"))
+    rows = first.records["vendor_purchase_orders"]
+    expected = {o["purchaseOrderNumber"]: o for o in purchase_orders(sim)}
+    assert {r["purchaseOrderNumber"] for r in rows} == set(expected)
+    assert len(rows) == len(expected)
+    for row in rows:
+        source = expected[row["purchaseOrderNumber"]]
+        assert row["purchaseOrderState"] == source["purchaseOrderState"]
+        assert (
+            row["orderDetails"]["items"][0]["netCost"]["amount"]
+            == source["orderDetails"]["items"][0]["netCost"]["amount"]
+        )
+        assert row["changedDate"] == source["orderDetails"]["purchaseOrderStateChangedDate"]
+    state = first.states[-1]
+    assert state["bookmarks"]["vendor_purchase_orders"]["partitions"][0][
+        "replication_key_value"
+    ] == max(r["changedDate"] for r in rows)
+    # Nothing changed since: the next run emits nothing new.
+    second = run_sync(config, catalog=select("vendor_purchase_orders"), state=state)
+    assert second.records.get("vendor_purchase_orders", []) == []
+
+
+def test_vendor_api_on_a_seller_account_is_skipped_with_its_role(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    sim.config.roles = {"Amazon Fulfillment"}
+    result = run_sync(
+        sim.tap_config(marketplaces=["US"]),
+        catalog=select("vendor_purchase_orders", "fba_inventory_summaries"),
+    )
+    assert "vendor_purchase_orders" not in result.records
+    assert result.records["fba_inventory_summaries"]
+    assert "Inventory and Order Management (vendor)" in caplog.text

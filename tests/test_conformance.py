@@ -122,6 +122,13 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
             ("eu", {}, {"feedTypes": "JSON_LISTINGS_FEED,POST_PRODUCT_DATA", "pageSize": 3}, None)
         ],
     ),
+    "vendorOrders.getPurchaseOrders": (
+        200,
+        lambda sim: [
+            ("na", {}, {"limit": 5}, None),
+            ("na", {}, {"changedAfter": "2026-01-01T00:00:00Z", "includeDetails": "true"}, None),
+        ],
+    ),
     "reports_2021-06-30.getReportDocument": (
         200,
         lambda sim: [("na", {"reportDocumentId": _document_id(sim)}, {}, None)],

@@ -3,6 +3,7 @@
 from tap_amazon_seller.streams.feeds import FeedsStream
 from tap_amazon_seller.streams.inventory import AwdInventoryStream, FbaInventorySummariesStream
 from tap_amazon_seller.streams.sellers import AccountStream, MarketplacesStream
+from tap_amazon_seller.streams.vendor import VendorPurchaseOrdersStream
 
 STREAM_TYPES = [
     MarketplacesStream,
@@ -10,6 +11,7 @@ STREAM_TYPES = [
     FbaInventorySummariesStream,
     AwdInventoryStream,
     FeedsStream,
+    VendorPurchaseOrdersStream,
 ]
 
 __all__ = ["STREAM_TYPES"]

@@ -1,7 +1,7 @@
 """The simulator's API families, one module each; importing them registers their routes."""
 
-from tap_amazon_seller.simulator.families import feeds, inventory, reports, sellers
+from tap_amazon_seller.simulator.families import feeds, inventory, reports, sellers, vendor
 
-MODULES = (sellers, reports, inventory, feeds)
+MODULES = (sellers, reports, inventory, feeds, vendor)
 
-__all__ = ["MODULES", "feeds", "inventory", "reports", "sellers"]
+__all__ = ["MODULES", "feeds", "inventory", "reports", "sellers", "vendor"]
