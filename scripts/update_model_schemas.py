@@ -25,6 +25,7 @@ MODEL_SCHEMAS = (
     "awd_2024-05-09.InventorySummary",
     "feeds_2021-06-30.Feed",
     "vendorOrders.Order",
+    "catalogItems_2022-04-01.Item",
 )
 _DROP = {"example", "examples", "x-docgen-enum-table-extension", "required", "additionalProperties"}
 

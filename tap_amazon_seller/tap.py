@@ -28,6 +28,7 @@ from tap_amazon_seller.settings import (
 )
 from tap_amazon_seller.streams import STREAM_TYPES
 from tap_amazon_seller.streams.base import SpApiStream
+from tap_amazon_seller.streams.catalog import LISTINGS, ProductDetailsStream
 from tap_amazon_seller.streams.reports import ReportListStream, ReportStream
 
 redaction.install()
@@ -136,8 +137,15 @@ class TapAmazonSeller(Tap):
                 for s in self.streams.values()
                 if isinstance(s, ReportStream) and (s.selected or s.has_selected_descendents)
             ]
+            # Streams that read a report without being report streams (product_details).
+            riders = [
+                s
+                for s in self.streams.values()
+                if isinstance(s, ProductDetailsStream) and s.selected
+            ]
             for region in settings.regions:
                 types = [s.spec.report_type for s in streams if s.spec.requestable]
+                types += [LISTINGS.report_type] if riders else []
                 markets = [
                     p["marketplace_id"]
                     for p in self.marketplace_partitions()
@@ -151,6 +159,8 @@ class TapAmazonSeller(Tap):
                     )
             for stream in streams:
                 stream.plan(engine)
+            for rider in riders:
+                rider.plan(engine)
             self.logger.info(
                 "Report plan: %d report(s) for %d stream(s)", engine.pending, len(streams)
             )

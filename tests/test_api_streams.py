@@ -116,3 +116,31 @@ def test_vendor_api_on_a_seller_account_is_skipped_with_its_role(
     assert "vendor_purchase_orders" not in result.records
     assert result.records["fba_inventory_summaries"]
     assert "Inventory and Order Management (vendor)" in caplog.text
+
+
+def test_product_details_batch_20_asins_from_the_listings_report_shared_with_products_inventory() -> (
+    None
+):
+    simulator = Simulator(SimulatorConfig(time_scale=FAST, size="medium"))
+    with simulator.running() as sim:
+        result = run_sync(
+            sim.tap_config(marketplaces=["US", "JP"]),
+            catalog=select("product_details", "products_inventory"),
+        )
+        details = result.records["product_details"]
+        for marketplace in (US, "A1VC38T7YXB528"):
+            products = {p.asin: p for p in sim.data.products(marketplace)}
+            got = {r["asin"]: r for r in details if r["marketplace_id"] == marketplace}
+            assert set(got) == set(products)  # every ASIN of the listings, each once
+            for asin, row in got.items():
+                assert (
+                    row["summaries"][0]["itemName"] == products[asin].name
+                )  # "ステンレス包丁 ..."
+                types = {i["identifierType"] for i in row["identifiers"][0]["identifiers"]}
+                assert {"EAN", "SKU"} <= types
+        per_marketplace = -(-len(sim.data.products(US)) // 20)
+        assert sim.calls["catalogItems_2022-04-01.searchCatalogItems"] == 2 * per_marketplace
+        # One listings report per marketplace serves both streams.
+        assert sim.calls["reports_2021-06-30.createReport"] == 2
+        assert sim.calls["reports_2021-06-30.getReportDocument"] == 2
+        assert len(result.records["products_inventory"]) == 2 * len(sim.data.products(US))

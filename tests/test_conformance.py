@@ -129,6 +129,22 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
             ("na", {}, {"changedAfter": "2026-01-01T00:00:00Z", "includeDetails": "true"}, None),
         ],
     ),
+    "catalogItems_2022-04-01.searchCatalogItems": (
+        200,
+        lambda sim: [
+            (
+                "na",
+                {},
+                {
+                    "identifiers": ",".join(p.asin for p in sim.data.products(US)[:3]),
+                    "identifiersType": "ASIN",
+                    "marketplaceIds": US,
+                    "includedData": "attributes,identifiers,images,salesRanks,summaries,productTypes",
+                },
+                None,
+            )
+        ],
+    ),
     "reports_2021-06-30.getReportDocument": (
         200,
         lambda sim: [("na", {"reportDocumentId": _document_id(sim)}, {}, None)],

@@ -1,5 +1,6 @@
 """The tap's streams, one module per SP-API family (report streams come from the registry)."""
 
+from tap_amazon_seller.streams.catalog import ProductDetailsStream
 from tap_amazon_seller.streams.feeds import FeedsStream
 from tap_amazon_seller.streams.inventory import AwdInventoryStream, FbaInventorySummariesStream
 from tap_amazon_seller.streams.sellers import AccountStream, MarketplacesStream
@@ -12,6 +13,7 @@ STREAM_TYPES = [
     AwdInventoryStream,
     FeedsStream,
     VendorPurchaseOrdersStream,
+    ProductDetailsStream,
 ]
 
 __all__ = ["STREAM_TYPES"]

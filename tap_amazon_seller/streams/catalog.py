@@ -1,0 +1,132 @@
+"""Catalog Items 2022-04-01: details of the seller's own products, by ASIN.
+
+The ASINs come from the All Listings report the report engine fetches anyway (the same
+report `products_inventory` reads: planned once, downloaded once), so product details
+cost one searchCatalogItems call per 20 ASINs and no ASIN is looked up twice in a run.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+
+from tap_amazon_seller.casting import snake_case
+from tap_amazon_seller.errors import SpApiError
+from tap_amazon_seller.reports.documents import DocumentError, iter_tsv
+from tap_amazon_seller.reports.engine import ReportEngine, ReportJob
+from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
+from tap_amazon_seller.schemas import model_schema
+from tap_amazon_seller.streams.base import SpApiStream
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_amazon_seller.client import SpApiClient
+
+LISTINGS = REPORT_SPECS_BY_STREAM["products_inventory"]
+BATCH = 20  # searchCatalogItems takes at most 20 identifiers
+INCLUDED_DATA = "attributes,identifiers,images,salesRanks,summaries,productTypes"
+
+
+class ProductDetailsStream(SpApiStream):
+    """searchCatalogItems by ASIN, 20 at a time, per marketplace (full table)."""
+
+    name = "product_details"
+    primary_keys: t.ClassVar[list[str]] = ["marketplace_id", "asin"]
+    replication_key = None
+    required_role = "Product Listing (for the listings report and the Catalog Items API)"
+    schema = model_schema(
+        "catalogItems_2022-04-01.Item",
+        marketplace_id={"type": ["string"]},
+        region={"type": ["string", "null"]},
+    )
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plan: dict[str, ReportJob] = {}
+
+    @property
+    def partitions(self) -> list[dict] | None:
+        return self.amazon.marketplace_partitions()
+
+    def plan(self, engine: ReportEngine) -> None:
+        """Ask the report engine for each marketplace's All Listings report."""
+        for context in self.partitions or []:
+            job = ReportJob(
+                report_type=LISTINGS.report_type,
+                region=str(context["region"]),
+                marketplace_ids=(str(context["marketplace_id"]),),
+                options=tuple(sorted(LISTINGS.report_options(self.amazon.settings).items())),
+            )
+            recent = engine.find_recent_report(
+                job.region,
+                job.report_type,
+                job.marketplace_ids,
+                timedelta(minutes=LISTINGS.reuse_minutes),
+            )
+            self._plan[str(context["marketplace_id"])] = (
+                engine.adopt(job, recent) if recent else engine.plan(job)
+            )
+
+    def get_records(self, context: Context | None) -> Iterator[dict]:
+        assert context is not None
+        engine = self.amazon.report_engine()
+        job = self._plan.get(str(context["marketplace_id"]))
+        if job is None:
+            return
+        try:
+            asins = self._asins(engine, job)
+        except DocumentError as exc:
+            self.logger.error(
+                "Stream %s, marketplace %s: %s", self.name, context["marketplace_id"], exc
+            )
+            return
+        finally:
+            engine.release(job)
+        client = self.amazon.client(str(context["region"]))
+        try:
+            yield from self._details(client, str(context["marketplace_id"]), asins)
+        except SpApiError as exc:
+            self.logger.error(
+                "Stream %s, marketplace %s skipped: %s The app needs the role '%s'.",
+                self.name,
+                context["marketplace_id"],
+                exc,
+                self.required_role,
+            )
+
+    def _asins(self, engine: ReportEngine, job: ReportJob) -> list[str]:
+        if engine.wait(job) != "DONE":
+            self.logger.error(
+                "Stream %s: %s ended %s; no product details for it.",
+                self.name,
+                job.describe(),
+                job.status,
+            )
+            return []
+        seen: dict[str, None] = {}
+        with engine.open_document(job).open_text() as text:
+            header, reader = iter_tsv(text)
+            columns = [i for i, h in enumerate(header) if snake_case(h) in ("asin1", "asin")]
+            for values in reader:
+                for index in columns:
+                    if index < len(values) and values[index]:
+                        seen[values[index]] = None
+        return list(seen)
+
+    def _details(self, client: SpApiClient, marketplace: str, asins: list[str]) -> Iterable[dict]:
+        for start in range(0, len(asins), BATCH):
+            batch = asins[start : start + BATCH]
+            answer = client.call(
+                "catalogItems_2022-04-01.searchCatalogItems",
+                params={
+                    "identifiers": ",".join(batch),
+                    "identifiersType": "ASIN",
+                    "marketplaceIds": marketplace,
+                    "includedData": INCLUDED_DATA,
+                    "pageSize": BATCH,
+                },
+            )
+            for item in answer.get("items") or []:
+                yield {**item, "marketplace_id": marketplace, "region": client.region}
