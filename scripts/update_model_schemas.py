@@ -26,6 +26,7 @@ MODEL_SCHEMAS = (
     "feeds_2021-06-30.Feed",
     "vendorOrders.Order",
     "catalogItems_2022-04-01.Item",
+    "listingsItems_2021-08-01.Item",
 )
 _DROP = {"example", "examples", "x-docgen-enum-table-extension", "required", "additionalProperties"}
 

@@ -109,6 +109,14 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         ),
     ),
     th.Property(
+        "seller_id",
+        th.StringType,
+        description=(
+            "Your merchant token (Seller Central > Settings > Account Info > Merchant Token); "
+            "the Listings Items API needs it for the `listings_items` stream."
+        ),
+    ),
+    th.Property(
         "feed_types",
         _LIST_OR_CSV,
         description=(
@@ -220,6 +228,7 @@ class Settings:
     api_base_url: str | None
     lwa_token_url: str
     feed_types: tuple[str, ...] = DEFAULT_FEED_TYPES
+    seller_id: str | None = None
     sales_traffic_date_granularity: str = "DAY"
     sales_traffic_asin_granularity: str = "CHILD"
     vendor_distributor_view: str = "MANUFACTURING"
@@ -358,6 +367,7 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         lwa_token_url=config.get("lwa_token_url") or LWA_TOKEN_URL,
         ignored_settings=tuple(n for n in IGNORED_AWS_SETTINGS if config.get(n)),
         feed_types=tuple(as_list(config.get("feed_types"))) or DEFAULT_FEED_TYPES,
+        seller_id=str(config["seller_id"]).strip() if config.get("seller_id") else None,
         sales_traffic_date_granularity=config.get("sales_traffic_date_granularity") or "DAY",
         sales_traffic_asin_granularity=config.get("sales_traffic_asin_granularity") or "CHILD",
         vendor_distributor_view=config.get("vendor_distributor_view") or "MANUFACTURING",

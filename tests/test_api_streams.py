@@ -144,3 +144,29 @@ def test_product_details_batch_20_asins_from_the_listings_report_shared_with_pro
         assert sim.calls["reports_2021-06-30.createReport"] == 2
         assert sim.calls["reports_2021-06-30.getReportDocument"] == 2
         assert len(result.records["products_inventory"]) == 2 * len(sim.data.products(US))
+
+
+def test_listings_items_page_with_page_token(sim: Simulator) -> None:
+    result = run_sync(sim.tap_config(marketplaces=["DE", "JP"]), catalog=select("listings_items"))
+    rows = result.records["listings_items"]
+    for marketplace in (DE, "A1VC38T7YXB528"):
+        products = {p.sku: p for p in sim.data.products(marketplace)}
+        got = {r["sku"]: r for r in rows if r["marketplace_id"] == marketplace}
+        assert set(got) == set(products)
+        for sku, row in got.items():
+            assert row["summaries"][0]["itemName"] == products[sku].name
+            assert row["fulfillmentAvailability"][0]["quantity"] == products[sku].quantity
+    assert any(r["issues"] for r in rows)
+    pages = sum(-(-len(sim.data.products(m)) // 2) for m in (DE, "A1VC38T7YXB528"))
+    assert sim.calls["listingsItems_2021-08-01.searchListingsItems"] == pages
+
+
+def test_listings_items_without_seller_id_says_so_and_skips(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = sim.tap_config(marketplaces=["DE"])
+    del config["seller_id"]
+    result = run_sync(config, catalog=select("listings_items"))
+    assert "listings_items" not in result.records
+    assert "needs seller_id" in caplog.text
+    assert sim.calls["listingsItems_2021-08-01.searchListingsItems"] == 0

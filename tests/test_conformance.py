@@ -145,6 +145,21 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
             )
         ],
     ),
+    "listingsItems_2021-08-01.searchListingsItems": (
+        200,
+        lambda sim: [
+            (
+                "eu",
+                {"sellerId": sim.config.seller_id},
+                {
+                    "marketplaceIds": "A1PA6795UKMFR9",
+                    "pageSize": 2,
+                    "includedData": "summaries,attributes,issues,offers,fulfillmentAvailability",
+                },
+                None,
+            )
+        ],
+    ),
     "reports_2021-06-30.getReportDocument": (
         200,
         lambda sim: [("na", {"reportDocumentId": _document_id(sim)}, {}, None)],

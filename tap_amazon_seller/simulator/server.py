@@ -136,6 +136,8 @@ class SimulatorConfig:
     report_seconds: float = 45.0
     #: Smaller pages than Amazon's for every paged operation (tests page through small data).
     page_size: int | None = None
+    #: The simulated seller's merchant token (sellerId of the Listings Items API).
+    seller_id: str = "A2SIMULATED0SELLER"
 
 
 Handler = Callable[["Simulator", Request], Response]
@@ -279,6 +281,7 @@ class Simulator:
             "marketplaces": ["US", "CA", "DE", "FR", "GB"],
             # Amazon's default is a poll every 30 s; the simulator's reports are faster.
             "report_poll_interval": 30 / self.config.time_scale,
+            "seller_id": self.config.seller_id,
         }
         config.update(overrides)
         return config

@@ -3,6 +3,7 @@
 from tap_amazon_seller.streams.catalog import ProductDetailsStream
 from tap_amazon_seller.streams.feeds import FeedsStream
 from tap_amazon_seller.streams.inventory import AwdInventoryStream, FbaInventorySummariesStream
+from tap_amazon_seller.streams.listings import ListingsItemsStream
 from tap_amazon_seller.streams.sellers import AccountStream, MarketplacesStream
 from tap_amazon_seller.streams.vendor import VendorPurchaseOrdersStream
 
@@ -14,6 +15,7 @@ STREAM_TYPES = [
     FeedsStream,
     VendorPurchaseOrdersStream,
     ProductDetailsStream,
+    ListingsItemsStream,
 ]
 
 __all__ = ["STREAM_TYPES"]

@@ -96,6 +96,9 @@ class PagedApiStream(SpApiStream):
     def params(self, context: Context | None) -> dict[str, t.Any]:
         return {}
 
+    def path_params(self, context: Context | None) -> dict[str, str]:
+        return {}
+
     def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
         return self.fetch_pages(client, context, self.params(context))
 
@@ -108,6 +111,7 @@ class PagedApiStream(SpApiStream):
         for page in client.pages(
             self.operation,
             params=params,
+            path_params=self.path_params(context),
             token_path=self.token_path,
             token_param=self.token_param,
             token_alone=self.token_alone,
