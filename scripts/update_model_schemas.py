@@ -27,6 +27,9 @@ MODEL_SCHEMAS = (
     "vendorOrders.Order",
     "catalogItems_2022-04-01.Item",
     "listingsItems_2021-08-01.Item",
+    "vendorDirectFulfillmentOrders_2021-12-28.Order",
+    "vendorDirectFulfillmentShipping_2021-12-28.CustomerInvoice",
+    "vendorShipments.Shipment",
 )
 _DROP = {"example", "examples", "x-docgen-enum-table-extension", "required", "additionalProperties"}
 

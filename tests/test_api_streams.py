@@ -170,3 +170,53 @@ def test_listings_items_without_seller_id_says_so_and_skips(
     assert "listings_items" not in result.records
     assert "needs seller_id" in caplog.text
     assert sim.calls["listingsItems_2021-08-01.searchListingsItems"] == 0
+
+
+def test_direct_fulfillment_orders_invoices_and_shipments_by_7_day_windows(sim: Simulator) -> None:
+    from tap_amazon_seller.simulator.families.vendor import (
+        direct_fulfillment_orders,
+        purchase_orders,
+    )
+
+    start = "2026-10-01T00:00:00Z"
+    config = sim.tap_config(marketplaces=["US"], start_date=start)
+    result = run_sync(
+        config,
+        catalog=select(
+            "vendor_fulfilment_purchase_orders",
+            "vendor_fulfilment_customer_invoices",
+            "vendor_shipments",
+        ),
+    )
+    orders = {
+        o["purchaseOrderNumber"]: o
+        for o in direct_fulfillment_orders(sim)
+        if o["orderDetails"]["orderDate"] > start
+    }
+    got = result.records["vendor_fulfilment_purchase_orders"]
+    assert sorted(r["purchaseOrderNumber"] for r in got) == sorted(orders)  # each once
+    for row in got:
+        assert row["orderDetails"]["shipToParty"]["name"] == "Zoë Åkesson"
+    invoices = result.records["vendor_fulfilment_customer_invoices"]
+    shipped = {n for n, o in orders.items() if o["orderDetails"]["orderStatus"] == "SHIPPED"}
+    assert {r["purchaseOrderNumber"] for r in invoices} == shipped
+    closed = {
+        f"SHP-{o['purchaseOrderNumber']}"
+        for o in purchase_orders(sim)
+        if o["purchaseOrderState"] == "Closed"
+        and o["orderDetails"]["purchaseOrderStateChangedDate"] > start
+    }
+    assert {r["vendorShipmentIdentifier"] for r in result.records["vendor_shipments"]} == closed
+    # The bookmark is the end of the last window read whole; the next run starts there.
+    bookmark = result.states[-1]["bookmarks"]["vendor_fulfilment_purchase_orders"]["partitions"][0][
+        "replication_key_value"
+    ]
+    calls = sim.calls["vendorDirectFulfillmentOrders_2021-12-28.getOrders"]
+    again = run_sync(
+        config, catalog=select("vendor_fulfilment_purchase_orders"), state=result.states[-1]
+    )
+    assert sim.calls["vendorDirectFulfillmentOrders_2021-12-28.getOrders"] - calls <= 1
+    assert all(
+        r["windowEnd"] > bookmark
+        for r in again.records.get("vendor_fulfilment_purchase_orders", [])
+    )

@@ -51,6 +51,17 @@ def _document_id(sim: Simulator) -> str:
     return report["reportDocumentId"]
 
 
+def _last_week(days: int = 0) -> dict[str, str]:
+    from datetime import UTC, datetime, timedelta
+
+    end = datetime.now(UTC) - timedelta(days=days, minutes=5)
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    return {
+        "createdAfter": (end - timedelta(days=7)).strftime(fmt),
+        "createdBefore": end.strftime(fmt),
+    }
+
+
 # Per simulated operation: a function giving valid requests (region, path params, query, body)
 # and the success status. A new operation without an entry fails test_every_operation_is_covered.
 Case = tuple[str, dict[str, str], dict[str, Any], Any]
@@ -160,6 +171,15 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
             )
         ],
     ),
+    "vendorDirectFulfillmentOrders_2021-12-28.getOrders": (
+        200,
+        lambda sim: [("na", {}, {**_last_week(), "limit": 5, "includeDetails": "true"}, None)],
+    ),
+    "vendorDirectFulfillmentShipping_2021-12-28.getCustomerInvoices": (
+        200,
+        lambda sim: [("na", {}, {**_last_week(days=10), "limit": 5}, None)],
+    ),
+    "vendorShipments.GetShipmentDetails": (200, lambda sim: [("na", {}, {"limit": 5}, None)]),
     "reports_2021-06-30.getReportDocument": (
         200,
         lambda sim: [("na", {"reportDocumentId": _document_id(sim)}, {}, None)],

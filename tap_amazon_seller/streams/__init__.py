@@ -5,7 +5,12 @@ from tap_amazon_seller.streams.feeds import FeedsStream
 from tap_amazon_seller.streams.inventory import AwdInventoryStream, FbaInventorySummariesStream
 from tap_amazon_seller.streams.listings import ListingsItemsStream
 from tap_amazon_seller.streams.sellers import AccountStream, MarketplacesStream
-from tap_amazon_seller.streams.vendor import VendorPurchaseOrdersStream
+from tap_amazon_seller.streams.vendor import (
+    VendorCustomerInvoicesStream,
+    VendorDirectFulfillmentOrdersStream,
+    VendorPurchaseOrdersStream,
+    VendorShipmentsStream,
+)
 
 STREAM_TYPES = [
     MarketplacesStream,
@@ -14,6 +19,9 @@ STREAM_TYPES = [
     AwdInventoryStream,
     FeedsStream,
     VendorPurchaseOrdersStream,
+    VendorDirectFulfillmentOrdersStream,
+    VendorCustomerInvoicesStream,
+    VendorShipmentsStream,
     ProductDetailsStream,
     ListingsItemsStream,
 ]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from tap_amazon_seller.reports.engine import iso, parse_time
 from tap_amazon_seller.schemas import model_schema
-from tap_amazon_seller.streams.base import PagedApiStream
+from tap_amazon_seller.streams.base import PagedApiStream, WindowedApiStream
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
@@ -73,3 +73,57 @@ class VendorPurchaseOrdersStream(PagedApiStream):
             known = [d for d in dates if d is not None]
             order["changedDate"] = iso(max(known)) if known else None
             yield order
+
+
+_WINDOW: dict[str, t.Any] = {
+    "region": {"type": ["string"]},
+    "windowEnd": {"type": ["string"], "format": "date-time"},
+}
+
+
+class VendorDirectFulfillmentOrdersStream(WindowedApiStream):
+    """Direct Fulfillment getOrders, 7-day creation windows, per region."""
+
+    name = "vendor_fulfilment_purchase_orders"
+    primary_keys: t.ClassVar[list[str]] = ["purchaseOrderNumber"]
+    required_role = "Direct-to-Consumer Shipping (vendor)"
+    per_marketplace = False
+    operation = "vendorDirectFulfillmentOrders_2021-12-28.getOrders"
+    records_path = ("orders",)
+    token_path = ("pagination", "nextToken")
+    schema = model_schema("vendorDirectFulfillmentOrders_2021-12-28.Order", **_WINDOW)
+
+    def params(self, context: Context | None) -> dict[str, t.Any]:
+        return {"includeDetails": "true", "limit": 100, "sortOrder": "ASC"}
+
+
+class VendorCustomerInvoicesStream(WindowedApiStream):
+    """Direct Fulfillment getCustomerInvoices, 7-day windows (Amazon's maximum)."""
+
+    name = "vendor_fulfilment_customer_invoices"
+    primary_keys: t.ClassVar[list[str]] = ["purchaseOrderNumber"]
+    required_role = "Direct-to-Consumer Shipping (vendor)"
+    per_marketplace = False
+    operation = "vendorDirectFulfillmentShipping_2021-12-28.getCustomerInvoices"
+    records_path = ("customerInvoices",)
+    token_path = ("pagination", "nextToken")
+    schema = model_schema("vendorDirectFulfillmentShipping_2021-12-28.CustomerInvoice", **_WINDOW)
+
+    def params(self, context: Context | None) -> dict[str, t.Any]:
+        return {"limit": 100, "sortOrder": "ASC"}
+
+
+class VendorShipmentsStream(WindowedApiStream):
+    """Vendor Shipments GetShipmentDetails by creation time, per region."""
+
+    name = "vendor_shipments"
+    primary_keys: t.ClassVar[list[str]] = ["vendorShipmentIdentifier"]
+    required_role = VENDOR_ROLE
+    per_marketplace = False
+    operation = "vendorShipments.GetShipmentDetails"
+    records_path = ("payload", "shipments")
+    token_path = ("payload", "pagination", "nextToken")
+    schema = model_schema("vendorShipments.Shipment", **_WINDOW)
+
+    def params(self, context: Context | None) -> dict[str, t.Any]:
+        return {"limit": 50, "sortOrder": "ASC"}

@@ -1,7 +1,9 @@
-"""Vendor Orders v1 (models/vendorOrders.json): the vendor's purchase orders."""
+"""Vendor APIs: Vendor Orders v1, Direct Fulfillment Orders and Shipping 2021-12-28,
+Vendor Shipments v1 (their models in models/)."""
 
 from __future__ import annotations
 
+import base64
 import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -136,6 +138,202 @@ def get_purchase_orders(sim: Simulator, request: Request) -> Response:
     if page is None:
         return error_response(400, "InvalidInput", "Invalid nextToken.")
     payload: dict[str, Any] = {"orders": page}
+    if token:
+        payload["pagination"] = {"nextToken": token}
+    return Response(200, {"payload": payload})
+
+
+# -- Direct Fulfillment (vendorDirectFulfillmentOrders / Shipping 2021-12-28) and shipments --
+
+DF_ROLES = ("Direct-to-Consumer Shipping",)
+SHIP_TO = {
+    "name": "Zoë Åkesson",
+    "addressLine1": "Königstraße 12",
+    "city": "Seattle",
+    "stateOrRegion": "WA",
+    "postalCode": "98109",
+    "countryCode": "US",
+}
+
+
+def direct_fulfillment_orders(sim: Simulator) -> list[dict[str, Any]]:
+    """About three customer orders a day over 60 days that the vendor ships directly."""
+
+    def make(_sim: Simulator) -> list[dict[str, Any]]:
+        rng = random.Random(f"{sim.config.seed}:df-orders")
+        now = datetime.now(UTC)
+        products = sim.data.products("ATVPDKIKX0DER")
+        orders = []
+        for day in range(DAYS):
+            for _ in range(rng.randrange(1, 4) * sim.data.scale):
+                created = now - timedelta(days=day, seconds=rng.randrange(86400))
+                product = rng.choice(products)
+                quantity = rng.randrange(1, 3)
+                orders.append(
+                    {
+                        "purchaseOrderNumber": f"DF{rng.randrange(10**8):08d}",
+                        "orderDetails": {
+                            "customerOrderNumber": f"{rng.randrange(100, 999)}-{rng.randrange(10**7):07d}",
+                            "orderDate": _iso(created),
+                            "orderStatus": "SHIPPED" if day > 2 else "NEW",
+                            "shipmentDetails": {
+                                "isPriorityShipment": False,
+                                "isScheduledDeliveryShipment": False,
+                                "isPslipRequired": True,
+                                "isGift": False,
+                                "shipMethod": "UPS_GR_RES",
+                                "shipmentDates": {
+                                    "requiredShipDate": _iso(created + timedelta(days=2))
+                                },
+                                "messageToCustomer": "Vielen Dank für Ihre Bestellung!",
+                            },
+                            "sellingParty": {"partyId": "VNDR1"},
+                            "shipFromParty": {"partyId": "WHSE1"},
+                            "shipToParty": SHIP_TO,
+                            "billToParty": {"partyId": "AMZN-US-BILL"},
+                            "items": [
+                                {
+                                    "itemSequenceNumber": "1",
+                                    "buyerProductIdentifier": product.asin,
+                                    "vendorProductIdentifier": product.sku,
+                                    "title": product.name,
+                                    "orderedQuantity": {
+                                        "amount": quantity,
+                                        "unitOfMeasure": "Each",
+                                    },
+                                    "netPrice": {
+                                        "currencyCode": "USD",
+                                        "amount": f"{product.price:.2f}",
+                                    },
+                                }
+                            ],
+                        },
+                    }
+                )
+        return sorted(orders, key=lambda o: o["orderDetails"]["orderDate"])
+
+    return sim.family_state("vendor:df-orders", make)
+
+
+def _window(request: Request, max_days: int | None) -> tuple[datetime, datetime] | Response:
+    try:
+        after, before = _time(request, "createdAfter"), _time(request, "createdBefore")
+    except ValueError:
+        return error_response(
+            400, "InvalidInput", "createdAfter and createdBefore must be ISO 8601."
+        )
+    if after is None or before is None:
+        return error_response(
+            400, "InvalidInput", "createdAfter and createdBefore are both required."
+        )
+    if before <= after or before > datetime.now(UTC):
+        return error_response(
+            400, "InvalidInput", "createdBefore must be after createdAfter and not in the future."
+        )
+    if max_days is not None and before - after > timedelta(days=max_days):
+        return error_response(
+            400, "InvalidInput", f"The date range must be no more than {max_days} days."
+        )
+    return after, before
+
+
+def _paged(
+    sim: Simulator, request: Request, family: str, items: list[Any], default: int
+) -> tuple[list[Any], str | None] | Response:
+    try:
+        limit = int(request.param("limit") or default)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= default:
+        return error_response(400, "InvalidInput", f"limit must be between 1 and {default}.")
+    if (request.param("sortOrder") or "ASC") == "DESC":
+        items = list(reversed(items))
+    page, token = page_of(sim, family, items, request.param("nextToken"), limit)
+    if page is None:
+        return error_response(400, "InvalidInput", "Invalid nextToken.")
+    return page, token
+
+
+def _in_window(stamp: str, window: tuple[datetime, datetime]) -> bool:
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return window[0] < moment < window[1]
+
+
+@route("vendorDirectFulfillmentOrders_2021-12-28.getOrders", DF_ROLES, regions=("na",))
+def get_df_orders(sim: Simulator, request: Request) -> Response:
+    window = _window(request, max_days=7)
+    if isinstance(window, Response):
+        return window
+    matches = [
+        o
+        for o in direct_fulfillment_orders(sim)
+        if _in_window(o["orderDetails"]["orderDate"], window)
+    ]
+    paged = _paged(sim, request, "df-orders", matches, 100)
+    if isinstance(paged, Response):
+        return paged
+    page, token = paged
+    body: dict[str, Any] = {"orders": page}
+    if token:
+        body["pagination"] = {"nextToken": token}
+    return Response(200, body)
+
+
+@route("vendorDirectFulfillmentShipping_2021-12-28.getCustomerInvoices", DF_ROLES, regions=("na",))
+def get_customer_invoices(sim: Simulator, request: Request) -> Response:
+    window = _window(request, max_days=7)
+    if isinstance(window, Response):
+        return window
+    invoices = [
+        {
+            "purchaseOrderNumber": o["purchaseOrderNumber"],
+            "content": base64.b64encode(
+                f"<invoice po='{o['purchaseOrderNumber']}'>{o['orderDetails']['items'][0]['title']}</invoice>".encode()
+            ).decode("ascii"),
+        }
+        for o in direct_fulfillment_orders(sim)
+        if o["orderDetails"]["orderStatus"] == "SHIPPED"
+        and _in_window(o["orderDetails"]["orderDate"], window)
+    ]
+    paged = _paged(sim, request, "df-invoices", invoices, 100)
+    if isinstance(paged, Response):
+        return paged
+    page, token = paged
+    body: dict[str, Any] = {"customerInvoices": page}
+    if token:
+        body["pagination"] = {"nextToken": token}
+    return Response(200, body)
+
+
+@route("vendorShipments.GetShipmentDetails", ROLES, regions=("na",))
+def get_shipment_details(sim: Simulator, request: Request) -> Response:
+    after, before = _time(request, "createdAfter"), _time(request, "createdBefore")
+    shipments = []
+    for order in purchase_orders(sim):
+        if order["purchaseOrderState"] != "Closed":
+            continue
+        created = order["orderDetails"]["purchaseOrderStateChangedDate"]
+        moment = datetime.fromisoformat(created.replace("Z", "+00:00"))
+        if (after and moment <= after) or (before and moment >= before):
+            continue
+        shipments.append(
+            {
+                "vendorShipmentIdentifier": f"SHP-{order['purchaseOrderNumber']}",
+                "transactionType": "New",
+                "transactionDate": created,
+                "shipmentCreateDate": created,
+                "currentShipmentStatus": "Shipped",
+                "sellingParty": {"partyId": "VNDR1"},
+                "shipFromParty": {"partyId": "WHSE1"},
+                "shipToParty": order["orderDetails"]["shipToParty"],
+                "purchaseOrders": [{"purchaseOrderNumber": order["purchaseOrderNumber"]}],
+            }
+        )
+    paged = _paged(sim, request, "shipments", shipments, 50)
+    if isinstance(paged, Response):
+        return paged
+    page, token = paged
+    payload: dict[str, Any] = {"shipments": page}
     if token:
         payload["pagination"] = {"nextToken": token}
     return Response(200, {"payload": payload})
