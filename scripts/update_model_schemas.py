@@ -30,6 +30,8 @@ MODEL_SCHEMAS = (
     "vendorDirectFulfillmentOrders_2021-12-28.Order",
     "vendorDirectFulfillmentShipping_2021-12-28.CustomerInvoice",
     "vendorShipments.Shipment",
+    "financesV0.FinancialEventGroup",
+    "finances_2024-06-19.Transaction",
 )
 _DROP = {"example", "examples", "x-docgen-enum-table-extension", "required", "additionalProperties"}
 

@@ -10,11 +10,13 @@ endpoint overrides (simulator, proxies). Retry timing comes from `backoff`.
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import backoff
@@ -268,7 +270,8 @@ class SpApiClient:
             if not response.content:
                 return {}
             try:
-                body = response.json()
+                # Decimals, not floats: money must keep its exact digits.
+                body = json.loads(response.content, parse_float=Decimal)
             except ValueError:
                 raise _Retryable("answer was not JSON", status=status) from None
             return body if isinstance(body, dict) else {"payload": body}

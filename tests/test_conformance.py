@@ -51,15 +51,13 @@ def _document_id(sim: Simulator) -> str:
     return report["reportDocumentId"]
 
 
-def _last_week(days: int = 0) -> dict[str, str]:
+def _last_week(days: int = 0, *, posted: bool = False) -> dict[str, str]:
     from datetime import UTC, datetime, timedelta
 
     end = datetime.now(UTC) - timedelta(days=days, minutes=5)
     fmt = "%Y-%m-%dT%H:%M:%SZ"
-    return {
-        "createdAfter": (end - timedelta(days=7)).strftime(fmt),
-        "createdBefore": end.strftime(fmt),
-    }
+    names = ("postedAfter", "postedBefore") if posted else ("createdAfter", "createdBefore")
+    return {names[0]: (end - timedelta(days=7)).strftime(fmt), names[1]: end.strftime(fmt)}
 
 
 # Per simulated operation: a function giving valid requests (region, path params, query, body)
@@ -180,6 +178,29 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
         lambda sim: [("na", {}, {**_last_week(days=10), "limit": 5}, None)],
     ),
     "vendorShipments.GetShipmentDetails": (200, lambda sim: [("na", {}, {"limit": 5}, None)]),
+    "financesV0.listFinancialEvents": (
+        200,
+        lambda sim: [
+            (
+                "eu",
+                {},
+                {
+                    "PostedAfter": "2026-10-01T00:00:00Z",
+                    "PostedBefore": "2026-11-01T00:00:00Z",
+                    "MaxResultsPerPage": 20,
+                },
+                None,
+            )
+        ],
+    ),
+    "financesV0.listFinancialEventGroups": (
+        200,
+        lambda sim: [("na", {}, {"FinancialEventGroupStartedAfter": "2026-08-01T00:00:00Z"}, None)],
+    ),
+    "finances_2024-06-19.listTransactions": (
+        200,
+        lambda sim: [("na", {}, {**_last_week(posted=True), "marketplaceId": US}, None)],
+    ),
     "reports_2021-06-30.getReportDocument": (
         200,
         lambda sim: [("na", {"reportDocumentId": _document_id(sim)}, {}, None)],

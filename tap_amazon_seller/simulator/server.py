@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -410,6 +411,13 @@ class Simulator:
         return Response(404, {"error": f"unknown admin action {action!r}"})
 
 
+def _json_default(value: Any) -> Any:
+    """Decimals (money) as JSON numbers; their shortest float form keeps two-decimal values exact."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
 def _make_handler_class(simulator: Simulator) -> type[BaseHTTPRequestHandler]:
     class SimulatorRequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -443,7 +451,9 @@ def _make_handler_class(simulator: Simulator) -> type[BaseHTTPRequestHandler]:
             if isinstance(body, bytes):
                 payload = body
             else:
-                payload = json.dumps(body if body is not None else {}).encode("utf-8")
+                payload = json.dumps(
+                    body if body is not None else {}, default=_json_default
+                ).encode("utf-8")
             self.send_response(response.status)
             self.send_header("content-type", content_type)
             self.send_header("content-length", str(len(payload)))

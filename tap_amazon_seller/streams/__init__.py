@@ -2,6 +2,11 @@
 
 from tap_amazon_seller.streams.catalog import ProductDetailsStream
 from tap_amazon_seller.streams.feeds import FeedsStream
+from tap_amazon_seller.streams.finances import (
+    FinanceTransactionsStream,
+    FinancialEventGroupsStream,
+    FinancialEventsStream,
+)
 from tap_amazon_seller.streams.inventory import AwdInventoryStream, FbaInventorySummariesStream
 from tap_amazon_seller.streams.listings import ListingsItemsStream
 from tap_amazon_seller.streams.sellers import AccountStream, MarketplacesStream
@@ -24,6 +29,9 @@ STREAM_TYPES = [
     VendorShipmentsStream,
     ProductDetailsStream,
     ListingsItemsStream,
+    FinancialEventGroupsStream,
+    FinancialEventsStream,
+    FinanceTransactionsStream,
 ]
 
 __all__ = ["STREAM_TYPES"]

@@ -139,12 +139,16 @@ class WindowedApiStream(PagedApiStream):
     # Amazon wants the window's end in the past: the usual two-minute margin.
     lag: t.ClassVar[timedelta] = timedelta(minutes=2)
 
-    def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
-        settings = self.amazon.settings
-        start = settings.start_date
+    def window_start(self, context: Context | None) -> datetime:
+        start = self.amazon.settings.start_date
         bookmark = self.get_starting_replication_key_value(context)
         if isinstance(bookmark, str) and bookmark:
             start = max(start, datetime.fromisoformat(bookmark.replace("Z", "+00:00")))
+        return start
+
+    def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
+        settings = self.amazon.settings
+        start = self.window_start(context)
         end = datetime.now(UTC) - self.lag
         if settings.end_date:
             end = min(end, settings.end_date)

@@ -3,6 +3,7 @@
 from tap_amazon_seller.simulator.families import (
     catalog,
     feeds,
+    finances,
     inventory,
     listings,
     reports,
@@ -10,6 +11,16 @@ from tap_amazon_seller.simulator.families import (
     vendor,
 )
 
-MODULES = (sellers, reports, inventory, feeds, vendor, catalog, listings)
+MODULES = (sellers, reports, inventory, feeds, vendor, catalog, listings, finances)
 
-__all__ = ["MODULES", "catalog", "feeds", "inventory", "listings", "reports", "sellers", "vendor"]
+__all__ = [
+    "MODULES",
+    "catalog",
+    "feeds",
+    "finances",
+    "inventory",
+    "listings",
+    "reports",
+    "sellers",
+    "vendor",
+]

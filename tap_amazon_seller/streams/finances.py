@@ -1,0 +1,173 @@
+"""Finances v0 and Finances 2024-06-19: event groups, financial events, transactions.
+
+Money stays exact: the client parses every JSON number as a Decimal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import typing as t
+from collections import Counter
+from collections.abc import Iterable
+
+from tap_amazon_seller.reports.engine import parse_time
+from tap_amazon_seller.schemas import model_schema
+from tap_amazon_seller.streams.base import PagedApiStream, WindowedApiStream
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_amazon_seller.client import SpApiClient
+
+FINANCE_ROLE = "Finance and Accounting"
+_REGION = {"region": {"type": ["string"]}}
+
+
+class FinancialEventGroupsStream(PagedApiStream):
+    """listFinancialEventGroups per region, incremental on the group's start.
+
+    Groups still Open are read again on later runs until they close: the state keeps
+    the start of the earliest open group (`earliest_open_start`), and the next run
+    lists from there.
+    """
+
+    name = "financial_event_groups"
+    primary_keys: t.ClassVar[list[str]] = ["FinancialEventGroupId"]
+    replication_key = "FinancialEventGroupStart"
+    is_sorted = False
+    required_role = FINANCE_ROLE
+    per_marketplace = False
+    operation = "financesV0.listFinancialEventGroups"
+    records_path = ("payload", "FinancialEventGroupList")
+    token_path = ("payload", "NextToken")
+    token_param = "NextToken"
+    schema = model_schema("financesV0.FinancialEventGroup", **_REGION)
+
+    def params(self, context: Context | None) -> dict[str, t.Any]:
+        start = self.amazon.settings.start_date
+        bookmark = parse_time(self.get_starting_replication_key_value(context))
+        if bookmark:
+            start = max(start, bookmark)
+        earliest_open = parse_time(self.get_context_state(context).get("earliest_open_start"))
+        if earliest_open:
+            start = min(start, earliest_open)
+        return {
+            "FinancialEventGroupStartedAfter": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "MaxResultsPerPage": 100,
+        }
+
+    def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
+        open_starts = []
+        for group in super().fetch(client, context):
+            if group.get("ProcessingStatus") == "Open" and group.get("FinancialEventGroupStart"):
+                open_starts.append(group["FinancialEventGroupStart"])
+            yield group
+        state = self.get_context_state(context)
+        if open_starts:
+            state["earliest_open_start"] = min(open_starts)
+        else:
+            state.pop("earliest_open_start", None)
+
+
+class FinancialEventsStream(WindowedApiStream):
+    """listFinancialEvents over posted-date windows (at most 180 days), one record per event.
+
+    `event_key` is a digest of the event's type and content plus its occurrence within
+    the window, so a window read again upserts and two identical events stay two.
+    """
+
+    name = "financial_events"
+    primary_keys: t.ClassVar[list[str]] = ["event_key"]
+    required_role = FINANCE_ROLE
+    per_marketplace = False
+    operation = "financesV0.listFinancialEvents"
+    token_path = ("payload", "NextToken")
+    token_param = "NextToken"
+    window_params = ("PostedAfter", "PostedBefore")
+    window_days = 179  # "more than 180 days apart: the response is empty"
+    records_path = ("payload", "FinancialEvents")
+    schema: t.ClassVar[dict[str, t.Any]] = {
+        "type": "object",
+        "properties": {
+            "event_key": {"type": ["string"]},
+            "event_type": {"type": ["string"], "description": "ShipmentEvent, RefundEvent, ..."},
+            "posted_date": {"type": ["string", "null"], "format": "date-time"},
+            "amazon_order_id": {"type": ["string", "null"]},
+            "region": {"type": ["string"]},
+            "windowEnd": {"type": ["string"], "format": "date-time"},
+            "event": {"type": ["object"], "description": "The event as Amazon's model shapes it."},
+        },
+    }
+
+    def params(self, context: Context | None) -> dict[str, t.Any]:
+        return {"MaxResultsPerPage": 100}
+
+    def fetch_pages(
+        self, client: SpApiClient, context: Context | None, params: dict[str, t.Any]
+    ) -> Iterable[dict]:
+        seen: Counter[str] = Counter()
+        for page in client.pages(
+            self.operation, params=params, token_path=self.token_path, token_param=self.token_param
+        ):
+            lists = (page.get("payload") or {}).get("FinancialEvents") or {}
+            for list_name, events in lists.items():
+                event_type = list_name.removesuffix("List")
+                for event in events or []:
+                    digest = hashlib.sha1(
+                        f"{client.region}|{event_type}|{json.dumps(event, sort_keys=True, default=str)}".encode()
+                    ).hexdigest()[:32]
+                    seen[digest] += 1
+                    yield {
+                        "event_key": f"{digest}:{seen[digest]}",
+                        "event_type": event_type,
+                        "posted_date": event.get("PostedDate"),
+                        "amazon_order_id": event.get("AmazonOrderId"),
+                        "region": client.region,
+                        "event": event,
+                    }
+
+
+class FinanceTransactionsStream(WindowedApiStream):
+    """Finances 2024-06-19 listTransactions per marketplace over posted-date windows.
+
+    A DEFERRED transaction is released later under the same transactionId: the state
+    keeps the posted date of the earliest one still deferred (`earliest_deferred`) and the
+    next run reads again from there, so its release upserts it.
+    """
+
+    name = "finance_transactions"
+    primary_keys: t.ClassVar[list[str]] = ["transactionId"]
+    required_role = FINANCE_ROLE
+    operation = "finances_2024-06-19.listTransactions"
+    records_path = ("payload", "transactions")
+    token_path = ("payload", "nextToken")
+    window_params = ("postedAfter", "postedBefore")
+    window_days = 179
+    schema = model_schema(
+        "finances_2024-06-19.Transaction",
+        marketplace_id={"type": ["string"]},
+        region={"type": ["string", "null"]},
+        windowEnd={"type": ["string"], "format": "date-time"},
+    )
+
+    def params(self, context: Context | None) -> dict[str, t.Any]:
+        assert context is not None
+        return {"marketplaceId": context["marketplace_id"]}
+
+    def window_start(self, context: Context | None) -> t.Any:
+        start = super().window_start(context)
+        deferred = parse_time(self.get_context_state(context).get("earliest_deferred"))
+        return min(start, deferred) if deferred else start
+
+    def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
+        deferred = []
+        for transaction in super().fetch(client, context):
+            if transaction.get("transactionStatus") == "DEFERRED" and transaction.get("postedDate"):
+                deferred.append(transaction["postedDate"])
+            yield transaction
+        state = self.get_context_state(context)
+        if deferred:
+            state["earliest_deferred"] = min(deferred)
+        else:
+            state.pop("earliest_deferred", None)

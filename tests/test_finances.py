@@ -1,0 +1,112 @@
+"""Finances: every event once, counts and sums equal the simulator's, open and deferred re-read."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tap_amazon_seller.simulator.families.finances import (
+    event_groups,
+    events_between,
+    transactions_between,
+)
+from tests.conftest import FAST, run_sync, select
+
+START = (datetime.now(UTC) - timedelta(days=200)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    simulator = Simulator(SimulatorConfig(time_scale=FAST, page_size=40))
+    with simulator.running():
+        yield simulator
+
+
+def principal_sums(events: list[dict]) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = Counter()  # type: ignore[assignment]
+    for event in events:
+        for key in ("ShipmentItemList", "ShipmentItemAdjustmentList"):
+            for item in event.get(key, []):
+                for charge in item.get("ItemChargeList", []) + item.get(
+                    "ItemChargeAdjustmentList", []
+                ):
+                    amount = charge["ChargeAmount"]
+                    sums[amount["CurrencyCode"]] += Decimal(str(amount["CurrencyAmount"]))
+    return dict(sums)
+
+
+def test_financial_events_each_once_with_counts_and_sums_of_the_simulator(sim: Simulator) -> None:
+    config = sim.tap_config(marketplaces=["US", "DE"], start_date=START.isoformat())
+    result = run_sync(config, catalog=select("financial_events"))
+    rows = result.records["financial_events"]
+    assert len({r["event_key"] for r in rows}) == len(rows)  # a deterministic key each
+    end = datetime.fromisoformat(max(r["windowEnd"] for r in rows).replace("Z", "+00:00"))
+    for region in ("na", "eu"):
+        expected = events_between(sim, region, START, end)
+        got = [r for r in rows if r["region"] == region]
+        assert Counter(r["event_type"] for r in got) == Counter(
+            n.removesuffix("List") for n, _ in expected
+        )
+        assert principal_sums([r["event"] for r in got]) == principal_sums([e for _, e in expected])
+    # Identical events (two storage fees posted together) stay two.
+    storage = [r for r in rows if r["event"].get("FeeReason") == "Storage"]
+    assert storage and len(storage) % 2 == 0
+    # 200 days: two posted-date windows of at most 180 days, each paged (pages of 40).
+    for region in ("na", "eu"):
+        assert len({r["windowEnd"] for r in rows if r["region"] == region}) == 2
+    assert sim.calls["financesV0.listFinancialEvents"] > 4
+
+
+def test_a_window_read_again_upserts(sim: Simulator) -> None:
+    config = sim.tap_config(marketplaces=["DE"], start_date=START.isoformat())
+    first = run_sync(config, catalog=select("financial_events")).records["financial_events"]
+    again = run_sync(config, catalog=select("financial_events")).records["financial_events"]
+    assert {r["event_key"] for r in first} == {r["event_key"] for r in again}
+
+
+def test_open_event_group_is_read_again_until_closed(sim: Simulator) -> None:
+    config = sim.tap_config(marketplaces=["US"], start_date="2026-06-01T00:00:00Z")
+    first = run_sync(config, catalog=select("financial_event_groups"))
+    rows = first.records["financial_event_groups"]
+    expected = [
+        g
+        for g in event_groups(sim, "na")
+        if g["FinancialEventGroupStart"] >= "2026-06-01T00:00:00Z"
+    ]
+    assert {r["FinancialEventGroupId"] for r in rows} == {
+        g["FinancialEventGroupId"] for g in expected
+    }
+    open_group = next(r for r in rows if r["ProcessingStatus"] == "Open")
+    state = first.states[-1]
+    partition = state["bookmarks"]["financial_event_groups"]["partitions"][0]
+    assert partition["earliest_open_start"] == open_group["FinancialEventGroupStart"]
+    second = run_sync(config, catalog=select("financial_event_groups"), state=state)
+    assert open_group["FinancialEventGroupId"] in {
+        r["FinancialEventGroupId"] for r in second.records["financial_event_groups"]
+    }
+
+
+def test_transactions_deferred_ones_are_read_again_until_released(sim: Simulator) -> None:
+    start = (datetime.now(UTC) - timedelta(days=20)).replace(microsecond=0)
+    config = sim.tap_config(marketplaces=["US"], start_date=start.isoformat())
+    first = run_sync(config, catalog=select("finance_transactions"))
+    rows = first.records["finance_transactions"]
+    end = datetime.fromisoformat(max(r["windowEnd"] for r in rows).replace("Z", "+00:00"))
+    expected = transactions_between(sim, "ATVPDKIKX0DER", start, end)
+    assert sorted(r["transactionId"] for r in rows) == sorted(t["transactionId"] for t in expected)
+    assert sum(Decimal(str(r["totalAmount"]["currencyAmount"])) for r in rows) == sum(
+        t["totalAmount"]["currencyAmount"] for t in expected
+    )
+    deferred = [r for r in rows if r["transactionStatus"] == "DEFERRED"]
+    assert deferred
+    state = first.states[-1]
+    partition = state["bookmarks"]["finance_transactions"]["partitions"][0]
+    assert partition["earliest_deferred"] == min(r["postedDate"] for r in deferred)
+    second = run_sync(config, catalog=select("finance_transactions"), state=state)
+    again = {r["transactionId"] for r in second.records["finance_transactions"]}
+    assert {r["transactionId"] for r in deferred} <= again
