@@ -110,3 +110,18 @@ def test_transactions_deferred_ones_are_read_again_until_released(sim: Simulator
     second = run_sync(config, catalog=select("finance_transactions"), state=state)
     again = {r["transactionId"] for r in second.records["finance_transactions"]}
     assert {r["transactionId"] for r in deferred} <= again
+
+
+def test_order_financial_events_grouped_from_windowed_calls_without_per_order_calls(
+    sim: Simulator,
+) -> None:
+    start = (datetime.now(UTC) - timedelta(days=45)).replace(microsecond=0)
+    config = sim.tap_config(marketplaces=["DE"], start_date=start.isoformat())
+    result = run_sync(config, catalog=select("order_financial_events", "financial_events"))
+    grouped = result.records["order_financial_events"]
+    events = [r for r in result.records["financial_events"] if r["amazon_order_id"]]
+    # Every event with an order is in its order's group once; no per-order operation called.
+    assert sum(r["event_count"] for r in grouped) == len(events)
+    assert {r["amazon_order_id"] for r in grouped} == {r["amazon_order_id"] for r in events}
+    assert sim.calls["financesV0.listFinancialEventsByOrderId"] == 0
+    assert len({(r["amazon_order_id"], r["windowEnd"]) for r in grouped}) == len(grouped)

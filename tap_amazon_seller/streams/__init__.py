@@ -6,6 +6,7 @@ from tap_amazon_seller.streams.finances import (
     FinanceTransactionsStream,
     FinancialEventGroupsStream,
     FinancialEventsStream,
+    OrderFinancialEventsStream,
 )
 from tap_amazon_seller.streams.inventory import AwdInventoryStream, FbaInventorySummariesStream
 from tap_amazon_seller.streams.listings import ListingsItemsStream
@@ -31,6 +32,7 @@ STREAM_TYPES = [
     ListingsItemsStream,
     FinancialEventGroupsStream,
     FinancialEventsStream,
+    OrderFinancialEventsStream,
     FinanceTransactionsStream,
 ]
 

@@ -171,3 +171,62 @@ class FinanceTransactionsStream(WindowedApiStream):
             state["earliest_deferred"] = min(deferred)
         else:
             state.pop("earliest_deferred", None)
+
+
+class OrderFinancialEventsStream(WindowedApiStream):
+    """hotglue's `order_financial_events`: the events of each order, grouped from the
+    windowed listFinancialEvents call (never one listFinancialEventsByOrderId per order).
+
+    One record per order and window (`amazon_order_id`, `windowEnd`), holding Amazon's
+    event lists for that order; 30-day windows keep the grouping's memory bounded. An
+    order whose events fall in two windows (shipped in one, refunded in the next) has a
+    record for each.
+    """
+
+    name = "order_financial_events"
+    primary_keys: t.ClassVar[list[str]] = ["amazon_order_id", "windowEnd"]
+    required_role = FINANCE_ROLE
+    per_marketplace = False
+    operation = "financesV0.listFinancialEvents"
+    token_path = ("payload", "NextToken")
+    token_param = "NextToken"
+    window_params = ("PostedAfter", "PostedBefore")
+    window_days = 30
+    records_path = ("payload", "FinancialEvents")
+    schema: t.ClassVar[dict[str, t.Any]] = {
+        "type": "object",
+        "properties": {
+            "amazon_order_id": {"type": ["string"]},
+            "region": {"type": ["string"]},
+            "windowEnd": {"type": ["string"], "format": "date-time"},
+            "event_count": {"type": ["integer"]},
+            "events": {
+                "type": ["object"],
+                "description": "Amazon's FinancialEvents lists (ShipmentEventList, ...) for this order.",
+            },
+        },
+    }
+
+    def params(self, context: Context | None) -> dict[str, t.Any]:
+        return {"MaxResultsPerPage": 100}
+
+    def fetch_pages(
+        self, client: SpApiClient, context: Context | None, params: dict[str, t.Any]
+    ) -> Iterable[dict]:
+        orders: dict[str, dict[str, list[dict]]] = {}
+        for page in client.pages(
+            self.operation, params=params, token_path=self.token_path, token_param=self.token_param
+        ):
+            lists = (page.get("payload") or {}).get("FinancialEvents") or {}
+            for list_name, events in lists.items():
+                for event in events or []:
+                    order_id = event.get("AmazonOrderId")
+                    if order_id:
+                        orders.setdefault(order_id, {}).setdefault(list_name, []).append(event)
+        for order_id, events in orders.items():
+            yield {
+                "amazon_order_id": order_id,
+                "region": client.region,
+                "event_count": sum(len(v) for v in events.values()),
+                "events": events,
+            }
