@@ -125,3 +125,22 @@ def test_order_financial_events_grouped_from_windowed_calls_without_per_order_ca
     assert {r["amazon_order_id"] for r in grouped} == {r["amazon_order_id"] for r in events}
     assert sim.calls["financesV0.listFinancialEventsByOrderId"] == 0
     assert len({(r["amazon_order_id"], r["windowEnd"]) for r in grouped}) == len(grouped)
+
+
+def test_a_failure_mid_sync_keeps_the_bookmark_and_the_next_run_loses_nothing(
+    sim: Simulator,
+) -> None:
+    config = sim.tap_config(marketplaces=["US"], start_date=START.isoformat())
+    sim.faults.script["financesV0.listFinancialEvents"] = [None, None, 400]  # the third page fails
+    first = run_sync(config, catalog=select("financial_events", "financial_event_groups"))
+    assert first.records["financial_event_groups"]  # the other stream went on
+    partial = first.records.get("financial_events", [])
+    assert partial  # two pages were emitted before the failure
+    partitions = first.states[-1]["bookmarks"]["financial_events"]["partitions"]
+    assert not any("replication_key_value" in p for p in partitions)  # the bookmark did not move
+    second = run_sync(config, catalog=select("financial_events"), state=first.states[-1])
+    union = {r["event_key"] for r in partial} | {
+        r["event_key"] for r in second.records["financial_events"]
+    }
+    clean = run_sync(config, catalog=select("financial_events")).records["financial_events"]
+    assert union == {r["event_key"] for r in clean}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from singer_sdk.streams import Stream
 
-from tap_amazon_seller.errors import AccessDeniedError
+from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -67,6 +67,21 @@ class SpApiStream(Stream):
                     exc,
                     self.required_role or "see README",
                 )
+            except SpApiError as exc:
+                # Retries ran out or Amazon refused a call: this partition stops, loudly,
+                # and its bookmark stays where it was. The records already emitted carry
+                # bookmark values of data not fully read, so the SDK must not promote them:
+                # dropping the progress markers keeps the old bookmark (the next run reads
+                # that data again; targets upsert it). The other streams go on.
+                self.get_context_state(context).pop("progress_markers", None)
+                self.logger.error(
+                    "Stream %s, %s stopped: %s Its bookmark does not move; the next run "
+                    "reads this data again. The other streams go on.",
+                    self.name,
+                    context or f"region {region}",
+                    exc,
+                )
+                return
 
 
 class PagedApiStream(SpApiStream):
