@@ -173,7 +173,7 @@ class FinanceTransactionsStream(WindowedApiStream):
             state.pop("earliest_deferred", None)
 
 
-class OrderFinancialEventsStream(WindowedApiStream):
+class OrderFinancialEventsStream(FinancialEventsStream):
     """hotglue's `order_financial_events`: the events of each order, grouped from the
     windowed listFinancialEvents call (never one listFinancialEventsByOrderId per order).
 
@@ -185,14 +185,7 @@ class OrderFinancialEventsStream(WindowedApiStream):
 
     name = "order_financial_events"
     primary_keys: t.ClassVar[list[str]] = ["amazon_order_id", "windowEnd"]
-    required_role = FINANCE_ROLE
-    per_marketplace = False
-    operation = "financesV0.listFinancialEvents"
-    token_path = ("payload", "NextToken")
-    token_param = "NextToken"
-    window_params = ("PostedAfter", "PostedBefore")
     window_days = 30
-    records_path = ("payload", "FinancialEvents")
     schema: t.ClassVar[dict[str, t.Any]] = {
         "type": "object",
         "properties": {
@@ -206,9 +199,6 @@ class OrderFinancialEventsStream(WindowedApiStream):
             },
         },
     }
-
-    def params(self, context: Context | None) -> dict[str, t.Any]:
-        return {"MaxResultsPerPage": 100}
 
     def fetch_pages(
         self, client: SpApiClient, context: Context | None, params: dict[str, t.Any]
