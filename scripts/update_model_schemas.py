@@ -32,6 +32,10 @@ MODEL_SCHEMAS = (
     "vendorShipments.Shipment",
     "financesV0.FinancialEventGroup",
     "finances_2024-06-19.Transaction",
+    "orders_2026-01-01.Order",
+    "orders_2026-01-01.OrderItem",
+    "orders_2026-01-01.Buyer",
+    "orders_2026-01-01.CustomerAddress",
 )
 _DROP = {"example", "examples", "x-docgen-enum-table-extension", "required", "additionalProperties"}
 

@@ -12,11 +12,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import requests
 
 from tap_amazon_seller import redaction
 from tap_amazon_seller.errors import AuthError
+
+if TYPE_CHECKING:
+    from tap_amazon_seller.client import SpApiClient
 
 LOGGER = logging.getLogger("tap_amazon_seller.auth")
 
@@ -101,6 +105,48 @@ class LwaAuth:
         self._expires_at = self._clock() + max(lifetime - EXPIRY_MARGIN_SECONDS, lifetime / 2)
         self.refresh_count += 1
         LOGGER.debug("LWA access token refreshed; valid for %.0f s", lifetime)
+
+
+class RestrictedDataTokens:
+    """Restricted Data Tokens (Tokens API) for PII, one per region and resource, cached.
+
+    One RDT covers a bulk path (e.g. every searchOrders page) for its lifetime, so PII
+    costs one createRestrictedDataToken call per region and hour, never one per order.
+    """
+
+    OPERATION = "tokens_2021-03-01.createRestrictedDataToken"
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
+
+    def token(
+        self, client: SpApiClient, method: str, path: str, data_elements: tuple[str, ...]
+    ) -> str:
+        """An RDT for `method path` in the client's region; raises SpApiError if refused."""
+        key = (client.region, method, path)
+        with self._lock:
+            cached = self._tokens.get(key)
+            if cached and self._clock() < cached[1]:
+                return cached[0]
+        answer = client.call(
+            self.OPERATION,
+            json_body={
+                "restrictedResources": [
+                    {"method": method, "path": path, "dataElements": list(data_elements)}
+                ]
+            },
+        )
+        token = str(answer["restrictedDataToken"])
+        redaction.register_secret(token)
+        lifetime = float(answer.get("expiresIn", 3600))
+        with self._lock:
+            self._tokens[key] = (
+                token,
+                self._clock() + max(lifetime - EXPIRY_MARGIN_SECONDS, lifetime / 2),
+            )
+        return token
 
 
 def _json_or_empty(response: requests.Response) -> dict:

@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -139,14 +139,18 @@ class SpApiClient:
         path_params: dict[str, str] | None = None,
         params: dict[str, Any] | None = None,
         json_body: Any = None,
+        token: Callable[[], str] | None = None,
     ) -> dict[str, Any]:
-        """Call one operation and return its JSON body; raise SpApiError when it cannot succeed."""
+        """Call one operation and return its JSON body; raise SpApiError when it cannot succeed.
+
+        `token` supplies the access token instead of LWA (a Restricted Data Token for PII).
+        """
         op = operation(operation_name)
         url = self.base_url + op.url_path(path_params)
         refreshed = False
         while True:
             try:
-                return self._call_with_retries(op, url, params, json_body)
+                return self._call_with_retries(op, url, params, json_body, token)
             except _Unauthorized as denied:
                 if refreshed:
                     raise AccessDeniedError(
@@ -173,6 +177,7 @@ class SpApiClient:
         token_path: tuple[str, ...] = ("nextToken",),
         token_param: str = "nextToken",
         token_alone: bool = False,
+        token: Callable[[], str] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Every page of a paged operation: the one paginator of all SP-API styles.
 
@@ -183,17 +188,22 @@ class SpApiClient:
         """
         query = dict(params or {})
         while True:
-            page = self.call(operation_name, path_params=path_params, params=query)
+            page = self.call(operation_name, path_params=path_params, params=query, token=token)
             yield page
-            token: Any = page
+            next_page: Any = page
             for key in token_path:
-                token = token.get(key) if isinstance(token, dict) else None
-            if not token:
+                next_page = next_page.get(key) if isinstance(next_page, dict) else None
+            if not next_page:
                 return
-            query = {token_param: token} if token_alone else {**query, token_param: token}
+            query = {token_param: next_page} if token_alone else {**query, token_param: next_page}
 
     def _call_with_retries(
-        self, op: Operation, url: str, params: dict[str, Any] | None, json_body: Any
+        self,
+        op: Operation,
+        url: str,
+        params: dict[str, Any] | None,
+        json_body: Any,
+        token: Callable[[], str] | None,
     ) -> dict[str, Any]:
         try:
             for attempt in backoff.retry_context(
@@ -207,7 +217,7 @@ class SpApiClient:
                 max_value=self.max_backoff,
             ):
                 with attempt:
-                    return self._send_once(op, url, params, json_body)
+                    return self._send_once(op, url, params, json_body, token)
         except _Retryable as failure:
             error_class = ThrottledError if failure.status == 429 else SpApiError
             raise error_class(
@@ -232,11 +242,16 @@ class SpApiClient:
         )
 
     def _send_once(
-        self, op: Operation, url: str, params: dict[str, Any] | None, json_body: Any
+        self,
+        op: Operation,
+        url: str,
+        params: dict[str, Any] | None,
+        json_body: Any,
+        token_source: Callable[[], str] | None,
     ) -> dict[str, Any]:
         bucket = self.limiter.bucket(self.region, op)
         waited = bucket.acquire()
-        token = self.auth.access_token()
+        token = token_source() if token_source else self.auth.access_token()
         headers = {
             "x-amz-access-token": token,
             "x-amz-date": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),

@@ -20,6 +20,8 @@ MASK = "[REDACTED]"
 _PATTERNS = (
     # LWA access and refresh tokens ("Atza|..." and "Atzr|...").
     (re.compile(r"Atz[ar]\|[^\s\"'&,;)]+"), MASK),
+    # Restricted Data Tokens ("Atz.sprdt|...").
+    (re.compile(r"Atz\.sprdt\|[^\s\"'&,;)]+"), MASK),
     # LWA client secrets.
     (re.compile(r"amzn1\.oa2-cs\.v1\.[0-9A-Za-z]+"), MASK),
     # Query strings of pre-signed URLs (S3 style and the simulator's).

@@ -7,6 +7,7 @@ tests/test_settings.py keeps the four in step.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pendulum
 from singer_sdk import typing as th
 
+from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.regions import LWA_TOKEN_URL, REGIONS, Marketplace, resolve_marketplace
 
 DEFAULT_LOOKBACK_DAYS = 30
@@ -126,6 +128,44 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         ),
     ),
     th.Property(
+        "orders_source",
+        th.StringType,
+        default="auto",
+        allowed_values=["auto", "report", "api"],
+        description=(
+            "Where the orders streams read from: `auto` (the orders report for everything "
+            "older than `orders_api_tail_hours`, the Orders API for the fresh tail), `report` "
+            "or `api` (searchOrders for the whole range)."
+        ),
+    ),
+    th.Property(
+        "orders_api_tail_hours",
+        th.NumberType,
+        default=24,
+        description=(
+            "With orders_source `auto`: the most recent hours read with the Orders API; a "
+            "range longer than this reads its older part from the orders report."
+        ),
+    ),
+    th.Property(
+        "include_pii",
+        th.BooleanType,
+        default=False,
+        description=(
+            "Read buyer names and emails and shipping address lines (a Restricted Data Token "
+            "per region and hour, the app needs a restricted role). Off: the order streams "
+            "carry the fields that need no token."
+        ),
+    ),
+    th.Property(
+        "order_ids",
+        _LIST_OR_CSV,
+        description=(
+            "Sync just these Amazon order ids (getOrder each) in the orders streams, leaving "
+            "their bookmarks untouched: for support work and reconciliation."
+        ),
+    ),
+    th.Property(
         "report_poll_interval",
         th.NumberType,
         default=30,
@@ -204,7 +244,14 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
 ).to_dict()
 
 # Numeric settings and the smallest value that makes sense for each.
-_MINIMUMS = {"report_poll_interval": 0.0, "report_timeout": 0.0, "max_retries": 0}
+_MINIMUMS = {
+    "report_poll_interval": 0.0,
+    "report_timeout": 0.0,
+    "max_retries": 0,
+    "orders_api_tail_hours": 0.0,
+}
+# An Amazon order id: 3-7-7 digits.
+_ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 IGNORED_AWS_SETTINGS = ("aws_access_key", "aws_secret_key", "role_arn")
 
 
@@ -233,6 +280,10 @@ class Settings:
     sales_traffic_asin_granularity: str = "CHILD"
     vendor_distributor_view: str = "MANUFACTURING"
     vendor_selling_program: str = "RETAIL"
+    orders_source: str = "auto"
+    orders_api_tail_hours: float = 24.0
+    include_pii: bool = False
+    order_ids: tuple[str, ...] = ()
     ignored_settings: tuple[str, ...] = field(default=())
 
     def base_url(self, region: str) -> str:
@@ -342,6 +393,17 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         value = config.get(name)
         if value is not None and (isinstance(value, bool) or value < minimum):
             errors.append(f"{name}: {value!r} must be a number >= {minimum}.")
+    order_ids = tuple(dict.fromkeys(as_list(config.get("order_ids"))))
+    for order_id in order_ids:
+        if not _ORDER_ID.match(order_id):
+            errors.append(
+                f"order_ids: '{order_id}' is not an Amazon order id (3-7-7 digits, e.g. "
+                "114-1234567-1234567)."
+            )
+    if config.get("orders_source") not in (None, "auto", "report", "api"):
+        errors.append(
+            f"orders_source: '{config['orders_source']}' is not one of auto, report, api."
+        )
     for name in ("api_base_url", "lwa_token_url"):
         value = config.get(name)
         if value and not str(value).startswith(("http://", "https://")):
@@ -372,6 +434,10 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         sales_traffic_asin_granularity=config.get("sales_traffic_asin_granularity") or "CHILD",
         vendor_distributor_view=config.get("vendor_distributor_view") or "MANUFACTURING",
         vendor_selling_program=config.get("vendor_selling_program") or "RETAIL",
+        orders_source=config.get("orders_source") or "auto",
+        orders_api_tail_hours=float(config.get("orders_api_tail_hours", 24)),
+        include_pii=bool(as_bool(config.get("include_pii"))),
+        order_ids=order_ids,
     )
 
 

@@ -28,7 +28,6 @@ from tap_amazon_seller.settings import (
 )
 from tap_amazon_seller.streams import STREAM_TYPES
 from tap_amazon_seller.streams.base import SpApiStream
-from tap_amazon_seller.streams.catalog import LISTINGS, ProductDetailsStream
 from tap_amazon_seller.streams.reports import ReportListStream, ReportStream
 
 redaction.install()
@@ -132,20 +131,17 @@ class TapAmazonSeller(Tap):
                 timeout=settings.report_timeout,
                 reuse_statuses=settings.processing_status,
             )
-            streams = [
+            # Every selected stream that reads reports: the report streams, and the streams
+            # that read one on the way (product_details, the orders family).
+            planners = [
                 s
                 for s in self.streams.values()
-                if isinstance(s, ReportStream) and (s.selected or s.has_selected_descendents)
-            ]
-            # Streams that read a report without being report streams (product_details).
-            riders = [
-                s
-                for s in self.streams.values()
-                if isinstance(s, ProductDetailsStream) and s.selected
+                if isinstance(s, SpApiStream)
+                and s.planned_report_types
+                and (s.selected or s.has_selected_descendents)
             ]
             for region in settings.regions:
-                types = [s.spec.report_type for s in streams if s.spec.requestable]
-                types += [LISTINGS.report_type] if riders else []
+                types = [t for s in planners for t in s.planned_report_types]
                 markets = [
                     p["marketplace_id"]
                     for p in self.marketplace_partitions()
@@ -157,12 +153,10 @@ class TapAmazonSeller(Tap):
                     self.logger.warning(
                         "Could not list existing reports in %s to reuse them: %s", region, exc
                     )
-            for stream in streams:
-                stream.plan(engine)
-            for rider in riders:
-                rider.plan(engine)
+            for planner in planners:
+                planner.plan(engine)
             self.logger.info(
-                "Report plan: %d report(s) for %d stream(s)", engine.pending, len(streams)
+                "Report plan: %d report(s) for %d stream(s)", engine.pending, len(planners)
             )
             self._report_engine = engine
             atexit.register(engine.close)  # documents fetched ahead and never read

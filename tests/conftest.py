@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
 from collections.abc import Iterator
@@ -37,6 +38,8 @@ class SyncResult:
 def run_sync(config: dict[str, Any], **tap_kwargs: Any) -> SyncResult:
     """A full sync in this process (no record limit, unlike the SDK's dry-run runner)."""
     output = io.StringIO()
+    if isinstance(tap_kwargs.get("state"), dict):  # the tap updates its state in place
+        tap_kwargs["state"] = copy.deepcopy(tap_kwargs["state"])
     with contextlib.redirect_stdout(output):
         tap = TapAmazonSeller(config=config, **tap_kwargs)
         tap.sync_all()

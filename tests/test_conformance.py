@@ -205,7 +205,64 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
         200,
         lambda sim: [("na", {"reportDocumentId": _document_id(sim)}, {}, None)],
     ),
+    "orders_2026-01-01.searchOrders": (
+        200,
+        lambda sim: [
+            (
+                "na",
+                {},
+                {
+                    "lastUpdatedAfter": "2026-10-01T00:00:00Z",
+                    "marketplaceIds": US,
+                    "includedData": ",".join(ALL_ORDER_DATA),
+                    "maxResultsPerPage": 5,
+                },
+                None,
+            ),
+            ("eu", {}, {**_last_week(), "fulfilledBy": "MERCHANT"}, None),
+        ],
+    ),
+    "orders_2026-01-01.getOrder": (
+        200,
+        lambda sim: [
+            ("na", {"orderId": _order_id(sim)}, {"includedData": ",".join(ALL_ORDER_DATA)}, None)
+        ],
+    ),
+    "ordersV0.getOrders": (
+        200,
+        lambda sim: [
+            ("na", {}, {"MarketplaceIds": US, "LastUpdatedAfter": "2026-10-01T00:00:00Z"}, None)
+        ],
+    ),
+    "ordersV0.getOrderItems": (200, lambda sim: [("na", {"orderId": _order_id(sim)}, {}, None)]),
+    "tokens_2021-03-01.createRestrictedDataToken": (
+        200,
+        lambda sim: [
+            (
+                "na",
+                {},
+                {},
+                {
+                    "restrictedResources": [
+                        {
+                            "method": "GET",
+                            "path": "/orders/2026-01-01/orders",
+                            "dataElements": ["buyerInfo", "shippingAddress"],
+                        }
+                    ]
+                },
+            )
+        ],
+    ),
 }
+ALL_ORDER_DATA = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PROMOTION", "CANCELLATION")
+
+
+def _order_id(sim: Simulator) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    return sim.data.orders.updated_between(US, now - timedelta(days=20), now)[0].order_id
 
 
 def load_model(name: str) -> dict[str, Any]:

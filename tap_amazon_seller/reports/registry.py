@@ -504,6 +504,53 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
 
 REPORT_SPECS_BY_STREAM = {spec.stream: spec for spec in REPORT_SPECS}
 
+# The orders report, read by the Orders family (streams/orders.py) for backfills: its rows
+# become `orders`, `order_items`, `order_buyer_info` and `order_address` records in the
+# Orders API's shape, so it is not a stream of its own. One row per order item; rows select
+# on last-updated-date; at most 30 days a report; no order-item-id column.
+ORDERS_REPORT = ReportSpec(
+    stream="orders",
+    report_type="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
+    description="All Orders by last update: one row per order item.",
+    role=ORDERS_ROLE,
+    columns=columns(
+        "amazon-order-id",
+        "merchant-order-id",
+        "purchase-date:date-time",
+        "last-updated-date:date-time",
+        "order-status",
+        "fulfillment-channel",
+        "sales-channel",
+        "order-channel",
+        "url",
+        "ship-service-level",
+        "product-name",
+        "sku",
+        "asin",
+        "item-status",
+        "quantity:integer",
+        "currency",
+        "item-price:number",
+        "item-tax:number",
+        "shipping-price:number",
+        "shipping-tax:number",
+        "gift-wrap-price:number",
+        "gift-wrap-tax:number",
+        "item-promotion-discount:number",
+        "ship-promotion-discount:number",
+        "ship-city",
+        "ship-state",
+        "ship-postal-code",
+        "ship-country",
+        "promotion-ids",
+        "is-business-order:boolean",
+        "purchase-order-number",
+        "price-designation",
+    ),
+    incremental=True,
+    window_days=30,
+)
+
 
 def generic_spec(report_type: str) -> ReportSpec:
     """A stream for a report type the registry does not know (the `report_types` setting):
@@ -521,7 +568,7 @@ def generic_spec(report_type: str) -> ReportSpec:
 
 def specs_for(report_types: tuple[str, ...]) -> list[ReportSpec]:
     """The registry, plus a generic stream for each configured type it does not cover."""
-    known = {spec.report_type for spec in REPORT_SPECS} | {
+    known = {spec.report_type for spec in (*REPORT_SPECS, ORDERS_REPORT)} | {
         t for spec in REPORT_SPECS for t in spec.also_list
     }
     extra = [generic_spec(t) for t in dict.fromkeys(report_types) if t not in known]

@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=1.0,
         help="speed up rate limits and report delays by this factor (default 1: Amazon's pace)",
     )
+    parser.add_argument(
+        "--orders-per-day",
+        type=int,
+        help="merchant-fulfilled orders per marketplace and day (default: a few, by --size)",
+    )
     parser.add_argument("--token-ttl", type=float, default=3600, help="access token lifetime, s")
     parser.add_argument(
         "--roles", nargs="*", help="SP-API roles of the simulated app (default: all)"
@@ -60,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
             size=args.size,
             time_scale=args.time_scale,
             token_ttl=args.token_ttl,
+            orders_per_day=args.orders_per_day,
             roles=set(args.roles) if args.roles is not None else None,
             authorized_regions=set(args.regions),
         )

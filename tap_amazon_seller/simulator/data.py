@@ -174,7 +174,16 @@ class DayActivity:
 class SellerData:
     """Everything the simulated seller has; API family modules read from it."""
 
-    def __init__(self, *, seed: int = 1, size: str = "small") -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        size: str = "small",
+        orders_as_of: datetime | None = None,
+        orders_per_day: int | None = None,
+    ) -> None:
+        from tap_amazon_seller.simulator.orders_data import OrderBook
+
         if size not in SIZES:
             raise ValueError(f"size must be one of {', '.join(SIZES)}")
         self.seed = seed
@@ -186,6 +195,12 @@ class SellerData:
         self.contact_name = rng.choice(_CONTACT_NAMES)
         self._products: dict[str, list[Product]] = {}
         self._days: dict[tuple[str, date], DayActivity] = {}
+        #: The orders (Orders APIs and order reports), frozen as of `orders_as_of`.
+        self.orders = OrderBook(
+            self,
+            as_of=orders_as_of or datetime.now(UTC) - timedelta(minutes=10),
+            orders_per_day=orders_per_day,
+        )
 
     # -- catalogue and activity, read by the report and order families -----------------
 

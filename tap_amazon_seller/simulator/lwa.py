@@ -21,6 +21,9 @@ class TokenStore:
         self.issued = 0
         self.issued_tokens: list[str] = []
         self._expiry: dict[str, float] = {}
+        #: Restricted Data Tokens: token -> {(method, path): data elements granted}.
+        self.restricted: dict[str, dict[tuple[str, str], frozenset[str]]] = {}
+        self.rdts_issued = 0
         self._lock = threading.Lock()
 
     def handle(self, request: Request) -> Response:
@@ -65,6 +68,27 @@ class TokenStore:
                 "expires_in": int(self.config.token_ttl),
             },
         )
+
+    def issue_restricted(self, resources: dict[tuple[str, str], frozenset[str]]) -> str:
+        """A Restricted Data Token for `resources`; it lives as long as an access token."""
+        token = "Atz.sprdt|" + secrets.token_urlsafe(24)
+        with self._lock:
+            self._expiry[token] = time.monotonic() + self.config.token_ttl
+            self.restricted[token] = resources
+            self.rdts_issued += 1
+            self.issued_tokens.append(token)
+        return token
+
+    def restricted_elements(self, token: str, method: str, path: str) -> frozenset[str]:
+        """The PII data elements `token` grants for `method path` (none for a plain token).
+
+        A resource path may name one order (`/orders/v0/orders/123-...`) or the bulk
+        operation (`/orders/v0/orders`); an RDT for a bulk path covers that path only.
+        """
+        if not self.is_valid(token):
+            return frozenset()
+        with self._lock:
+            return self.restricted.get(token, {}).get((method, path), frozenset())
 
     def is_valid(self, token: str) -> bool:
         with self._lock:

@@ -884,6 +884,103 @@ for _type, _array, _metrics in (
 
 # -- settlements: Amazon makes them every 14 days on its own; the simulator lists them ----
 
+ORDERS_HEADER = [
+    "amazon-order-id",
+    "merchant-order-id",
+    "purchase-date",
+    "last-updated-date",
+    "order-status",
+    "fulfillment-channel",
+    "sales-channel",
+    "order-channel",
+    "url",
+    "ship-service-level",
+    "product-name",
+    "sku",
+    "asin",
+    "item-status",
+    "quantity",
+    "currency",
+    "item-price",
+    "item-tax",
+    "shipping-price",
+    "shipping-tax",
+    "gift-wrap-price",
+    "gift-wrap-tax",
+    "item-promotion-discount",
+    "ship-promotion-discount",
+    "ship-city",
+    "ship-state",
+    "ship-postal-code",
+    "ship-country",
+    "promotion-ids",
+    "is-business-order",
+    "purchase-order-number",
+    "price-designation",
+]
+_REPORT_STATUS = {
+    "PENDING": ("Pending", "Unshipped"),
+    "UNSHIPPED": ("Unshipped", "Unshipped"),
+    "PARTIALLY_SHIPPED": ("PartiallyShipped", "Unshipped"),
+    "SHIPPED": ("Shipped", "Shipped"),
+    "CANCELLED": ("Cancelled", "Cancelled"),
+}
+
+
+@renderer("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL", windowed=True)
+def orders_by_last_update(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """One row per order item of the orders last updated in the window (both edges in).
+
+    Dates in the region's local offset (ISO 8601), booleans as `true`/`false`, and no
+    prices on cancelled orders, as Amazon's files have them. No PII columns: this report
+    carries only city, state, postal code and country of the address.
+    """
+    rows = []
+    for order in sorted(
+        data.orders.updated_between(mp.id, start, end), key=lambda o: o.last_updated
+    ):
+        order_status, item_status = _REPORT_STATUS[order.status]
+        priced = order.status != "CANCELLED"
+        for line in order.lines:
+            rows.append(
+                [
+                    order.order_id,
+                    order.seller_order_id,
+                    iso_local(order.created, mp),
+                    iso_local(order.last_updated, mp),
+                    order_status,
+                    "Amazon" if order.fulfilled_by == "AMAZON" else "Merchant",
+                    mp.name,
+                    "",
+                    "",
+                    order.service_level.title(),
+                    line.product.name,
+                    line.product.sku,
+                    line.product.asin,
+                    item_status,
+                    str(line.quantity),
+                    mp.currency,
+                    money(line.price, mp) if priced else "",
+                    money(line.tax, mp) if priced else "",
+                    money(line.shipping, mp) if priced else "",
+                    money(Decimal(0), mp) if priced else "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    *order.city,
+                    order.country,
+                    "",
+                    "true" if order.business else "false",
+                    order.purchase_order_number or "",
+                    "",
+                ]
+            )
+    return Rendered(ORDERS_HEADER, rows, charset=CHARSETS[mp.region])
+
+
 SETTLEMENT_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
 SETTLEMENT_HEADER = [
     "settlement-id",

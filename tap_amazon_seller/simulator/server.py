@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -139,6 +140,12 @@ class SimulatorConfig:
     page_size: int | None = None
     #: The simulated seller's merchant token (sellerId of the Listings Items API).
     seller_id: str = "A2SIMULATED0SELLER"
+    #: Merchant-fulfilled orders per marketplace and day (default: a few, by size).
+    orders_per_day: int | None = None
+    #: The orders stand as they were this many minutes before the simulator started;
+    #: later changes come from `mutate_orders` (stamped 3 minutes in the past, so a tap
+    #: that reads up to Amazon's two-minute lag sees them at once).
+    orders_frozen_minutes: float = 10.0
 
 
 Handler = Callable[["Simulator", Request], Response]
@@ -183,7 +190,12 @@ class Simulator:
 
         simulated = simulated_operations()
         self.config = config or SimulatorConfig()
-        self.data = SellerData(seed=self.config.seed, size=self.config.size)
+        self.data = SellerData(
+            seed=self.config.seed,
+            size=self.config.size,
+            orders_as_of=datetime.now(UTC) - timedelta(minutes=self.config.orders_frozen_minutes),
+            orders_per_day=self.config.orders_per_day,
+        )
         self.faults = Faults()
         self.tokens = lwa.TokenStore(self.config)
         self.calls: Counter[str] = Counter()
@@ -240,6 +252,20 @@ class Simulator:
                 setattr(self.faults, name, left - 1)
                 return True
             return False
+
+    def mutate_orders(self, **kwargs: Any) -> dict[str, list[str]]:
+        """New orders, status changes and cancellations, as between two runs of a tap.
+
+        Stamped `at` (default: 3 minutes ago, inside the window a tap may read, and never
+        before the previous change); keyword arguments as OrderBook.mutate.
+        """
+        book = self.data.orders
+        at = kwargs.pop("at", None) or datetime.now(UTC) - timedelta(minutes=3)
+        if isinstance(at, str):
+            at = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        latest = max((o.last_updated for o in book.changed.values()), default=book.as_of)
+        at = max(at, latest + timedelta(seconds=1))
+        return book.mutate(at.replace(microsecond=0), **kwargs)
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -402,6 +428,16 @@ class Simulator:
             except ValueError as exc:
                 return Response(400, {"error": str(exc)})
             return Response(200, {"faults": self.faults.__dict__})
+        if action == "warm-orders" and request.method == "POST":
+            # Generate the orders of these marketplaces and days now, not inside a timed call.
+            body = request.json() or {}
+            now = datetime.now(UTC)
+            days = timedelta(days=int(body.get("days", 30)))
+            for marketplace_id in body.get("marketplace_ids") or []:
+                self.data.orders.updated_between(marketplace_id, now - days, now)
+            return Response(200, {})
+        if action == "mutate-orders" and request.method == "POST":
+            return Response(200, self.mutate_orders(**(request.json() or {})))
         if action == "expire-tokens" and request.method == "POST":
             self.tokens.expire_all()
             return Response(200, {})

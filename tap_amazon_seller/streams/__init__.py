@@ -10,6 +10,12 @@ from tap_amazon_seller.streams.finances import (
 )
 from tap_amazon_seller.streams.inventory import AwdInventoryStream, FbaInventorySummariesStream
 from tap_amazon_seller.streams.listings import ListingsItemsStream
+from tap_amazon_seller.streams.orders import (
+    OrderAddressStream,
+    OrderBuyerInfoStream,
+    OrderItemsStream,
+    OrdersStream,
+)
 from tap_amazon_seller.streams.sellers import AccountStream, MarketplacesStream
 from tap_amazon_seller.streams.vendor import (
     VendorCustomerInvoicesStream,
@@ -21,6 +27,10 @@ from tap_amazon_seller.streams.vendor import (
 STREAM_TYPES = [
     MarketplacesStream,
     AccountStream,
+    OrdersStream,
+    OrderItemsStream,
+    OrderBuyerInfoStream,
+    OrderAddressStream,
     FbaInventorySummariesStream,
     AwdInventoryStream,
     FeedsStream,

@@ -14,6 +14,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_amazon_seller.client import SpApiClient
+    from tap_amazon_seller.reports.engine import ReportEngine
     from tap_amazon_seller.tap import TapAmazonSeller
 
 
@@ -33,6 +34,14 @@ class SpApiStream(Stream):
     @property
     def amazon(self) -> TapAmazonSeller:
         return t.cast("TapAmazonSeller", self._tap)
+
+    @property
+    def planned_report_types(self) -> list[str]:
+        """Report types this stream has the report engine request (none for most)."""
+        return []
+
+    def plan(self, engine: ReportEngine) -> None:
+        """Plan this stream's reports with every other of the sync (see the report engine)."""
 
     def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
         raise NotImplementedError

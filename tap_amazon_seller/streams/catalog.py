@@ -50,6 +50,10 @@ class ProductDetailsStream(SpApiStream):
     def partitions(self) -> list[dict] | None:
         return self.amazon.marketplace_partitions()
 
+    @property
+    def planned_report_types(self) -> list[str]:
+        return [LISTINGS.report_type]
+
     def plan(self, engine: ReportEngine) -> None:
         """Ask the report engine for each marketplace's All Listings report."""
         for context in self.partitions or []:

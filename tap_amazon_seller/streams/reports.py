@@ -63,6 +63,10 @@ class ReportStream(SpApiStream):
 
     # -- planning (called once per sync, for every selected report stream) -------------
 
+    @property
+    def planned_report_types(self) -> list[str]:
+        return [self.spec.report_type]
+
     def plan(self, engine: ReportEngine) -> None:
         for context in self.partitions or []:
             refusal = engine.denied_regions.get(str(context["region"]))

@@ -6,12 +6,14 @@ from tap_amazon_seller.simulator.families import (
     finances,
     inventory,
     listings,
+    orders,
     reports,
     sellers,
+    tokens,
     vendor,
 )
 
-MODULES = (sellers, reports, inventory, feeds, vendor, catalog, listings, finances)
+MODULES = (sellers, reports, inventory, feeds, vendor, catalog, listings, finances, orders, tokens)
 
 __all__ = [
     "MODULES",
@@ -20,7 +22,9 @@ __all__ = [
     "finances",
     "inventory",
     "listings",
+    "orders",
     "reports",
     "sellers",
+    "tokens",
     "vendor",
 ]

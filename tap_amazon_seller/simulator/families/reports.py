@@ -35,6 +35,7 @@ STATUSES = ("CANCELLED", "DONE", "FATAL", "IN_PROGRESS", "IN_QUEUE")
 ROLE_OF_TYPE = {
     "GET_MERCHANT_LISTINGS_ALL_DATA": "Product Listing",
     "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE": "Inventory and Order Tracking",
+    "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL": "Inventory and Order Tracking",
     "GET_SALES_AND_TRAFFIC_REPORT": "Brand Analytics",
     "GET_VENDOR_SALES_REPORT": "Brand Analytics",
     "GET_VENDOR_INVENTORY_REPORT": "Brand Analytics",

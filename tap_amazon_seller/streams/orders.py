@@ -1,0 +1,743 @@
+"""Orders: `orders`, `order_items`, `order_buyer_info` and `order_address`, from one read.
+
+Amazon's per-order design (getOrders, then getOrderItems once per order at 0.5 a
+second) takes days for a large seller. Here no call is made per order:
+
+- a backfill reads the orders report (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL):
+  one report per 30 days of last updates, whatever the number of orders, with the
+  items as rows, requested together with every other report of the sync;
+- the fresh tail (the last `orders_api_tail_hours`) reads Orders API 2026-01-01
+  searchOrders, items and the other datasets inline (`includedData`), 100 orders a call.
+
+Both sources give records of one schema per stream (the 2026-01-01 model's `Order`,
+`OrderItem`, `Buyer` and `CustomerAddress`), keyed the same way, so an order read from
+the report and again from the API upserts. `orders` reads; the three others are its
+child streams and get the items, buyers and addresses of each batch of orders it read.
+
+Bookmarks (one per marketplace and stream) are the latest `lastUpdatedTime` emitted,
+never "now"; a window the source confirmed empty moves them to its end. A failed
+window stops the marketplace there, with the bookmarks held before it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import typing as t
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from tap_amazon_seller.auth import RestrictedDataTokens
+from tap_amazon_seller.casting import CastError, snake_case
+from tap_amazon_seller.errors import AccessDeniedError, SpApiError
+from tap_amazon_seller.reports.documents import DocumentError, iter_tsv
+from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse_time
+from tap_amazon_seller.reports.registry import ORDERS_REPORT
+from tap_amazon_seller.schemas import model_schema
+from tap_amazon_seller.streams.base import SpApiStream
+from tap_amazon_seller.streams.reports import row_builder
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_amazon_seller.client import SpApiClient
+
+ORDERS_ROLE = "Inventory and Order Tracking"
+PII_ROLE = "Direct-to-Consumer Shipping (restricted)"
+SEARCH = "orders_2026-01-01.searchOrders"
+GET_ORDER = "orders_2026-01-01.getOrder"
+SEARCH_PATH = "/orders/2026-01-01/orders"
+INCLUDED_DATA = "BUYER,RECIPIENT,PROCEEDS,FULFILLMENT,PROMOTION,CANCELLATION"
+PII_ELEMENTS = ("buyerInfo", "shippingAddress")
+# Amazon wants lastUpdatedBefore (and dataEndTime) at least two minutes in the past.
+LAG = timedelta(minutes=2)
+# A shorter report window is left for the next run rather than spent a createReport on.
+MIN_REPORT_WINDOW = timedelta(minutes=5)
+# Orders handed to the child streams at once: bounds memory, and each hand-over is one
+# child sync (a SCHEMA message and a log line), so not one per order.
+CHILD_BATCH = 500
+
+_PARTITION: dict[str, t.Any] = {
+    "marketplace_id": {"type": ["string"]},
+    "region": {"type": ["string", "null"]},
+}
+_ORDER_REF: dict[str, t.Any] = {
+    "orderId": {"type": ["string"]},
+    "lastUpdatedTime": {"type": ["string"], "format": "date-time"},
+    **_PARTITION,
+}
+
+
+def _order_schema() -> dict[str, t.Any]:
+    schema = model_schema("orders_2026-01-01.Order", **_PARTITION)
+    for child_part in ("orderItems", "buyer", "recipient"):  # the child streams' records
+        schema["properties"].pop(child_part)
+    return schema
+
+
+def stamp(moment: datetime) -> str:
+    """The one spelling of timestamps in records and bookmarks: ISO 8601, UTC, +00:00."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def utc(value: t.Any) -> str | None:
+    """A timestamp as ISO 8601 UTC with an explicit offset, whichever way Amazon wrote it."""
+    moment = parse_time(value) if isinstance(value, str) else None
+    return stamp(moment) if moment else value
+
+
+# -- the report's rows in the Orders API's shape ----------------------------------------
+
+_STATUS = {
+    "pending": "PENDING",
+    "pendingavailability": "PENDING_AVAILABILITY",
+    "unshipped": "UNSHIPPED",
+    "partiallyshipped": "PARTIALLY_SHIPPED",
+    "shipping": "UNSHIPPED",
+    "shipped": "SHIPPED",
+    "cancelled": "CANCELLED",
+    "canceled": "CANCELLED",
+    "unfulfillable": "UNFULFILLABLE",
+}
+_SERVICE_LEVEL = {
+    "standard": "STANDARD",
+    "expedited": "EXPEDITED",
+    "secondday": "SECOND_DAY",
+    "nextday": "NEXT_DAY",
+    "freeeconomy": "FREE_ECONOMY",
+    "priority": "PRIORITY",
+    "sameday": "SAME_DAY",
+    "scheduled": "SCHEDULED",
+}
+
+
+def _squash(text: str | None) -> str:
+    return "".join(ch for ch in (text or "").lower() if ch.isalnum())
+
+
+def _money(amount: Decimal | None, currency: str | None) -> dict[str, str] | None:
+    if amount is None or not currency:
+        return None
+    return {"amount": str(amount), "currencyCode": currency}
+
+
+def _sum(*values: Decimal | None) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _breakdowns(row: dict[str, t.Any]) -> list[tuple[str, Decimal | None]]:
+    """(type, subtotal) of an item row, in the model's ItemProceedsBreakdown types."""
+    discount = _sum(row.get("item_promotion_discount"), row.get("ship_promotion_discount"))
+    return [
+        ("ITEM", row.get("item_price")),
+        ("SHIPPING", row.get("shipping_price")),
+        ("GIFT_WRAP", row.get("gift_wrap_price")),
+        ("TAX", _sum(row.get("item_tax"), row.get("shipping_tax"), row.get("gift_wrap_tax"))),
+        ("DISCOUNT", -discount if discount else None),
+    ]
+
+
+def order_from_report(rows: list[dict[str, t.Any]], marketplace_id: str) -> dict[str, t.Any]:
+    """An order in the 2026-01-01 model's shape from its item rows of the orders report.
+
+    The report has no order-item-id (`orderItemId` stays null until the API reads the
+    order) and no PII; amounts are kept exact and summed per breakdown type.
+    """
+    first = rows[0]
+    currency = first.get("currency")
+    order: dict[str, t.Any] = {
+        "orderId": first["amazon_order_id"],
+        "createdTime": first.get("purchase_date"),
+        "lastUpdatedTime": first.get("last_updated_date"),
+        "programs": ["AMAZON_BUSINESS"] if first.get("is_business_order") else [],
+        "salesChannel": {
+            "channelName": "AMAZON"
+            if (first.get("sales_channel") or "").lower().startswith("amazon")
+            else "NON_AMAZON",
+            "marketplaceId": marketplace_id,
+            "marketplaceName": first.get("sales_channel"),
+        },
+        "fulfillment": {
+            "fulfillmentStatus": _STATUS.get(_squash(first.get("order_status")))
+            or first.get("order_status"),
+            "fulfilledBy": {"amazon": "AMAZON", "merchant": "MERCHANT"}.get(
+                _squash(first.get("fulfillment_channel")), first.get("fulfillment_channel")
+            ),
+            "fulfillmentServiceLevel": _SERVICE_LEVEL.get(_squash(first.get("ship_service_level")))
+            or first.get("ship_service_level"),
+        },
+        "buyer": {"buyerPurchaseOrderNumber": first.get("purchase_order_number")}
+        if first.get("purchase_order_number")
+        else {},
+        "recipient": {
+            "deliveryAddress": {
+                "city": first.get("ship_city"),
+                "stateOrRegion": first.get("ship_state"),
+                "postalCode": first.get("ship_postal_code"),
+                "countryCode": first.get("ship_country"),
+            }
+        },
+        "orderItems": [],
+    }
+    if first.get("merchant_order_id"):
+        order["orderAliases"] = [
+            {"aliasId": first["merchant_order_id"], "aliasType": "SELLER_ORDER_ID"}
+        ]
+    totals: dict[str, Decimal] = {}
+    for row in rows:
+        quantity = row.get("quantity") or 0
+        breakdowns = [(kind, value) for kind, value in _breakdowns(row) if value is not None]
+        for kind, value in breakdowns:
+            totals[kind] = totals.get(kind, Decimal(0)) + value
+        status = _squash(row.get("item_status"))
+        item: dict[str, t.Any] = {
+            "orderItemId": None,
+            "quantityOrdered": quantity,
+            "product": {
+                "asin": row.get("asin"),
+                "title": row.get("product_name"),
+                "sellerSku": row.get("sku"),
+            },
+            "fulfillment": {
+                "quantityFulfilled": quantity if status == "shipped" else 0,
+                "quantityUnfulfilled": quantity if status not in ("shipped", "cancelled") else 0,
+            },
+        }
+        price = row.get("item_price")
+        if price is not None and quantity:
+            # The report has the line's price; the unit price keeps the line's decimals.
+            unit = (price / quantity).quantize(price)
+            item["product"]["price"] = {"unitPrice": _money(unit, currency)}
+        if row.get("price_designation"):
+            item["product"].setdefault("price", {})["priceDesignation"] = row["price_designation"]
+        if breakdowns:
+            item["proceeds"] = {
+                "proceedsTotal": _money(_sum(*(v for _, v in breakdowns)), currency),
+                "breakdowns": [
+                    {"type": kind, "subtotal": _money(value, currency)}
+                    for kind, value in breakdowns
+                ],
+            }
+        if row.get("promotion_ids"):
+            item["promotion"] = {
+                "breakdowns": [
+                    {"promotionId": p.strip()} for p in str(row["promotion_ids"]).split(",") if p
+                ]
+            }
+        order["orderItems"].append(item)
+    if totals:
+        order["proceeds"] = {
+            "grandTotal": _money(sum(totals.values(), Decimal(0)), currency),
+            "breakdowns": [
+                {"type": kind, "subtotal": _money(value, currency)}
+                for kind, value in totals.items()
+            ],
+        }
+    return order
+
+
+# -- the streams ------------------------------------------------------------------------
+
+
+@dataclass
+class Segment:
+    """A stretch of last-update time read from one source."""
+
+    source: t.Literal["report", "api"]
+    start: datetime
+    end: datetime
+    job: ReportJob | None = None
+
+
+class OrdersStream(SpApiStream):
+    """`orders`: one record per order and change, per marketplace."""
+
+    name = "orders"
+    primary_keys: t.ClassVar[list[str]] = ["orderId"]
+    replication_key = "lastUpdatedTime"
+    is_sorted = False  # neither source promises any order
+    required_role = ORDERS_ROLE
+    schema = _order_schema()
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._segments: dict[str, list[Segment]] = {}
+        self._batches: dict[int, list[dict]] = {}
+        self._batch_ids = itertools.count(1)
+        self._rdt = RestrictedDataTokens()
+        self._pii_refused: set[str] = set()
+        self._by_id: dict[str, dict[str, dict]] = {}
+
+    @property
+    def partitions(self) -> list[dict] | None:
+        return self.amazon.marketplace_partitions()
+
+    # -- which streams of the family are read, and from where ------------------------
+
+    def family(self) -> list[SpApiStream]:
+        members = [self, *t.cast("list[SpApiStream]", self.child_streams)]
+        return [s for s in members if s.selected] or [self]
+
+    def _start(self, context: Context) -> datetime:
+        """The earliest bookmark among the selected streams of the family (or start_date)."""
+        start_date = self.amazon.settings.start_date
+        starts = []
+        for stream in self.family():
+            state = stream.get_context_state(context)
+            bookmark = None
+            if state.get("replication_key") == self.replication_key:
+                bookmark = parse_time(state.get("replication_key_value"))
+            starts.append(max(bookmark, start_date) if bookmark else start_date)
+        return min(starts)
+
+    def _end(self) -> datetime:
+        settings = self.amazon.settings
+        end = datetime.now(UTC).replace(microsecond=0) - LAG
+        return min(end, settings.end_date) if settings.end_date else end
+
+    def _report_until(self, start: datetime, end: datetime) -> datetime:
+        settings = self.amazon.settings
+        if settings.orders_source == "api":
+            return start
+        if settings.orders_source == "report":
+            return end
+        return end - timedelta(hours=settings.orders_api_tail_hours)
+
+    def segments(self, context: Context, engine: ReportEngine | None = None) -> list[Segment]:
+        start, end = self._start(context), self._end()
+        report_until = self._report_until(start, end)
+        segments: list[Segment] = []
+        pending = list(self.get_context_state(context).get("pending_reports") or [])
+        while report_until - start >= MIN_REPORT_WINDOW:
+            window_end = min(start + timedelta(days=ORDERS_REPORT.window_days or 30), report_until)
+            segment = Segment("report", start, window_end)
+            if engine is not None:
+                segment.job = self._plan_window(engine, context, segment, report_until, pending)
+            segments.append(segment)
+            start = segment.end
+        if self.amazon.settings.orders_source != "report" and start < end:
+            segments.append(Segment("api", start, end))
+        return segments
+
+    # -- report planning (with every other report of the sync) ------------------------
+
+    @property
+    def planned_report_types(self) -> list[str]:
+        settings = self.amazon.settings
+        if settings.order_ids or settings.orders_source == "api":
+            return []
+        return [ORDERS_REPORT.report_type]
+
+    def plan(self, engine: ReportEngine) -> None:
+        if self.amazon.settings.order_ids:
+            return
+        for context in self.partitions or []:
+            self._segments[str(context["marketplace_id"])] = self.segments(context, engine)
+
+    def _plan_window(
+        self,
+        engine: ReportEngine,
+        context: Context,
+        segment: Segment,
+        latest_end: datetime,
+        pending: list[dict],
+    ) -> ReportJob:
+        region, marketplace = str(context["region"]), str(context["marketplace_id"])
+        # A report of an interrupted run (state) or of the last day (getReports) is reused.
+        from_state = next((p for p in pending if parse_time(p.get("start")) == segment.start), None)
+        existing = (
+            {"reportId": from_state["report_id"], "dataEndTime": from_state["end"]}
+            if from_state
+            else engine.find_window_report(
+                region, ORDERS_REPORT.report_type, (marketplace,), segment.start, latest_end
+            )
+        )
+        if existing and parse_time(existing.get("dataEndTime")):
+            segment.end = t.cast(datetime, parse_time(existing["dataEndTime"]))
+        job = ReportJob(
+            report_type=ORDERS_REPORT.report_type,
+            region=region,
+            marketplace_ids=(marketplace,),
+            data_start=segment.start,
+            data_end=segment.end,
+        )
+        job.on_created.append(lambda created: self._remember_pending(context, created))
+        return engine.adopt(job, existing) if existing else engine.plan(job)
+
+    def _remember_pending(self, context: Context, job: ReportJob) -> None:
+        state = self.get_context_state(context)
+        pending = [p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id]
+        pending.append(
+            {
+                "report_id": job.report_id,
+                "start": iso(job.data_start) if job.data_start else None,
+                "end": iso(job.data_end) if job.data_end else None,
+            }
+        )
+        state["pending_reports"] = pending
+        self.amazon.write_state()
+
+    def _forget_pending(self, context: Context, job: ReportJob) -> None:
+        state = self.get_context_state(context)
+        left = [p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id]
+        if left:
+            state["pending_reports"] = left
+        else:
+            state.pop("pending_reports", None)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get_records(self, context: Context | None) -> Iterator[dict]:
+        assert context is not None
+        marketplace = str(context["marketplace_id"])
+        if self.amazon.settings.order_ids:
+            yield from self._batched(self._orders_by_id(context), context)
+            return
+        segments = self._segments.get(marketplace)
+        if segments is None:
+            segments = self.segments(context)
+            if any(s.source == "report" for s in segments):
+                self.amazon.report_engine()  # plans this stream's reports with the others
+                segments = self._segments.get(marketplace) or []
+        held: str | None = None  # the bookmark every segment read so far allows
+        previous_edge: set[str] = set()
+        for segment in segments:
+            latest: list[str] = []
+            edge: set[str] = set()
+            try:
+                orders = self._read(segment, context)
+                fresh = self._skip_edge(orders, segment, previous_edge, latest, edge)
+                yield from self._batched(fresh, context)
+            except (SpApiError, DocumentError) as exc:
+                self._stop(context, segment, exc, held)
+                return
+            if not latest:
+                # The source confirmed the window empty: the bookmarks may move to its end.
+                for stream in self.family():
+                    stream._increment_stream_state(
+                        {self.replication_key: stamp(segment.end)}, context=context
+                    )
+            reached = latest[0] if latest else stamp(segment.end)
+            held = max(held, reached) if held else reached
+            previous_edge = edge
+
+    def _skip_edge(
+        self,
+        orders: Iterable[dict],
+        segment: Segment,
+        previous_edge: set[str],
+        latest: list[str],
+        edge: set[str],
+    ) -> Iterator[dict]:
+        """Orders of a segment, less those the previous segment already gave on the shared edge
+        (both sources include both edges); notes the latest update and this segment's edge."""
+        start, end = stamp(segment.start), stamp(segment.end)
+        for order in orders:
+            updated = order.get("lastUpdatedTime")
+            if updated == start and order["orderId"] in previous_edge:
+                continue
+            if updated == end:
+                edge.add(order["orderId"])
+            if updated and (not latest or updated > latest[0]):
+                latest[:] = [updated]
+            yield order
+
+    def _read(self, segment: Segment, context: Context) -> Iterator[dict]:
+        if segment.source == "api":
+            return self._search(segment, context)
+        return self._report(segment, context)
+
+    def _stop(
+        self, context: Context, segment: Segment, failure: Exception, held: str | None
+    ) -> None:
+        """Stop this marketplace at `segment`: bookmarks stay where every earlier one allows."""
+        for stream in self.family():
+            state = stream.get_context_state(context)
+            markers = state.get("progress_markers")
+            if not markers:
+                continue
+            value = markers.get("replication_key_value")
+            if held is None:
+                state.pop("progress_markers", None)
+            elif value and str(value) > held:
+                markers["replication_key_value"] = held
+        hint = (
+            f" The app needs the role '{self.required_role}'."
+            if isinstance(failure, AccessDeniedError)
+            else ""
+        )
+        self.logger.error(
+            "Streams %s, marketplace %s: %s orders from %s to %s could not be read: %s%s "
+            "Their bookmarks stay before this window; the next run reads it again. The other "
+            "marketplaces and streams go on.",
+            ", ".join(s.name for s in self.family()),
+            context["marketplace_id"],
+            segment.source,
+            iso(segment.start),
+            iso(segment.end),
+            failure,
+            hint,
+        )
+
+    # -- the two sources ----------------------------------------------------------------
+
+    def _search(self, segment: Segment, context: Context) -> Iterator[dict]:
+        client = self.amazon.client(str(context["region"]))
+        params = {
+            "marketplaceIds": context["marketplace_id"],
+            "lastUpdatedAfter": iso(segment.start),
+            "lastUpdatedBefore": iso(segment.end),
+            "includedData": INCLUDED_DATA,
+            "maxResultsPerPage": 100,
+        }
+        for page in client.pages(
+            SEARCH,
+            params=params,
+            token_path=("pagination", "nextToken"),
+            token_param="paginationToken",
+            token=self._pii_token(client),
+        ):
+            yield from page.get("orders") or []
+
+    def _pii_token(self, client: SpApiClient) -> t.Callable[[], str] | None:
+        """The RDT source for searchOrders when PII is wanted (None: the plain access token)."""
+        if not self.amazon.settings.include_pii or client.region in self._pii_refused:
+            return None
+        try:
+            self._rdt.token(client, "GET", SEARCH_PATH, PII_ELEMENTS)
+        except SpApiError as exc:
+            self._pii_refused.add(client.region)
+            self.logger.error(
+                "include_pii: Amazon refused a Restricted Data Token in region %s (%s). The "
+                "orders streams go on without buyer names, emails and address lines; give the "
+                "app the role '%s' and authorise it again to get them.",
+                client.region,
+                exc,
+                PII_ROLE,
+            )
+            return None
+        return lambda: self._rdt.token(client, "GET", SEARCH_PATH, PII_ELEMENTS)
+
+    def _report(self, segment: Segment, context: Context) -> Iterator[dict]:
+        engine = self.amazon.report_engine()
+        job = segment.job
+        assert job is not None, "report segments are planned with the report engine"
+        try:
+            status = engine.wait(job)
+            if status != "TIMEOUT":  # a report still running stays pending for the next run
+                self._forget_pending(context, job)
+            if status == "CANCELLED":  # Amazon's "no orders updated in this window"
+                return
+            if status != "DONE":
+                raise DocumentError(f"{job.describe()} ended {status}")
+            yield from self._report_orders(engine, job, str(context["marketplace_id"]))
+        finally:
+            engine.release(job)
+
+    def _report_orders(
+        self, engine: ReportEngine, job: ReportJob, marketplace: str
+    ) -> Iterator[dict]:
+        declared = {column.name: column for column in ORDERS_REPORT.columns}
+        problems = 0
+        with engine.open_document(job).open_text() as text:
+            header, reader = iter_tsv(text)
+            names = [snake_case(h) for h in header]
+            casters = [declared[n].caster if n in declared else None for n in names]
+            build = row_builder(names, casters)
+            group: list[dict] = []
+            seen: set[str] = set()
+            for values in reader:
+                if not any(values):
+                    continue
+                if len(values) != len(header):
+                    problems += 1
+                    self.logger.warning(
+                        "%s line %d: %d columns where the header has %d; read as far as it goes",
+                        job.describe(),
+                        reader.line_num,
+                        len(values),
+                        len(header),
+                    )
+                    values = (values + [""] * len(header))[: len(header)]
+                try:
+                    row = build({}, values)
+                except CastError as exc:
+                    problems += 1
+                    self.logger.warning(
+                        "%s line %d: %s; the row is skipped", job.describe(), reader.line_num, exc
+                    )
+                    continue
+                if not row.get("amazon_order_id"):
+                    continue
+                if group and row["amazon_order_id"] != group[0]["amazon_order_id"]:
+                    yield self._report_order(group, marketplace, seen, job)
+                    group = []
+                group.append(row)
+            if group:
+                yield self._report_order(group, marketplace, seen, job)
+        if problems:
+            self.logger.warning("%s: %d malformed row(s), see above", job.describe(), problems)
+
+    def _report_order(
+        self, rows: list[dict], marketplace: str, seen: set[str], job: ReportJob
+    ) -> dict:
+        order_id = rows[0]["amazon_order_id"]
+        if order_id in seen:
+            self.logger.warning(
+                "%s: the rows of order %s are not together; its record holds the items of "
+                "each group (targets keep the last)",
+                job.describe(),
+                order_id,
+            )
+        seen.add(order_id)
+        return order_from_report(rows, marketplace)
+
+    def _orders_by_id(self, context: Context) -> Iterator[dict]:
+        """`order_ids`: getOrder for each id, once per region; emitted in its marketplace."""
+        region = str(context["region"])
+        if region not in self._by_id:
+            client = self.amazon.client(region)
+            found: dict[str, dict] = {}
+            for order_id in self.amazon.settings.order_ids:
+                try:
+                    answer = client.call(
+                        GET_ORDER,
+                        path_params={"orderId": order_id},
+                        params={"includedData": INCLUDED_DATA},
+                    )
+                except SpApiError as exc:
+                    if exc.status == 404:
+                        continue
+                    raise
+                order = answer.get("order") or {}
+                if order.get("orderId"):
+                    found[order_id] = order
+            missing = [o for o in self.amazon.settings.order_ids if o not in found]
+            if missing:
+                self.logger.info("order_ids not found in region %s: %s", region, ", ".join(missing))
+            self._by_id[region] = found
+        for order in self._by_id[region].values():
+            if (order.get("salesChannel") or {}).get("marketplaceId") == context["marketplace_id"]:
+                yield order
+
+    # -- handing orders to the records and to the child streams ------------------------
+
+    def _batched(self, orders: Iterable[dict], context: Context) -> Iterator[dict]:
+        """Order records; the last of every CHILD_BATCH carries the batch for the children."""
+        records: list[dict] = []
+        children: list[dict] = []
+        wants_children = any(s.selected for s in self.child_streams)
+        for order in orders:
+            record = {
+                k: v for k, v in order.items() if k not in ("orderItems", "buyer", "recipient")
+            }
+            record["createdTime"] = utc(record.get("createdTime"))
+            record["lastUpdatedTime"] = utc(record.get("lastUpdatedTime"))
+            records.append(record)
+            if wants_children:
+                children.append({**order, "lastUpdatedTime": record["lastUpdatedTime"]})
+            if len(records) >= CHILD_BATCH:
+                yield from self._flush(records, children)
+                records, children = [], []
+        if records:
+            yield from self._flush(records, children)
+
+    def _flush(self, records: list[dict], children: list[dict]) -> Iterator[dict]:
+        # Every child stream reads the batch while the SDK processes its carrier record,
+        # before the next batch is made: only the newest is kept.
+        self._batches.clear()
+        if children:
+            batch = next(self._batch_ids)
+            self._batches[batch] = children
+            records[-1]["_child_batch"] = batch
+        yield from records
+
+    def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
+        batch = record.pop("_child_batch", None)
+        if batch is not None and context is not None:
+            # Only the batch's number travels in the context: the SDK logs contexts.
+            yield {
+                "marketplace_id": context["marketplace_id"],
+                "region": context["region"],
+                "batch": batch,
+            }
+
+    def batch(self, number: int) -> list[dict]:
+        return self._batches.get(number, [])
+
+    def _increment_stream_state(
+        self, latest_record: dict, *, context: Context | None = None
+    ) -> None:
+        if not self.amazon.settings.order_ids:  # order_ids runs leave bookmarks untouched
+            super()._increment_stream_state(latest_record, context=context)
+
+
+class _OrderPartStream(SpApiStream):
+    """A child of `orders`: records derived from each batch of orders it read."""
+
+    parent_stream_type = OrdersStream
+    replication_key = "lastUpdatedTime"
+    is_sorted = False
+    required_role = ORDERS_ROLE
+    state_partitioning_keys: t.ClassVar[list[str]] = ["marketplace_id"]
+
+    def parts(self, order: dict) -> Iterable[dict]:
+        raise NotImplementedError
+
+    def get_records(self, context: Context | None) -> Iterator[dict]:
+        assert context is not None
+        parent = t.cast(OrdersStream, self.amazon.streams["orders"])
+        for order in parent.batch(int(context["batch"])):
+            ref = {
+                "orderId": order["orderId"],
+                "lastUpdatedTime": order["lastUpdatedTime"],
+                "marketplace_id": context["marketplace_id"],
+                "region": context["region"],
+            }
+            for part in self.parts(order):
+                yield {**part, **ref}
+
+    def _increment_stream_state(
+        self, latest_record: dict, *, context: Context | None = None
+    ) -> None:
+        if not self.amazon.settings.order_ids:
+            super()._increment_stream_state(latest_record, context=context)
+
+
+class OrderItemsStream(_OrderPartStream):
+    """`order_items`: one record per order item; keyed by order and SKU, which both sources
+    carry (the orders report has no order-item-id)."""
+
+    name = "order_items"
+    primary_keys: t.ClassVar[list[str]] = ["orderId", "sellerSku"]
+    schema = model_schema(
+        "orders_2026-01-01.OrderItem", **_ORDER_REF, sellerSku={"type": ["string", "null"]}
+    )
+
+    def parts(self, order: dict) -> Iterable[dict]:
+        for item in order.get("orderItems") or []:
+            yield {**item, "sellerSku": (item.get("product") or {}).get("sellerSku")}
+
+
+class OrderBuyerInfoStream(_OrderPartStream):
+    """`order_buyer_info`: the buyer of each order (name and email with `include_pii`)."""
+
+    name = "order_buyer_info"
+    primary_keys: t.ClassVar[list[str]] = ["orderId"]
+    schema = model_schema("orders_2026-01-01.Buyer", **_ORDER_REF)
+
+    def parts(self, order: dict) -> Iterable[dict]:
+        yield dict(order.get("buyer") or {})
+
+
+class OrderAddressStream(_OrderPartStream):
+    """`order_address`: where each order goes (street, name and phone with `include_pii`)."""
+
+    name = "order_address"
+    primary_keys: t.ClassVar[list[str]] = ["orderId"]
+    schema = model_schema("orders_2026-01-01.CustomerAddress", **_ORDER_REF)
+
+    def parts(self, order: dict) -> Iterable[dict]:
+        yield dict((order.get("recipient") or {}).get("deliveryAddress") or {})

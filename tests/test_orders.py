@@ -1,0 +1,333 @@
+"""Orders family: every order and item once per change, from either source, per marketplace."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tap_amazon_seller.simulator.orders_data import SimOrder
+from tap_amazon_seller.streams.orders import order_from_report
+from tests.conftest import FAST, run_sync, select
+from tests.test_conformance import access_token, call, response_validator
+
+US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
+FAMILY = ("orders", "order_items", "order_buyer_info", "order_address")
+START = (datetime.now(UTC) - timedelta(days=45)).replace(microsecond=0)
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    simulator = Simulator(SimulatorConfig(time_scale=FAST, page_size=25))
+    with simulator.running():
+        yield simulator
+
+
+def truth(sim: Simulator, since: datetime = START) -> dict[str, SimOrder]:
+    """The simulator's orders updated since `since`, as they stand now, by id."""
+    now = datetime.now(UTC)
+    return {o.order_id: o for m in (US, DE) for o in sim.data.orders.updated_between(m, since, now)}
+
+
+def config(sim: Simulator, **overrides: object) -> dict:
+    return sim.tap_config(
+        **{"marketplaces": ["US", "DE"], "start_date": START.isoformat(), **overrides}
+    )
+
+
+def assert_matches(records: dict[str, list[dict]], expected: dict[str, SimOrder]) -> None:
+    orders = records["orders"]
+    assert Counter(o["orderId"] for o in orders) == Counter(list(expected)), (
+        "each order exactly once"
+    )
+    for order in orders:
+        sim_order = expected[order["orderId"]]
+        assert order["lastUpdatedTime"] == sim_order.last_updated.isoformat()
+        assert order["createdTime"] == sim_order.created.isoformat()
+        assert order["fulfillment"]["fulfillmentStatus"] == sim_order.status
+        assert order["marketplace_id"] == sim_order.marketplace_id
+        assert order["salesChannel"]["marketplaceId"] == sim_order.marketplace_id
+    items = records["order_items"]
+    assert Counter((i["orderId"], i["sellerSku"]) for i in items) == Counter(
+        (o.order_id, line.product.sku) for o in expected.values() for line in o.lines
+    )
+    lines = {
+        (o.order_id, line.product.sku): (o, line) for o in expected.values() for line in o.lines
+    }
+    for item in items:
+        sim_order, line = lines[(item["orderId"], item["sellerSku"])]
+        assert item["quantityOrdered"] == line.quantity
+        assert item["product"]["title"] == line.product.name  # é, ü, ß, ñ, Japanese
+        if sim_order.status != "CANCELLED":  # the report has no prices for cancelled orders
+            item_total = next(b for b in item["proceeds"]["breakdowns"] if b["type"] == "ITEM")
+            assert Decimal(item_total["subtotal"]["amount"]) == line.price
+            assert item_total["subtotal"]["currencyCode"] == sim_order.currency
+    for stream in ("order_buyer_info", "order_address"):
+        assert Counter(r["orderId"] for r in records[stream]) == Counter(list(expected))
+    for address in records["order_address"]:
+        sim_order = expected[address["orderId"]]
+        assert address["city"] == sim_order.city[0]
+        assert address["countryCode"] == sim_order.country
+
+
+@pytest.mark.parametrize("source", ["auto", "report", "api"])
+def test_each_source_delivers_every_order_and_item_once(sim: Simulator, source: str) -> None:
+    result = run_sync(config(sim, orders_source=source), catalog=select(*FAMILY))
+    expected = truth(sim)
+    assert len(expected) > 100
+    assert_matches(result.records, expected)
+    # No call per order, whatever the source.
+    assert sim.calls["orders_2026-01-01.getOrder"] == 0
+    assert sim.calls["ordersV0.getOrderItems"] == 0
+    reports = sim.calls["reports_2021-06-30.createReport"]
+    searches = sim.calls["orders_2026-01-01.searchOrders"]
+    if source == "api":
+        assert reports == 0 and searches >= 2
+    elif source == "report":
+        assert reports == 4 and searches == 0  # 45 days: two 30-day windows, two marketplaces
+    else:  # the backfill from reports, the last day from the API
+        assert reports == 4 and 2 <= searches < len(expected) / 25
+    # Orders placed and updated on midnight (a window edge) are there too.
+    assert any(o["lastUpdatedTime"].endswith("T00:00:00+00:00") for o in result.records["orders"])
+
+
+def test_one_bookmark_per_marketplace_and_stream_at_the_latest_update(sim: Simulator) -> None:
+    result = run_sync(config(sim), catalog=select(*FAMILY))
+    expected = truth(sim)
+    final = result.states[-1]["bookmarks"]
+    for stream in FAMILY:
+        partitions = final[stream]["partitions"]
+        assert sorted(p["context"]["marketplace_id"] for p in partitions) == [DE, US]
+        for partition in partitions:
+            market = partition["context"]["marketplace_id"]
+            latest = max(o.last_updated for o in expected.values() if o.marketplace_id == market)
+            assert partition["replication_key_value"] == latest.isoformat()  # never "now"
+
+
+def test_incremental_run_after_changes_delivers_each_change_once(sim: Simulator) -> None:
+    first = run_sync(config(sim), catalog=select(*FAMILY))
+    before = truth(sim)
+    touched = sim.mutate_orders(marketplace_ids=[US, DE], new=2, advance=2, cancel=1)
+    changed = {i for ids in touched.values() for i in ids}
+    assert len(changed) == 10  # 5 changes in each of US and DE
+    second = run_sync(config(sim), catalog=select(*FAMILY), state=first.states[-1])
+    after = truth(sim)
+    got = Counter(o["orderId"] for o in second.records["orders"])
+    # Every change, once, with its new status; besides them only the order(s) updated exactly
+    # at the old bookmark are read again (the bookmark is inclusive: an upsert, not a loss).
+    assert set(changed) <= set(got) and all(got[i] == 1 for i in got)
+    bookmarks = {
+        p["context"]["marketplace_id"]: p["replication_key_value"]
+        for p in first.states[-1]["bookmarks"]["orders"]["partitions"]
+    }
+    for order_id in set(got) - changed:
+        order = after[order_id]
+        assert order.last_updated.isoformat() == bookmarks[order.marketplace_id]
+    for order in second.records["orders"]:
+        assert order["fulfillment"]["fulfillmentStatus"] == after[order["orderId"]].status
+    for order_id in touched["cancelled"]:
+        assert after[order_id].status == "CANCELLED"
+    # The union of both runs, latest record per key, equals the simulator's orders now.
+    union = {o["orderId"]: o for o in first.records["orders"] + second.records["orders"]}
+    assert set(union) == set(after) == set(before) | set(touched["new"])
+    assert all(union[i]["lastUpdatedTime"] == after[i].last_updated.isoformat() for i in after)
+    # A tail this short reads the API only: no report, one or two searches per marketplace.
+    assert sim.calls["reports_2021-06-30.createReport"] == 4  # the first run's
+
+
+def test_interrupted_sync_resumed_from_its_state_loses_nothing(sim: Simulator) -> None:
+    # The DE report of the first window fails: DE stops there, US goes on.
+    sim.faults.fatal_report_types = {
+        f"GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL@{DE}@{START.date().isoformat()}"
+    }
+    broken = run_sync(config(sim), catalog=select(*FAMILY))
+    expected = truth(sim)
+    assert {o["marketplace_id"] for o in broken.records["orders"]} == {US}
+    de_state = [
+        p
+        for p in broken.states[-1]["bookmarks"]["orders"]["partitions"]
+        if p["context"]["marketplace_id"] == DE
+    ]
+    assert not de_state or "replication_key_value" not in de_state[0]  # did not move
+    sim.faults.fatal_report_types = set()
+    resumed = run_sync(config(sim), catalog=select(*FAMILY), state=broken.states[-1])
+    union = {o["orderId"] for o in broken.records["orders"] + resumed.records["orders"]}
+    assert union == set(expected)
+    assert {o["marketplace_id"] for o in resumed.records["orders"]} >= {DE}
+
+
+def test_a_failed_api_tail_holds_the_bookmark_at_the_last_complete_window(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Reports for the backfill succeed; searchOrders for the tail fails past max_retries.
+    sim.faults.script["orders_2026-01-01.searchOrders"] = [500] * 10
+    with caplog.at_level(logging.ERROR):
+        broken = run_sync(config(sim, marketplaces=["US"], max_retries=1), catalog=select(*FAMILY))
+    assert "could not be read" in caplog.text
+    bookmark = broken.states[-1]["bookmarks"]["orders"]["partitions"][0]["replication_key_value"]
+    tail_start = max(o["lastUpdatedTime"] for o in broken.records["orders"])
+    assert bookmark <= tail_start
+    sim.faults.script.clear()
+    resumed = run_sync(
+        config(sim, marketplaces=["US"]), catalog=select(*FAMILY), state=broken.states[-1]
+    )
+    union = {o["orderId"] for o in broken.records["orders"] + resumed.records["orders"]}
+    assert union == {i for i, o in truth(sim).items() if o.marketplace_id == US}
+
+
+def test_a_child_stream_alone_keeps_its_own_bookmark(sim: Simulator) -> None:
+    first = run_sync(config(sim, orders_source="api"), catalog=select("order_items"))
+    assert "orders" not in first.records and first.records["order_items"]
+    calls = sim.calls["orders_2026-01-01.searchOrders"]
+    second = run_sync(
+        config(sim, orders_source="api"), catalog=select("order_items"), state=first.states[-1]
+    )
+    # The second run starts at order_items' bookmark: a page or so, not the whole range again.
+    assert sim.calls["orders_2026-01-01.searchOrders"] - calls <= 2
+    assert len(second.records.get("order_items", [])) < 10
+
+
+def test_pii_only_with_the_opt_in_and_one_token_per_region(sim: Simulator) -> None:
+    plain = run_sync(config(sim, orders_source="api"), catalog=select(*FAMILY))
+    assert not any("buyerEmail" in b for b in plain.records["order_buyer_info"])
+    assert not any("addressLine1" in a for a in plain.records["order_address"])
+    assert sim.tokens.rdts_issued == 0
+    with_pii = run_sync(config(sim, orders_source="api", include_pii=True), catalog=select(*FAMILY))
+    buyers = with_pii.records["order_buyer_info"]
+    assert buyers and all(b["buyerEmail"].endswith(("amazon.com", "amazon.de")) for b in buyers)
+    expected = truth(sim)
+    assert {b["buyerName"] for b in buyers} == {o.buyer_name for o in expected.values()}
+    assert all(a["addressLine1"] for a in with_pii.records["order_address"])
+    assert sim.tokens.rdts_issued == 2  # one for NA, one for EU, however many pages
+
+
+def test_pii_refused_goes_on_without_it(caplog: pytest.LogCaptureFixture) -> None:
+    simulator = Simulator(SimulatorConfig(time_scale=FAST, roles={"Inventory and Order Tracking"}))
+    with simulator.running(), caplog.at_level(logging.ERROR):
+        result = run_sync(
+            config(simulator, orders_source="api", include_pii=True), catalog=select(*FAMILY)
+        )
+    assert "Direct-to-Consumer Shipping (restricted)" in caplog.text
+    assert len(result.records["orders"]) == len(truth(simulator))
+    assert not any("buyerEmail" in b for b in result.records["order_buyer_info"])
+
+
+def test_order_ids_syncs_just_those_and_leaves_bookmarks_alone(sim: Simulator) -> None:
+    first = run_sync(config(sim), catalog=select(*FAMILY))
+    wanted = [*sorted(truth(sim))[:3], "111-0000000-0000000"]  # the last one does not exist
+    result = run_sync(
+        config(sim, order_ids=wanted), catalog=select(*FAMILY), state=first.states[-1]
+    )
+    assert sorted(o["orderId"] for o in result.records["orders"]) == wanted[:3]
+    assert sorted(i["orderId"] for i in result.records["order_items"]) == sorted(
+        o.order_id for o in truth(sim).values() if o.order_id in wanted for _ in o.lines
+    )
+    assert result.states[-1]["bookmarks"] == first.states[-1]["bookmarks"]
+
+
+def test_search_orders_answers_with_pii_match_the_model(sim: Simulator) -> None:
+    token = access_token(sim)
+    rdt = call(
+        sim,
+        "tokens_2021-03-01.createRestrictedDataToken",
+        "na",
+        {},
+        {},
+        token,
+        {
+            "restrictedResources": [
+                {
+                    "method": "GET",
+                    "path": "/orders/2026-01-01/orders",
+                    "dataElements": ["buyerInfo", "shippingAddress"],
+                }
+            ]
+        },
+    ).json()["restrictedDataToken"]
+    query = {
+        "lastUpdatedAfter": START.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "marketplaceIds": US,
+        "includedData": "BUYER,RECIPIENT,PROCEEDS,FULFILLMENT",
+    }
+    answer = call(sim, "orders_2026-01-01.searchOrders", "na", {}, query, rdt)
+    assert answer.status_code == 200
+    assert answer.json()["orders"][0]["buyer"]["buyerEmail"]
+    assert not list(
+        response_validator("orders_2026-01-01.searchOrders", 200).iter_errors(answer.json())
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"createdAfter": "2026-10-01T00:00:00Z", "lastUpdatedAfter": "2026-10-01T00:00:00Z"},
+        {"createdAfter": "2026-10-01T00:00:00Z", "lastUpdatedBefore": "2026-10-02T00:00:00Z"},
+        {"lastUpdatedBefore": "2026-10-02T00:00:00Z"},
+        {
+            "lastUpdatedAfter": "2026-10-01T00:00:00Z",
+            "lastUpdatedBefore": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        {"lastUpdatedAfter": "2026-10-02T00:00:00Z", "lastUpdatedBefore": "2026-10-01T00:00:00Z"},
+        {"lastUpdatedAfter": "2026-10-01T00:00:00Z", "maxResultsPerPage": 101},
+        {"lastUpdatedAfter": "2026-10-01T00:00:00Z", "includedData": "EVERYTHING"},
+    ],
+)
+def test_search_orders_refuses_what_the_model_forbids(sim: Simulator, query: dict) -> None:
+    answer = call(sim, "orders_2026-01-01.searchOrders", "na", {}, query, access_token(sim))
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["code"] == "InvalidInput"
+    assert not list(
+        response_validator("orders_2026-01-01.searchOrders", 400).iter_errors(answer.json())
+    )
+
+
+def test_report_rows_read_defensively() -> None:
+    """Amazon's own spellings: local offsets, `false` as text, no prices when cancelled."""
+    rows = [
+        {
+            "amazon_order_id": "028-1234567-1234567",
+            "merchant_order_id": "",
+            "purchase_date": "2026-11-20T09:00:00+00:00",
+            "last_updated_date": "2026-11-21T09:00:00+00:00",
+            "order_status": "Shipped",
+            "fulfillment_channel": "Amazon",
+            "sales_channel": "Amazon.de",
+            "ship_service_level": "Expedited",
+            "product_name": "Weißbier-Gläser",
+            "sku": "A-1",
+            "asin": "B000000001",
+            "item_status": "Shipped",
+            "quantity": 2,
+            "currency": "EUR",
+            "item_price": Decimal("21.00"),
+            "item_tax": Decimal("3.99"),
+            "is_business_order": False,
+        },
+        {
+            "amazon_order_id": "028-1234567-1234567",
+            "product_name": "抹茶ボウル",
+            "sku": "A-2",
+            "item_status": "Cancelled",
+            "quantity": 1,
+            "currency": "EUR",
+            "item_price": None,
+        },
+    ]
+    order = order_from_report(rows, DE)
+    assert order["fulfillment"] == {
+        "fulfillmentStatus": "SHIPPED",
+        "fulfilledBy": "AMAZON",
+        "fulfillmentServiceLevel": "EXPEDITED",
+    }
+    assert order["programs"] == [] and "orderAliases" not in order
+    first, second = order["orderItems"]
+    assert first["product"]["price"]["unitPrice"] == {"amount": "10.50", "currencyCode": "EUR"}
+    assert first["fulfillment"] == {"quantityFulfilled": 2, "quantityUnfulfilled": 0}
+    assert second["fulfillment"] == {"quantityFulfilled": 0, "quantityUnfulfilled": 0}
+    assert "proceeds" not in second and second["product"]["title"] == "抹茶ボウル"
+    assert order["proceeds"]["grandTotal"] == {"amount": "24.99", "currencyCode": "EUR"}
