@@ -31,6 +31,7 @@ import sys
 import time
 from contextlib import redirect_stdout
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -70,7 +71,8 @@ class SimulatorProcess:
 
     def cpu(self) -> float:
         """Seconds of CPU the simulator process used so far (user + system)."""
-        fields = open(f"/proc/{self.process.pid}/stat").read().rsplit(")", 1)[1].split()
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
@@ -96,7 +98,9 @@ class Timer:
         waiting = max(0.0, self.wall - self.cpu - self.sim_cpu)
         self.amazon = waiting * self.time_scale + self.cpu
         after = self.sim.calls()
-        self.calls = {k: v - self.calls0.get(k, 0) for k, v in after.items() if v - self.calls0.get(k, 0)}
+        self.calls = {
+            k: v - self.calls0.get(k, 0) for k, v in after.items() if v - self.calls0.get(k, 0)
+        }
 
 
 def floor_seconds(calls: dict[str, int], report_seconds: float = 45.0) -> float:
@@ -144,11 +148,20 @@ def report(title: str, timer: Timer, records: dict[str, int] | None = None) -> N
     if records is not None:
         print(f"records: {records}")
     print(f"calls: {dict(sorted(timer.calls.items()))}")
-    print(
-        f"wall {timer.wall:.1f} s (tap CPU {timer.cpu:.1f} s, simulator CPU {timer.sim_cpu:.1f} s) "
-        f"-> Amazon time {timer.amazon / 60:.1f} min; rate-limit floor {floor / 60:.1f} min"
-        + (f" -> {timer.amazon / floor:.2f}x the floor" if floor else "")
-    )
+    print(f"rate-limit floor of these calls: {floor / 60:.1f} min")
+    if timer.time_scale == 1:
+        print(
+            f"wall time at Amazon's pace (time-scale 1): {timer.wall / 60:.1f} min (tap CPU "
+            f"{timer.cpu:.1f} s)" + (f" = {timer.wall / floor:.2f}x the floor" if floor else "")
+        )
+    else:
+        print(
+            f"wall {timer.wall:.1f} s at time-scale {timer.time_scale:g} (tap CPU {timer.cpu:.1f} s, "
+            f"simulator CPU {timer.sim_cpu:.1f} s); Amazon-time estimate "
+            f"{timer.amazon / 60:.1f} min (the waiting scaled back, the tap's work not; it "
+            "overstates when local latency adds up and understates when work and waiting "
+            "overlap: run with --time-scale 1 for a measured figure)"
+        )
 
 
 def setup(args: argparse.Namespace) -> tuple[SimulatorProcess, dict[str, Any]]:
@@ -184,8 +197,10 @@ def hourly(args: argparse.Namespace) -> None:
     sim, config = result["sim"], result["config"]
     try:
         per_hour = max(1, round(args.orders / 730 / 24))
-        sim.post("mutate-orders", {"marketplace_ids": [US], "new": per_hour, "advance": per_hour,
-                                   "cancel": 1})
+        sim.post(
+            "mutate-orders",
+            {"marketplace_ids": [US], "new": per_hour, "advance": per_hour, "cancel": 1},
+        )
         with Timer(sim, args.time_scale) as timer:
             records, _ = run_tap(config, result["state"])
         report("hourly incremental run", timer, records)
@@ -206,23 +221,28 @@ def per_order_v0(args: argparse.Namespace) -> None:
             refresh_token=config["refresh_token"],
             token_url=config["lwa_token_url"],
         )
-        client = SpApiClient(region="na", base_url=config["api_base_url"].replace("{region}", "na"),
-                             auth=auth)
+        client = SpApiClient(
+            region="na", base_url=config["api_base_url"].replace("{region}", "na"), auth=auth
+        )
         end = datetime.now(UTC) - timedelta(minutes=3)
         orders = items = 0
         with Timer(sim, args.time_scale) as timer:
             for page in client.pages(
                 "ordersV0.getOrders",
-                params={"MarketplaceIds": US, "LastUpdatedAfter": config["start_date"],
-                        "LastUpdatedBefore": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "MaxResultsPerPage": 100},
+                params={
+                    "MarketplaceIds": US,
+                    "LastUpdatedAfter": config["start_date"],
+                    "LastUpdatedBefore": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "MaxResultsPerPage": 100,
+                },
                 token_path=("payload", "NextToken"),
                 token_param="NextToken",
             ):
                 for order in page["payload"]["Orders"]:
                     orders += 1
-                    answer = client.call("ordersV0.getOrderItems",
-                                         path_params={"orderId": order["AmazonOrderId"]})
+                    answer = client.call(
+                        "ordersV0.getOrderItems", path_params={"orderId": order["AmazonOrderId"]}
+                    )
                     items += len(answer["payload"]["OrderItems"])
         report(f"v0 per-order design: {args.days} days, {orders} orders, {items} items", timer)
         scale = args.orders / max(orders, 1)

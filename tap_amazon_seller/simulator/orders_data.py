@@ -92,6 +92,7 @@ class OrderBook:
         #: Bumped on every change, so cached query results can tell they are stale.
         self.version = 0
         self._days: dict[tuple[str, date], tuple[SimOrder, ...]] = {}
+        self._index: dict[str, SimOrder] = {}  # generated orders by id
         self._lock = threading.RLock()
         self._serial = itertools.count(1)
 
@@ -123,11 +124,20 @@ class OrderBook:
         with self._lock:
             if order_id in self.changed:
                 return self.changed[order_id]
-        for profile in self.data.marketplaces(region):
-            for order in self._current(profile.id, self.as_of - timedelta(days=90), self.as_of):
-                if order.order_id == order_id:
-                    return order
-        return None
+            if order_id not in self._index:
+                for profile in self.data.marketplaces(region):
+                    for _ in self._current(
+                        profile.id, self.as_of - timedelta(days=90), self.as_of + MAX_UPDATE_DELAY
+                    ):
+                        pass  # generating the days fills the index
+            found = self._index.get(order_id)
+        if (
+            found is not None
+            and region
+            and MARKETPLACES_BY_ID[found.marketplace_id].region != region
+        ):
+            return None
+        return found
 
     def _current(self, marketplace_id: str, start: datetime, end: datetime) -> Iterator[SimOrder]:
         with self._lock:
@@ -145,6 +155,7 @@ class OrderBook:
         with self._lock:
             if key not in self._days:
                 self._days[key] = self._make_day(marketplace_id, day)
+                self._index.update((o.order_id, o) for o in self._days[key])
             return self._days[key]
 
     # -- generation -------------------------------------------------------------------

@@ -458,6 +458,9 @@ def _make_handler_class(simulator: Simulator) -> type[BaseHTTPRequestHandler]:
     class SimulatorRequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "SP-API-Simulator"
+        # Headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm and
+        # the client's delayed ACK hold every keep-alive answer back by about 40 ms.
+        disable_nagle_algorithm = True
 
         def _handle(self) -> None:
             parts = urlsplit(self.path)
