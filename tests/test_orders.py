@@ -331,3 +331,21 @@ def test_report_rows_read_defensively() -> None:
     assert second["fulfillment"] == {"quantityFulfilled": 0, "quantityUnfulfilled": 0}
     assert "proceeds" not in second and second["product"]["title"] == "抹茶ボウル"
     assert order["proceeds"]["grandTotal"] == {"amount": "24.99", "currencyCode": "EUR"}
+
+
+def test_without_the_2026_api_the_tail_falls_back_to_v0(caplog: pytest.LogCaptureFixture) -> None:
+    simulator = Simulator(SimulatorConfig(time_scale=FAST, orders_2026_regions={"na"}))
+    with simulator.running(), caplog.at_level(logging.WARNING):
+        result = run_sync(
+            config(simulator, orders_source="api", include_pii=True), catalog=select(*FAMILY)
+        )
+        expected = truth(simulator)
+    assert "Orders API v0" in caplog.text
+    assert_matches(result.records, expected)
+    de_orders = [i for i, o in expected.items() if o.marketplace_id == DE]
+    # v0 costs one getOrderItems call per order: the reason it is only the fallback.
+    assert simulator.calls["ordersV0.getOrderItems"] == len(de_orders)
+    de_buyers = [b for b in result.records["order_buyer_info"] if b["marketplace_id"] == DE]
+    assert all(b["buyerEmail"] for b in de_buyers)  # PII through an RDT for the v0 path
+    items = [i for i in result.records["order_items"] if i["marketplace_id"] == DE]
+    assert all(i["orderItemId"] for i in items)

@@ -140,6 +140,9 @@ class SimulatorConfig:
     page_size: int | None = None
     #: The simulated seller's merchant token (sellerId of the Listings Items API).
     seller_id: str = "A2SIMULATED0SELLER"
+    #: Regions where Orders API 2026-01-01 answers (elsewhere searchOrders is a 404, as for an
+    #: API version not rolled out there): tests of the tap's fallback to Orders API v0.
+    orders_2026_regions: set[str] = field(default_factory=lambda: set(REGIONS))
     #: Merchant-fulfilled orders per marketplace and day (default: a few, by size).
     orders_per_day: int | None = None
     #: The orders stand as they were this many minutes before the simulator started;

@@ -263,6 +263,8 @@ def _marketplaces(sim: Simulator, request: Request, name: str, *, required: bool
 
 @route("orders_2026-01-01.searchOrders", ROLES)
 def search_orders(sim: Simulator, request: Request) -> Response:
+    if request.region not in sim.config.orders_2026_regions:
+        return error_response(404, "NotFound", "Resource not found.")
     now = datetime.now(UTC)
     try:
         if request.param("paginationToken") is None:
@@ -357,6 +359,9 @@ def get_orders_v0(sim: Simulator, request: Request) -> Response:
     )
     if page is None:
         return error_response(400, "InvalidInput", "Invalid NextToken.")
+    pii = sim.tokens.restricted_elements(
+        request.headers.get("x-amz-access-token", ""), "GET", V0_PATH
+    )
     orders = []
     for order in page:
         total = sum((line.price + line.shipping + line.tax for line in order.lines), Decimal(0))
@@ -382,6 +387,23 @@ def get_orders_v0(sim: Simulator, request: Request) -> Response:
                     "StateOrRegion": order.city[1],
                     "PostalCode": order.city[2],
                     "CountryCode": order.country,
+                    **(
+                        {"Name": order.buyer_name, "AddressLine1": order.street}
+                        if "shippingAddress" in pii
+                        else {}
+                    ),
+                },
+                "BuyerInfo": {
+                    **(
+                        {"PurchaseOrderNumber": order.purchase_order_number}
+                        if order.purchase_order_number
+                        else {}
+                    ),
+                    **(
+                        {"BuyerName": order.buyer_name, "BuyerEmail": order.buyer_email}
+                        if "buyerInfo" in pii
+                        else {}
+                    ),
                 },
             }
         )
