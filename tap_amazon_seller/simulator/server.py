@@ -15,6 +15,7 @@ import json
 import logging
 import random
 import re
+import socket
 import ssl
 import threading
 import time
@@ -68,6 +69,8 @@ class Response:
     body: Any = None  # dict/list -> JSON, bytes -> as is
     headers: dict[str, str] = field(default_factory=dict)
     drop_connection: bool = False
+    #: Send only this many bytes of the body (after a full Content-Length), then close.
+    cut_after: int | None = None
 
 
 def error_response(status: int, code: str, message: str, details: str = "") -> Response:
@@ -503,6 +506,12 @@ def _make_handler_class(simulator: Simulator) -> type[BaseHTTPRequestHandler]:
             for key, value in response.headers.items():
                 self.send_header(key, value)
             self.end_headers()
+            if response.cut_after is not None:
+                self.wfile.write(payload[: response.cut_after])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.wfile.write(payload)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle

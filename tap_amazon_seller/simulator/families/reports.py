@@ -390,7 +390,11 @@ def serve_document(sim: Simulator, request: Request) -> Response:
     if sim.faults.document_latency:
         time.sleep(sim.faults.document_latency)
     if sim.take_fault("truncate_documents"):
-        payload = payload[: max(1, len(payload) * 3 // 5)]
+        # As a dropped download looks: the full Content-Length, three fifths of the body,
+        # then the connection closes.
+        return Response(
+            200, payload, {"content-type": content_type}, cut_after=max(1, len(payload) * 3 // 5)
+        )
     return Response(200, payload, {"content-type": content_type})
 
 
