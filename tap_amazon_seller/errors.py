@@ -39,3 +39,7 @@ class AccessDeniedError(SpApiError):
 
 class ThrottledError(SpApiError):
     """Still throttled (429) after every retry."""
+
+
+class StateError(TapError):
+    """The state file given with --state cannot be resumed from."""

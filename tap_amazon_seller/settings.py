@@ -250,6 +250,7 @@ _MINIMUMS = {
     "max_retries": 0,
     "orders_api_tail_hours": 0.0,
 }
+_REPORT_TYPE = re.compile(r"^GET_[A-Z0-9_]+$")
 # An Amazon order id: 3-7-7 digits.
 _ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 IGNORED_AWS_SETTINGS = ("aws_access_key", "aws_secret_key", "role_arn")
@@ -393,6 +394,12 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         value = config.get(name)
         if value is not None and (isinstance(value, bool) or value < minimum):
             errors.append(f"{name}: {value!r} must be a number >= {minimum}.")
+    for report_type in as_list(config.get("report_types")):
+        if not _REPORT_TYPE.match(report_type):
+            errors.append(
+                f"report_types: '{report_type}' is not an SP-API report type name (they look "
+                "like GET_FLAT_FILE_OPEN_LISTINGS_DATA; see Amazon's Report Type Values page)."
+            )
     order_ids = tuple(dict.fromkeys(as_list(config.get("order_ids"))))
     for order_id in order_ids:
         if not _ORDER_ID.match(order_id):

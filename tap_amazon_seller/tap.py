@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import atexit
 import threading
+import time
 import typing as t
+from collections import Counter
 from functools import cached_property
 
 from singer_sdk import Tap
@@ -14,9 +16,9 @@ from tap_amazon_seller import redaction
 from tap_amazon_seller.auth import LwaAuth
 from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.client import SpApiClient
-from tap_amazon_seller.errors import SpApiError
+from tap_amazon_seller.errors import SpApiError, StateError
 from tap_amazon_seller.rate_limits import RateLimiter
-from tap_amazon_seller.reports.engine import ReportEngine
+from tap_amazon_seller.reports.engine import ReportEngine, parse_time
 from tap_amazon_seller.reports.registry import specs_for
 from tap_amazon_seller.settings import (
     CONFIG_SCHEMA,
@@ -33,6 +35,38 @@ from tap_amazon_seller.streams.reports import ReportListStream, ReportStream
 redaction.install()
 
 
+def state_errors(state: t.Any) -> list[str]:
+    """What makes a state file unusable: not Singer's shape, or a bookmark that is no date.
+
+    Every replication key of this tap is a date-time, so a bookmark that does not parse as
+    one (hand-edited, or from another tap) would otherwise fail deep inside a stream.
+    """
+    if not isinstance(state, dict) or not isinstance(state.get("bookmarks", {}), dict):
+        return ['it must be a JSON object like {"bookmarks": {...}}']
+    errors = []
+    for stream, stream_state in state.get("bookmarks", {}).items():
+        if not isinstance(stream_state, dict):
+            errors.append(f"bookmarks.{stream} is not an object")
+            continue
+        entries = [("", stream_state)] + [
+            (f" partition {p.get('context')}", p)
+            for p in stream_state.get("partitions") or []
+            if isinstance(p, dict)
+        ]
+        for where, entry in entries:
+            value = entry.get("replication_key_value")
+            if value is None:
+                continue
+            try:
+                parse_time(str(value))
+            except ValueError:
+                errors.append(
+                    f"bookmarks.{stream}{where}: replication_key_value {value!r} is not an "
+                    "ISO 8601 date-time"
+                )
+    return errors
+
+
 class TapAmazonSeller(Tap):
     """Singer tap for Amazon's Selling Partner API."""
 
@@ -47,6 +81,10 @@ class TapAmazonSeller(Tap):
         self._participations: dict[str, list[dict]] = {}
         self._partitions: list[dict] | None = None
         self._report_engine: ReportEngine | None = None
+        #: For the end-of-sync summary: records per stream, and what could not be read.
+        self.record_counts: Counter[str] = Counter()
+        self.problems: list[str] = []
+        self.started = time.monotonic()
         super().__init__(*args, **kwargs)
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
@@ -161,6 +199,46 @@ class TapAmazonSeller(Tap):
             self._report_engine = engine
             atexit.register(engine.close)  # documents fetched ahead and never read
         return self._report_engine
+
+    def load_state(self, state: dict[str, t.Any]) -> None:
+        """Refuse a state file the tap cannot resume from, naming what is wrong in it."""
+        errors = state_errors(state)
+        if errors:
+            for error in errors:
+                self.logger.error("state: %s", error)
+            raise StateError(
+                "The state file cannot be used: " + "; ".join(errors) + ". Fix or remove those "
+                "entries (the stream then starts at start_date), or start without --state."
+            )
+        super().load_state(state)
+
+    def note_problem(self, stream: str, where: object, what: object) -> None:
+        """Remember a partition that was skipped or stopped, for the end-of-sync summary."""
+        self.problems.append(f"{stream} ({where}): {what}")
+
+    def log_summary(self) -> None:
+        """The end of the sync at a glance: records per stream, calls per operation with
+        their retries and 429s, the report engine's work, and what could not be read."""
+        log = self.logger.info
+        log("Sync summary (%.1f s):", time.monotonic() - self.started)
+        for stream, count in sorted(self.record_counts.items()):
+            log("  %-40s %10d records", stream, count)
+        for region, client in sorted(self._clients.items()):
+            for op_name, stats in sorted(client.stats.items()):
+                log(
+                    "  %-60s %s: %d calls, %d retries, %d throttled (429)",
+                    op_name,
+                    region,
+                    stats["calls"],
+                    stats["retries"],
+                    stats["throttled"],
+                )
+        if self._report_engine is not None:
+            log("  reports: %s", dict(sorted(self._report_engine.stats.items())))
+        for problem in self.problems:
+            self.logger.warning("  not fully read: %s", problem)
+        if not self.problems:
+            log("  every selected stream and partition was read in full")
 
     def write_state(self) -> None:
         """Emit the tap's state now (e.g. report ids just requested, before any record)."""

@@ -96,6 +96,9 @@ def test_api_base_url_override_takes_the_region_placeholder() -> None:
             {"region": "na", "api_base_url": "localhost:8123"},
             "api_base_url: 'localhost:8123' must be",
         ),
+        ({"region": "na", "report_types": ["all orders"]}, "report_types: 'all orders' is not"),
+        ({"region": "na", "order_ids": "123-45"}, "order_ids: '123-45' is not an Amazon order id"),
+        ({"region": "na", "orders_api_tail_hours": -1}, "orders_api_tail_hours: -1 must be"),
     ],
 )
 def test_bad_settings_get_an_error_naming_the_setting(overrides: dict, expected: str) -> None:
@@ -112,3 +115,52 @@ def test_the_tap_refuses_bad_config_with_every_error() -> None:
 def test_discovery_needs_no_credentials() -> None:
     tap = TapAmazonSeller(config={}, validate_config=False)
     assert {s.tap_stream_id for s in tap.catalog.streams} >= {"marketplaces", "account"}
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (
+            {
+                "bookmarks": {
+                    "orders": {
+                        "partitions": [
+                            {
+                                "context": {"marketplace_id": "X"},
+                                "replication_key": "lastUpdatedTime",
+                                "replication_key_value": "last tuesday",
+                            }
+                        ]
+                    }
+                }
+            },
+            "bookmarks.orders partition {'marketplace_id': 'X'}: replication_key_value "
+            "'last tuesday' is not an ISO 8601 date-time",
+        ),
+        ({"bookmarks": ["orders"]}, "it must be a JSON object"),
+        ({"bookmarks": {"feeds": "2026-01-01"}}, "bookmarks.feeds is not an object"),
+    ],
+)
+def test_a_malformed_state_is_refused_naming_the_entry(state: dict, expected: str) -> None:
+    from tap_amazon_seller.errors import StateError
+
+    with pytest.raises(StateError) as raised:
+        TapAmazonSeller(config={**BASE, "region": "na"}, state=state)
+    assert expected in str(raised.value)
+
+
+def test_a_good_state_is_accepted() -> None:
+    state = {
+        "bookmarks": {
+            "orders": {
+                "partitions": [
+                    {
+                        "context": {"marketplace_id": "X"},
+                        "replication_key": "lastUpdatedTime",
+                        "replication_key_value": "2026-11-01T00:00:00+00:00",
+                    }
+                ]
+            }
+        }
+    }
+    assert TapAmazonSeller(config={**BASE, "region": "na"}, state=state).state["bookmarks"]["orders"]

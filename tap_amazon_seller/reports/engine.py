@@ -43,6 +43,8 @@ DOWNLOAD_ATTEMPTS = 3
 # this many bytes: enough for a few hundred typical documents, so no region's
 # getReportDocument bucket idles while the streams read another region's documents.
 MAX_PREFETCH_BYTES = 2 * 1024**3
+# Seconds between two "where the sync stands" lines while a stream waits for a report.
+PROGRESS_EVERY = 60.0
 
 
 def iso(moment: datetime) -> str:
@@ -142,6 +144,7 @@ class ReportEngine:
         self._prefetching = False
         self._prefetch_failed: set[tuple] = set()
         self.stats: Counter[str] = Counter()
+        self._progress_logged = float("-inf")
 
     # -- planning ------------------------------------------------------------------
 
@@ -249,6 +252,7 @@ class ReportEngine:
         """Drive all reports until `job` is finished; return its final status."""
         while not job.finished:
             now = self._clock()
+            self._log_progress(job, now)
             if job.status == "PLANNED" and job in self._queue:
                 # The awaited report goes first if its turn has not come yet.
                 self._queue.remove(job)
@@ -258,6 +262,28 @@ class ReportEngine:
                 break
             self._sleep(self._seconds_to_next_action(now))
         return job.status
+
+    def _log_progress(self, job: ReportJob, now: float) -> None:
+        """Where the sync stands, at INFO, at most once a minute while a stream waits."""
+        if now - self._progress_logged < PROGRESS_EVERY:
+            return
+        self._progress_logged = now
+        statuses = Counter(j.status for j in self._in_flight)
+        next_create = ""
+        if self._queue:
+            region = self._queue[0].region
+            client = self._client_for(region)
+            delay = client.limiter.bucket(region, operation(CREATE)).seconds_until_available()
+            next_create = f"; next createReport in {region} in {delay:.0f} s"
+        LOGGER.info(
+            "Waiting for %s (%s); %d report(s) still to request, %d in flight (%s)%s",
+            job.describe(),
+            job.status,
+            len(self._queue),
+            len(self._in_flight),
+            ", ".join(f"{n} {status}" for status, n in sorted(statuses.items())) or "none",
+            next_create,
+        )
 
     def _housekeeping(self, *, reserved_region: str | None = None) -> None:
         """Everything that can move without waiting: requests, polls, document prefetches."""
@@ -411,7 +437,10 @@ class ReportEngine:
                 job.status, job.error = "FAILED", str(exc)
             else:
                 self.stats["polled"] += 1
+                previous = job.status
                 job.status = str(report.get("processingStatus") or job.status)
+                if job.status != previous and job.status in ("IN_QUEUE", "IN_PROGRESS"):
+                    LOGGER.info("%s is %s", job.describe(), job.status)
                 job.document_id = report.get("reportDocumentId") or job.document_id
                 job.created_time = parse_time(report.get("createdTime")) or job.created_time
             if not job.finished and self._clock() - (job.submitted_at or now) > self.timeout:

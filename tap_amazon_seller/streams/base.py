@@ -46,6 +46,17 @@ class SpApiStream(Stream):
     def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
         raise NotImplementedError
 
+    def log_sync_costs(self) -> None:
+        super().log_sync_costs()
+        # singer-sdk's sync_all (final) ends by calling this for every stream in turn: after
+        # the last one, the sync is over and its summary is due.
+        if self.name == next(reversed(self.amazon.streams)):
+            self.amazon.log_summary()
+
+    def _write_record_message(self, record: dict) -> None:
+        self.amazon.record_counts[self.name] += 1
+        super()._write_record_message(record)
+
     def regions(self, context: Context | None) -> list[str]:
         if context and context.get("region"):
             wanted = [str(context["region"])]
@@ -67,6 +78,7 @@ class SpApiStream(Stream):
             try:
                 yield from self.fetch(self.amazon.client(region), context)
             except AccessDeniedError as exc:
+                self.amazon.note_problem(self.name, f"region {region}", "access denied")
                 self.logger.error(
                     "Stream %s skipped for region %s: %s The app needs the role '%s' "
                     "(Seller Central > Develop Apps > edit the app), and the seller must "
@@ -83,6 +95,7 @@ class SpApiStream(Stream):
                 # dropping the progress markers keeps the old bookmark (the next run reads
                 # that data again; targets upsert it). The other streams go on.
                 self.get_context_state(context).pop("progress_markers", None)
+                self.amazon.note_problem(self.name, context or f"region {region}", exc)
                 self.logger.error(
                     "Stream %s, %s stopped: %s Its bookmark does not move; the next run "
                     "reads this data again. The other streams go on.",

@@ -578,6 +578,11 @@ class OrdersStream(SpApiStream):
                 state.pop("progress_markers", None)
             elif value and str(value) > held:
                 markers["replication_key_value"] = held
+        self.amazon.note_problem(
+            ", ".join(s.name for s in self.family()),
+            context["marketplace_id"],
+            f"{segment.source} {iso(segment.start)}..{iso(segment.end)}: {failure}",
+        )
         hint = (
             f" The app needs the role '{self.required_role}'."
             if isinstance(failure, AccessDeniedError)

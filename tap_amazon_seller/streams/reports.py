@@ -72,6 +72,7 @@ class ReportStream(SpApiStream):
             refusal = engine.denied_regions.get(str(context["region"]))
             if refusal is not None:
                 self._plan[context["marketplace_id"]] = []
+                self.amazon.note_problem(self.name, context["marketplace_id"], "access denied")
                 self.logger.error(
                     "Stream %s, marketplace %s skipped: the Reports API is refused in region %s "
                     "(%s). Its bookmark does not move; the other regions go on.",
@@ -86,6 +87,7 @@ class ReportStream(SpApiStream):
             except SpApiError as exc:
                 # Listing failed (e.g. no access in that region): skip this partition, loudly.
                 self._plan[context["marketplace_id"]] = []
+                self.amazon.note_problem(self.name, context["marketplace_id"], exc)
                 self.logger.error(
                     "Stream %s, marketplace %s skipped: %s The app needs the role '%s'. "
                     "Its bookmark does not move; the other partitions and streams go on.",
@@ -274,11 +276,15 @@ class ReportStream(SpApiStream):
             self._advance_bookmark(context, job)
             return True
         if status == "DONE":
+            rows = 0
             try:
-                yield from self._records_of(engine, job, context)
+                for record in self._records_of(engine, job, context):
+                    rows += 1
+                    yield record
             except DocumentError as exc:
                 status = str(exc)
             else:
+                self.logger.info("%s: %d rows read into %s", job.describe(), rows, self.name)
                 self._forget_pending(context, job)
                 self._advance_bookmark(context, job)
                 return True
@@ -289,6 +295,9 @@ class ReportStream(SpApiStream):
             context["marketplace_id"],
             job.describe(),
             status,
+        )
+        self.amazon.note_problem(
+            self.name, context["marketplace_id"], f"{job.describe()}: {status}"
         )
         if status != "TIMEOUT":  # a timed-out report stays pending: the next run polls it
             self._forget_pending(context, job)
