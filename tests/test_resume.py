@@ -102,3 +102,49 @@ def test_killed_and_resumed_run_loses_nothing(
     # Anything emitted twice is a key of the clean run (an upsert), never a new row.
     assert set(union) <= set(clean_keys)
     assert len(killed) == kill_after < total  # the first run really was cut short
+
+
+def test_refresh_token_revoked_mid_sync_stops_clearly_and_loses_nothing(
+    simulator: Simulator, tmp_path: Path
+) -> None:
+    config = simulator.tap_config(marketplaces=["US", "DE"], start_date=START.isoformat())
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    catalog = select(*STREAMS)
+    catalog_file = tmp_path / "catalog.json"
+    catalog_file.write_text(json.dumps(catalog), encoding="utf-8")
+    keys = {e["tap_stream_id"]: e["key_properties"] for e in catalog["streams"]}
+    clean = keyed(run_cli(config_file, catalog_file, None, None, tmp_path), keys)
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tap_amazon_seller",
+            "--config",
+            str(config_file),
+            "--catalog",
+            str(catalog_file),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    messages = []
+    for line in process.stdout:
+        messages.append(json.loads(line))
+        if len(messages) == 300:  # mid-sync: the seller revokes the app, tokens die
+            simulator.tokens.revoked = True
+            simulator.tokens.expire_all()
+    stderr = process.stderr.read()
+    assert process.wait() != 0
+    assert "refresh_token is not valid for this LWA client" in stderr
+    assert simulator.config.refresh_token not in stderr
+    states = [m["value"] for m in messages if m["type"] == "STATE"]
+
+    simulator.tokens.revoked = False  # the seller authorises the app again
+    resumed = run_cli(config_file, catalog_file, states[-1] if states else None, None, tmp_path)
+    union = keyed(messages, keys) + keyed(resumed, keys)
+    assert not set(clean) - set(union)
+    assert set(union) <= set(clean)
