@@ -381,6 +381,11 @@ JSON_REPORTS = {
     "GET_VENDOR_SALES_REPORT": "vendorSalesReport.json",
     "GET_VENDOR_INVENTORY_REPORT": "vendorInventoryReport.json",
     "GET_VENDOR_TRAFFIC_REPORT": "vendorTrafficReport.json",
+    "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT": "vendorNetPureProductMarginReport.json",
+    "GET_VENDOR_REAL_TIME_SALES_REPORT": "vendorRealTimeSalesReport.json",
+    "GET_VENDOR_REAL_TIME_INVENTORY_REPORT": "vendorRealTimeInventoryReport.json",
+    "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT": "vendorRealTimeTrafficReport.json",
+    "GET_VENDOR_FORECASTING_REPORT": "vendorForecastingReport.json",
 }
 
 
@@ -406,8 +411,12 @@ def test_simulated_json_reports_match_amazons_report_schemas(report_type: str) -
         "distributorView": "MANUFACTURING",
         "sellingProgram": "RETAIL",
     }
-    if report_type == "GET_VENDOR_TRAFFIC_REPORT":
+    if report_type in ("GET_VENDOR_TRAFFIC_REPORT", "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT"):
         options = {"reportPeriod": "DAY"}
+    if report_type.startswith("GET_VENDOR_REAL_TIME"):
+        options = {}
+    if report_type == "GET_VENDOR_FORECASTING_REPORT":
+        options = {"sellingProgram": "FRESH"}
     if report_type == "GET_SALES_AND_TRAFFIC_REPORT":
         options = {"dateGranularity": "DAY", "asinGranularity": "CHILD"}
     rendered = RENDERERS[report_type](

@@ -163,4 +163,6 @@ def test_a_good_state_is_accepted() -> None:
             }
         }
     }
-    assert TapAmazonSeller(config={**BASE, "region": "na"}, state=state).state["bookmarks"]["orders"]
+    assert TapAmazonSeller(config={**BASE, "region": "na"}, state=state).state["bookmarks"][
+        "orders"
+    ]

@@ -500,6 +500,57 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         json_records=JsonRecords("vendorTrafficReport.json", "trafficByAsin", "TrafficByAsin"),
         **_VENDOR_DAILY,  # the traffic report takes reportPeriod only
     ),
+    ReportSpec(
+        stream="vendor_net_pure_product_margin_report",
+        report_type="GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT",
+        description="Vendor Retail Analytics net pure product margin by ASIN and day.",
+        json_records=JsonRecords(
+            "vendorNetPureProductMarginReport.json",
+            "netPureProductMarginByAsin",
+            "NetPureProductMarginDetailsByAsin",
+        ),
+        # Margins settle later than sales: Amazon publishes a day about four days after it.
+        **{**_VENDOR_DAILY, "end_lag_minutes": 96 * 60, "lookback_days": 4},
+    ),
+    *(
+        ReportSpec(
+            stream=f"vendor_real_time_{kind}_report",
+            report_type=f"GET_VENDOR_REAL_TIME_{kind.upper()}_REPORT",
+            description=f"Vendor Rapid Retail Analytics: {kind} by ASIN and hour.",
+            json_records=JsonRecords(schema_file, "reportData", definition),
+            role=VENDOR_ROLE,
+            keys=("startTime", "asin"),
+            incremental=True,
+            # Hourly data of the last 30 days, a few minutes behind; a week a report (Amazon's
+            # pages give no maximum: a week keeps documents small), the last hours re-read.
+            window_days=7,
+            history_days=30,
+            lookback_days=1,
+            end_lag_minutes=15,
+        )
+        for kind, schema_file, definition in (
+            ("sales", "vendorRealTimeSalesReport.json", "reportData"),
+            ("inventory", "vendorRealTimeInventoryReport.json", "ReportData"),
+            ("traffic", "vendorRealTimeTrafficReport.json", "ReportData"),
+        )
+    ),
+    *(
+        ReportSpec(
+            stream=f"vendor_forecasting_{program.lower()}_report",
+            report_type="GET_VENDOR_FORECASTING_REPORT",
+            description=f"Vendor demand forecast by ASIN and week ({program} program).",
+            json_records=JsonRecords(
+                "vendorForecastingReport.json", "forecastByAsin", "ForecastByAsin"
+            ),
+            role=VENDOR_ROLE,
+            keys=("forecastGenerationDate", "asin", "startDate"),
+            options={"sellingProgram": program},
+            # getReports does not tell a RETAIL forecast from a FRESH one, so a report found
+            # there is never taken for the other program: each sync requests its own.
+            reuse_minutes=0,
+        )
+        for program in ("RETAIL", "FRESH")
+    ),
 )
 
 REPORT_SPECS_BY_STREAM = {spec.stream: spec for spec in REPORT_SPECS}

@@ -96,6 +96,8 @@ class ReportSpec:
     also_list: tuple[str, ...] = ()
     #: Snapshot streams that still send dataStartTime (start_date) and dataEndTime (now).
     full_range: bool = False
+    #: How far back Amazon keeps the data, in days: windows start no earlier.
+    history_days: int | None = None
 
     @property
     def is_json(self) -> bool:

@@ -874,12 +874,109 @@ def _traffic_metrics(item: Any, day: date) -> dict[str, Any]:
     return {"glanceViews": 100 + (day.toordinal() % 17) + len(product.name)}
 
 
+def _margin_metrics(item: Any, day: date) -> dict[str, Any]:
+    product, _ = item
+    return {
+        "netPureProductMargin": round(
+            0.05 + (day.toordinal() % 11) / 100 + len(product.sku) / 1000, 4
+        )
+    }
+
+
 for _type, _array, _metrics in (
     ("GET_VENDOR_SALES_REPORT", "salesByAsin", _sales_metrics),
     ("GET_VENDOR_INVENTORY_REPORT", "inventoryByAsin", _inventory_metrics),
     ("GET_VENDOR_TRAFFIC_REPORT", "trafficByAsin", _traffic_metrics),
+    ("GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT", "netPureProductMarginByAsin", _margin_metrics),
 ):
     renderer(_type, windowed=True)(_vendor(_type, _array, _metrics))
+
+
+def _real_time(report_type: str, metrics: Callable[[Any, datetime], dict[str, Any]]) -> Renderer:
+    """Vendor Rapid Retail Analytics: one row per ASIN and hour of the window."""
+
+    def render(
+        data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+    ) -> Rendered:
+        hour = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        rows: list[dict[str, Any]] = []
+        while hour + timedelta(hours=1) <= end:
+            rows.extend(
+                {
+                    "startTime": hour.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "endTime": (hour + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "asin": p.asin,
+                    **metrics((p, mp), hour),
+                }
+                for p in data.products(mp.id)[:3]
+            )
+            hour += timedelta(hours=1)
+        specification: dict[str, Any] = {
+            "reportType": report_type,
+            "dataStartTime": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "dataEndTime": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "marketplaceIds": [mp.id],
+        }
+        if report_type == "GET_VENDOR_REAL_TIME_SALES_REPORT":
+            specification["reportOptions"] = {"currencyCode": mp.currency}
+        return Rendered(json={"reportSpecification": specification, "reportData": rows})
+
+    return render
+
+
+for _type, _hourly in (
+    (
+        "GET_VENDOR_REAL_TIME_SALES_REPORT",
+        lambda item, hour: {
+            "orderedUnits": hour.hour % 4,
+            "orderedRevenue": float(item[0].price * (hour.hour % 4)),
+        },
+    ),
+    (
+        "GET_VENDOR_REAL_TIME_INVENTORY_REPORT",
+        lambda item, hour: {"highlyAvailableInventory": item[0].quantity + hour.hour},
+    ),
+    (
+        "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT",
+        lambda item, hour: {"glanceViews": 3 * hour.hour + len(item[0].name)},
+    ),
+):
+    renderer(_type, windowed=True)(_real_time(_type, _hourly))
+
+
+@renderer("GET_VENDOR_FORECASTING_REPORT")
+def vendor_forecast(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """Weekly demand forecasts (mean and P70/P80/P90 units) for the next four weeks,
+    generated on the last Sunday; FRESH forecasts cover fewer ASINs than RETAIL."""
+    today = datetime.now(UTC).date()
+    generated = today - timedelta(days=(today.weekday() + 1) % 7)
+    products = data.products(mp.id)[: 2 if options.get("sellingProgram") == "FRESH" else 4]
+    rows = []
+    for week in range(4):
+        first = generated + timedelta(days=7 * week)
+        for index, p in enumerate(products):
+            mean = 10.0 + 3 * index + week
+            rows.append(
+                {
+                    "forecastGenerationDate": generated.isoformat(),
+                    "asin": p.asin,
+                    "startDate": first.isoformat(),
+                    "endDate": (first + timedelta(days=6)).isoformat(),
+                    "meanForecastUnits": mean,
+                    "p70ForecastUnits": round(mean * 1.2, 1),
+                    "p80ForecastUnits": round(mean * 1.35, 1),
+                    "p90ForecastUnits": round(mean * 1.6, 1),
+                }
+            )
+    specification = {
+        "reportType": "GET_VENDOR_FORECASTING_REPORT",
+        "reportOptions": {"sellingProgram": options.get("sellingProgram", "RETAIL")},
+        "lastUpdatedDate": generated.isoformat(),
+        "marketplaceIds": [mp.id],
+    }
+    return Rendered(json={"reportSpecification": specification, "forecastByAsin": rows})
 
 
 # -- settlements: Amazon makes them every 14 days on its own; the simulator lists them ----

@@ -213,6 +213,9 @@ class ReportStream(SpApiStream):
             bookmark = parse_time(state.get("replication_key_value"))
             if bookmark:
                 start = max(bookmark - timedelta(days=self.spec.lookback_days), start)
+        if self.spec.history_days is not None:
+            # Amazon keeps no older data: asking for it spends createReport on nothing.
+            start = max(start, datetime.now(UTC) - timedelta(days=self.spec.history_days))
         return start
 
     # -- state ---------------------------------------------------------------------------

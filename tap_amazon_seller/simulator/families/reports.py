@@ -40,6 +40,11 @@ ROLE_OF_TYPE = {
     "GET_VENDOR_SALES_REPORT": "Brand Analytics",
     "GET_VENDOR_INVENTORY_REPORT": "Brand Analytics",
     "GET_VENDOR_TRAFFIC_REPORT": "Brand Analytics",
+    "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT": "Brand Analytics",
+    "GET_VENDOR_REAL_TIME_SALES_REPORT": "Brand Analytics",
+    "GET_VENDOR_REAL_TIME_INVENTORY_REPORT": "Brand Analytics",
+    "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT": "Brand Analytics",
+    "GET_VENDOR_FORECASTING_REPORT": "Brand Analytics",
     SETTLEMENT_TYPE: "Finance and Accounting",
     "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE": "Finance and Accounting",
 }
