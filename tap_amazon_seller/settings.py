@@ -103,6 +103,23 @@ CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
         ),
     ),
     th.Property(
+        "report_options",
+        th.CustomType(
+            {
+                "type": ["object", "null"],
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                },
+            }
+        ),
+        description=(
+            "Extra createReport options per report stream, e.g. "
+            '{"fba_inventory_ledger": {"eventType": "Shipments"}}; only options Amazon allows '
+            "for the stream's report type (any option for generic `report_types` streams)."
+        ),
+    ),
+    th.Property(
         "processing_status",
         _LIST_OR_CSV,
         description=(
@@ -285,6 +302,7 @@ class Settings:
     orders_api_tail_hours: float = 24.0
     include_pii: bool = False
     order_ids: tuple[str, ...] = ()
+    report_options: dict[str, dict[str, str]] = field(default_factory=dict)
     ignored_settings: tuple[str, ...] = field(default=())
 
     def base_url(self, region: str) -> str:
@@ -367,6 +385,46 @@ def _resolve_marketplaces(
     return tuple(marketplaces), regions
 
 
+def _report_options(config: dict[str, Any], errors: list[str]) -> dict[str, dict[str, str]]:
+    """`report_options`, checked against the options each report type allows."""
+    from tap_amazon_seller.reports.registry import specs_for
+
+    given = config.get("report_options") or {}
+    if not isinstance(given, dict):
+        errors.append('report_options: must be an object like {"stream": {"option": "value"}}.')
+        return {}
+    specs = {spec.stream: spec for spec in specs_for(tuple(as_list(config.get("report_types"))))}
+    result: dict[str, dict[str, str]] = {}
+    for stream, options in given.items():
+        spec = specs.get(stream)
+        if spec is None:
+            errors.append(
+                f"report_options: '{stream}' is not a report stream of this tap (see the README's "
+                "stream table; a type of `report_types` is named in lower case)."
+            )
+            continue
+        if not isinstance(options, dict):
+            errors.append(f"report_options.{stream}: must be an object of option: value.")
+            continue
+        allowed = spec.allowed_options
+        for option, value in options.items():
+            if allowed is None:
+                continue
+            if option not in allowed:
+                names = ", ".join(sorted(allowed)) or "none"
+                errors.append(
+                    f"report_options.{stream}: {spec.report_type} takes no option '{option}' "
+                    f"(options the tap lets you set: {names})."
+                )
+            elif allowed[option] and str(value) not in allowed[option]:
+                errors.append(
+                    f"report_options.{stream}.{option}: '{value}' is not one of "
+                    f"{', '.join(allowed[option])}."
+                )
+        result[stream] = {str(k): str(v) for k, v in options.items()}
+    return result
+
+
 def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Settings:
     """Validate `config` beyond its JSON schema and resolve it; raise SettingsError."""
     now = now or datetime.now(UTC)
@@ -400,6 +458,7 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
                 f"report_types: '{report_type}' is not an SP-API report type name (they look "
                 "like GET_FLAT_FILE_OPEN_LISTINGS_DATA; see Amazon's Report Type Values page)."
             )
+    report_options = _report_options(config, errors)
     order_ids = tuple(dict.fromkeys(as_list(config.get("order_ids"))))
     for order_id in order_ids:
         if not _ORDER_ID.match(order_id):
@@ -445,6 +504,7 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         orders_api_tail_hours=float(config.get("orders_api_tail_hours", 24)),
         include_pii=bool(as_bool(config.get("include_pii"))),
         order_ids=order_ids,
+        report_options=report_options,
     )
 
 

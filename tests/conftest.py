@@ -53,9 +53,10 @@ def run_sync(config: dict[str, Any], **tap_kwargs: Any) -> SyncResult:
     return result
 
 
-def select(*streams: str) -> dict:
-    """A catalog selecting only `streams`, as a user's catalog file would."""
-    catalog = TapAmazonSeller(config={}, validate_config=False).catalog_dict
+def select(*streams: str, config: dict | None = None) -> dict:
+    """A catalog selecting only `streams`, as a user's catalog file would (`config` for
+    the streams that settings add, such as the generic ones of `report_types`)."""
+    catalog = TapAmazonSeller(config=config or {}, validate_config=False).catalog_dict
     for entry in catalog["streams"]:
         for metadata in entry["metadata"]:
             if metadata["breadcrumb"] == []:

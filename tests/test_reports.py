@@ -371,3 +371,33 @@ def test_report_types_setting_adds_a_generic_stream(sim: Simulator) -> None:
         for r in rows
     )
     assert len({r["row_key"] for r in rows}) == len(rows)
+
+
+def test_report_options_reach_create_report_and_shape_the_data(sim: Simulator) -> None:
+    from tap_amazon_seller.simulator.families.reports import store
+
+    cfg = config(
+        sim,
+        marketplaces=["US"],
+        report_types=["GET_FLAT_FILE_OPEN_LISTINGS_DATA"],
+        report_options={
+            "fba_inventory_ledger": {"eventType": "Shipments"},
+            "get_flat_file_open_listings_data": {"custom": "true"},
+        },
+    )
+    catalog = select("fba_inventory_ledger", "get_flat_file_open_listings_data", config=cfg)
+    result = run_sync(cfg, catalog=catalog)
+    rows = result.records["fba_inventory_ledger"]
+    expected = [
+        e
+        for day in sim.data.days(US, START, TODAY)
+        for e in day.ledger
+        if e.at >= START and e.event_type == "Shipments"
+    ]
+    assert rows and {r["event_type"] for r in rows} == {"Shipments"}
+    assert len(rows) == len([e for e in expected if e.at <= datetime.now(UTC)])
+    options = {
+        r.report_type: r.options for r in store(sim).reports.values() if r.marketplace_ids == [US]
+    }
+    assert options["GET_LEDGER_DETAIL_VIEW_DATA"] == {"eventType": "Shipments"}
+    assert options["GET_FLAT_FILE_OPEN_LISTINGS_DATA"] == {"custom": "true"}

@@ -99,6 +99,19 @@ def test_api_base_url_override_takes_the_region_placeholder() -> None:
         ({"region": "na", "report_types": ["all orders"]}, "report_types: 'all orders' is not"),
         ({"region": "na", "order_ids": "123-45"}, "order_ids: '123-45' is not an Amazon order id"),
         ({"region": "na", "orders_api_tail_hours": -1}, "orders_api_tail_hours: -1 must be"),
+        (
+            {"region": "na", "report_options": {"no_such_stream": {"a": "b"}}},
+            "report_options: 'no_such_stream' is not a report stream",
+        ),
+        (
+            {"region": "na", "report_options": {"warehouse_inventory": {"custom": "true"}}},
+            "report_options.warehouse_inventory: GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA takes no "
+            "option 'custom'",
+        ),
+        (
+            {"region": "na", "report_options": {"fba_inventory_ledger": {"eventType": "Gifts"}}},
+            "report_options.fba_inventory_ledger.eventType: 'Gifts' is not one of Adjustments",
+        ),
     ],
 )
 def test_bad_settings_get_an_error_naming_the_setting(overrides: dict, expected: str) -> None:

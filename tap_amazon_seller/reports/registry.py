@@ -111,6 +111,16 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         ),
         incremental=True,
         window_days=30,
+        allowed_options={
+            "eventType": (
+                "Adjustments",
+                "CustomerReturns",
+                "Receipts",
+                "Shipments",
+                "VendorReturns",
+                "WhseTransfers",
+            )
+        },
     ),
     ReportSpec(
         stream="fba_inventory_planning",
@@ -614,6 +624,7 @@ def generic_spec(report_type: str) -> ReportSpec:
         role="the role Amazon's Report Type Values page lists for this type",
         full_range=True,
         reuse_minutes=0,
+        allowed_options=None,  # a type the tap does not know: any option Amazon takes
     )
 
 

@@ -98,6 +98,10 @@ class ReportSpec:
     full_range: bool = False
     #: How far back Amazon keeps the data, in days: windows start no earlier.
     history_days: int | None = None
+    #: Report options a user may set per stream with the `report_options` setting: option
+    #: name -> the values Amazon allows (empty: any value; None as a whole: any option, for
+    #: the generic streams of `report_types`).
+    allowed_options: dict[str, tuple[str, ...]] | None = field(default_factory=dict)
 
     @property
     def is_json(self) -> bool:
@@ -112,6 +116,8 @@ class ReportSpec:
         options = dict(self.options)
         for option, setting in self.option_settings.items():
             options[option] = str(getattr(settings, setting))
+        # The user's own (validated up front against allowed_options) come last.
+        options.update(getattr(settings, "report_options", {}).get(self.stream, {}))
         return options
 
     def schema(self) -> dict[str, Any]:

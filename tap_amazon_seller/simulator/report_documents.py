@@ -226,6 +226,8 @@ def ledger(
         for day in data.days(mp.id, start, end)
         for e in day.ledger
         if _in(e.at, start, end)
+        # reportOptions eventType keeps one kind of event, as Amazon's ledger does.
+        and options.get("eventType", e.event_type) == e.event_type
     ]
     return Rendered(header, rows, charset=CHARSETS[mp.region])
 
