@@ -352,7 +352,7 @@ def test_reports_stream_lists_the_accounts_reports(sim: Simulator) -> None:
 
 
 def test_report_types_setting_adds_a_generic_stream(sim: Simulator) -> None:
-    cfg = config(sim, marketplaces=["DE"], report_types=["GET_FLAT_FILE_OPEN_LISTINGS_DATA"])
+    cfg = config(sim, marketplaces=["DE"], report_types=["GET_MERCHANT_LISTINGS_INACTIVE_DATA"])
     from tap_amazon_seller.tap import TapAmazonSeller
 
     catalog = TapAmazonSeller(config=cfg).catalog_dict
@@ -360,14 +360,14 @@ def test_report_types_setting_adds_a_generic_stream(sim: Simulator) -> None:
         for metadata in entry["metadata"]:
             if metadata["breadcrumb"] == []:
                 metadata["metadata"]["selected"] = (
-                    entry["tap_stream_id"] == "get_flat_file_open_listings_data"
+                    entry["tap_stream_id"] == "get_merchant_listings_inactive_data"
                 )
     result = run_sync(cfg, catalog=catalog)
-    rows = result.records["get_flat_file_open_listings_data"]
-    products = {p.sku: p for p in sim.data.products(DE)}
-    assert {r["extra_columns"]["sku"] for r in rows} == set(products)
+    rows = result.records["get_merchant_listings_inactive_data"]
+    products = {p.sku: p for i, p in enumerate(sim.data.products(DE)) if i % 3 == 0}
+    assert {r["extra_columns"]["seller-sku"] for r in rows} == set(products)
     assert all(
-        r["extra_columns"]["price"] == f"{products[r['extra_columns']['sku']].price:.2f}"
+        r["extra_columns"]["price"] == f"{products[r['extra_columns']['seller-sku']].price:.2f}"
         for r in rows
     )
     assert len({r["row_key"] for r in rows}) == len(rows)
@@ -379,13 +379,13 @@ def test_report_options_reach_create_report_and_shape_the_data(sim: Simulator) -
     cfg = config(
         sim,
         marketplaces=["US"],
-        report_types=["GET_FLAT_FILE_OPEN_LISTINGS_DATA"],
+        report_types=["GET_MERCHANT_LISTINGS_INACTIVE_DATA"],
         report_options={
             "fba_inventory_ledger": {"eventType": "Shipments"},
-            "get_flat_file_open_listings_data": {"custom": "true"},
+            "get_merchant_listings_inactive_data": {"custom": "true"},
         },
     )
-    catalog = select("fba_inventory_ledger", "get_flat_file_open_listings_data", config=cfg)
+    catalog = select("fba_inventory_ledger", "get_merchant_listings_inactive_data", config=cfg)
     result = run_sync(cfg, catalog=catalog)
     rows = result.records["fba_inventory_ledger"]
     expected = [
@@ -400,4 +400,38 @@ def test_report_options_reach_create_report_and_shape_the_data(sim: Simulator) -
         r.report_type: r.options for r in store(sim).reports.values() if r.marketplace_ids == [US]
     }
     assert options["GET_LEDGER_DETAIL_VIEW_DATA"] == {"eventType": "Shipments"}
-    assert options["GET_FLAT_FILE_OPEN_LISTINGS_DATA"] == {"custom": "true"}
+    assert options["GET_MERCHANT_LISTINGS_INACTIVE_DATA"] == {"custom": "true"}
+
+
+def test_open_listings_typed_by_sku(sim: Simulator) -> None:
+    rows = sync(sim, "open_listings", marketplaces=["JP", "DE"]).records["open_listings"]
+    for marketplace in (JP, DE):
+        products = {p.sku: p for p in sim.data.products(marketplace)}
+        got = {r["sku"]: r for r in rows if r["marketplace_id"] == marketplace}
+        assert set(got) == set(products)
+        for sku, row in got.items():
+            assert Decimal(str(row["price"])) == products[sku].price
+            assert row["quantity"] == products[sku].quantity
+            assert row.get("business_price") is None  # a column the file does not have
+
+
+def test_orders_by_order_date_rows_per_item(sim: Simulator) -> None:
+    rows = sync(sim, "orders_by_order_date_report", marketplaces=["DE"]).records[
+        "orders_by_order_date_report"
+    ]
+    end = max(datetime.fromisoformat(r["report_end_date"]) for r in rows)
+    expected = sim.data.orders.created_between(DE, START, end)
+    assert Counter((r["amazon_order_id"], r["sku"]) for r in rows) == Counter(
+        (o.order_id, line.product.sku) for o in expected for line in o.lines
+    )
+    by_key = {(r["amazon_order_id"], r["sku"]): r for r in rows}
+    for order in expected:
+        for line in order.lines:
+            row = by_key[(order.order_id, line.product.sku)]
+            assert row["purchase_date"] == utc(order.created)  # from a +01:00 local time
+            assert row["product_name"] == line.product.name  # ß, ü, „quotes" in Cp1252
+            assert row["quantity"] == line.quantity
+            assert row["is_business_order"] is order.business  # "true"/"false" as text
+            if order.status != "CANCELLED":
+                assert Decimal(str(row["item_price"])) == line.price
+    assert sim.calls[CREATE] == 2  # 45 days: two 30-day windows of purchase date

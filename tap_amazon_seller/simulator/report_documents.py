@@ -419,6 +419,50 @@ def open_listings(
     return Rendered(header, rows, charset=CHARSETS[mp.region])
 
 
+@renderer("GET_MERCHANT_LISTINGS_INACTIVE_DATA")
+def inactive_listings(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """Inactive listings (every third product), in the listings reports' column layout."""
+    header = [
+        "item-name",
+        "item-description",
+        "listing-id",
+        "seller-sku",
+        "price",
+        "quantity",
+        "open-date",
+        "item-is-marketplace",
+        "product-id-type",
+        "item-condition",
+        "asin1",
+        "product-id",
+        "fulfillment-channel",
+        "merchant-shipping-group",
+    ]
+    rows = [
+        [
+            p.name,
+            "",
+            f"{index:04d}{p.asin[-6:]}",
+            p.sku,
+            money(p.price, mp),
+            "0",
+            named_zone(p.opened, mp),
+            "y",
+            "1",
+            "11",
+            p.asin,
+            p.asin,
+            "DEFAULT",
+            "Migrated Template",
+        ]
+        for index, p in enumerate(data.products(mp.id))
+        if index % 3 == 0
+    ]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
 @renderer("GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA", windowed=True)
 def shipment_sales(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
@@ -1017,6 +1061,12 @@ ORDERS_HEADER = [
     "purchase-order-number",
     "price-designation",
 ]
+_SERVICE_LEVEL_TEXT = {
+    "STANDARD": "Standard",
+    "EXPEDITED": "Expedited",
+    "SECOND_DAY": "SecondDay",
+    "NEXT_DAY": "NextDay",
+}
 _REPORT_STATUS = {
     "PENDING": ("Pending", "Unshipped"),
     "UNSHIPPED": ("Unshipped", "Unshipped"),
@@ -1036,10 +1086,23 @@ def orders_by_last_update(
     prices on cancelled orders, as Amazon's files have them. No PII columns: this report
     carries only city, state, postal code and country of the address.
     """
+    orders = sorted(data.orders.updated_between(mp.id, start, end), key=lambda o: o.last_updated)
+    return Rendered(ORDERS_HEADER, _order_rows(orders, mp), charset=CHARSETS[mp.region])
+
+
+@renderer("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", windowed=True)
+def orders_by_order_date(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """The same rows for the orders placed in the window, with Brazil's `cpf` column last."""
+    orders = sorted(data.orders.created_between(mp.id, start, end), key=lambda o: o.created)
+    rows = [[*row, ""] for row in _order_rows(orders, mp)]
+    return Rendered([*ORDERS_HEADER, "cpf"], rows, charset=CHARSETS[mp.region])
+
+
+def _order_rows(orders: list[Any], mp: MarketplaceProfile) -> list[list[str]]:
     rows = []
-    for order in sorted(
-        data.orders.updated_between(mp.id, start, end), key=lambda o: o.last_updated
-    ):
+    for order in orders:
         order_status, item_status = _REPORT_STATUS[order.status]
         priced = order.status != "CANCELLED"
         for line in order.lines:
@@ -1054,7 +1117,7 @@ def orders_by_last_update(
                     mp.name,
                     "",
                     "",
-                    order.service_level.title(),
+                    _SERVICE_LEVEL_TEXT.get(order.service_level, order.service_level),
                     line.product.name,
                     line.product.sku,
                     line.product.asin,
@@ -1077,7 +1140,7 @@ def orders_by_last_update(
                     "",
                 ]
             )
-    return Rendered(ORDERS_HEADER, rows, charset=CHARSETS[mp.region])
+    return rows
 
 
 SETTLEMENT_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
