@@ -435,3 +435,53 @@ def test_orders_by_order_date_rows_per_item(sim: Simulator) -> None:
             if order.status != "CANCELLED":
                 assert Decimal(str(row["item_price"])) == line.price
     assert sim.calls[CREATE] == 2  # 45 days: two 30-day windows of purchase date
+
+
+def test_fba_reimbursements_removals_and_stock_by_condition(sim: Simulator) -> None:
+    streams = ("fba_reimbursements", "fba_removal_orders", "fba_removal_shipments", "afn_inventory")
+    result = sync(sim, *streams, marketplaces=["US", "DE"])
+    assert all(result.records.get(stream) for stream in streams)
+    end = datetime.now(UTC) - timedelta(minutes=2)
+    for marketplace in (US, DE):
+        returns = [
+            r
+            for day in sim.data.days(marketplace, START - timedelta(days=2), end)
+            for r in day.returns
+            if r.disposition != "SELLABLE" and START <= r.returned + timedelta(days=2) <= end
+        ]
+        got = [
+            r for r in result.records["fba_reimbursements"] if r["marketplace_id"] == marketplace
+        ]
+        assert sorted((r["amazon_order_id"], r["amount_total"]) for r in got) == sorted(
+            (r.order_id, float(r.refunded * r.quantity)) for r in returns
+        )
+        assert all(r["approval_date"].endswith("+00:00") for r in got)  # from local offsets
+
+        removals = [
+            e
+            for day in sim.data.days(marketplace, START, end)
+            for e in day.ledger
+            if e.event_type == "Adjustments" and e.quantity < 0 and START <= e.at <= end
+        ]
+        orders = [
+            r for r in result.records["fba_removal_orders"] if r["marketplace_id"] == marketplace
+        ]
+        assert sorted((r["order_id"], r["requested_quantity"]) for r in orders) == sorted(
+            (f"R{e.reference_id}", -e.quantity) for e in removals
+        )
+        shipments = [
+            r for r in result.records["fba_removal_shipments"] if r["marketplace_id"] == marketplace
+        ]
+        assert {r["order_id"] for r in shipments} == {
+            f"R{e.reference_id}" for e in removals if e.disposition != "DEFECTIVE"
+        }
+        assert all(r["carrier"] == "UPS, UPS" for r in shipments)  # lists stay text
+
+        stock = [r for r in result.records["afn_inventory"] if r["marketplace_id"] == marketplace]
+        sellable = {
+            r["seller_sku"]: r["quantity_available"]
+            for r in stock
+            if r["warehouse_condition_code"] == "SELLABLE"
+        }
+        assert sellable == {p.sku: p.quantity for p in sim.data.products(marketplace)}
+        assert len({(r["seller_sku"], r["warehouse_condition_code"]) for r in stock}) == len(stock)

@@ -419,6 +419,181 @@ def open_listings(
     return Rendered(header, rows, charset=CHARSETS[mp.region])
 
 
+@renderer("GET_FBA_REIMBURSEMENTS_DATA", windowed=True)
+def reimbursements(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """A reimbursement two days after each return Amazon damaged or lost (not SELLABLE)."""
+    header = [
+        "approval-date",
+        "reimbursement-id",
+        "case-id",
+        "amazon-order-id",
+        "reason",
+        "sku",
+        "fnsku",
+        "asin",
+        "product-name",
+        "condition",
+        "currency-unit",
+        "amount-per-unit",
+        "amount-total",
+        "quantity-reimbursed-cash",
+        "quantity-reimbursed-inventory",
+        "quantity-reimbursed-total",
+        "original-reimbursement-id",
+        "original-reimbursement-type",
+    ]
+    rows = []
+    for day in data.days(mp.id, start - timedelta(days=2), end):
+        for r in day.returns:
+            approved = r.returned + timedelta(days=2)
+            if r.disposition == "SELLABLE" or not _in(approved, start, end):
+                continue
+            p = r.product
+            rows.append(
+                [
+                    iso_local(approved, mp),
+                    r.rma_id[1:9],
+                    "",
+                    r.order_id,
+                    "CustomerReturn",
+                    p.sku,
+                    p.fnsku,
+                    p.asin,
+                    p.name,
+                    "SellableMisc",
+                    mp.currency,
+                    money(r.refunded, mp),
+                    money(r.refunded * r.quantity, mp),
+                    str(r.quantity),
+                    "0",
+                    str(r.quantity),
+                    "",
+                    "",
+                ]
+            )
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+def _removals(data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime) -> list:
+    """Removal orders: every negative inventory adjustment of the ledger is one."""
+    return [
+        e
+        for day in data.days(mp.id, start, end)
+        for e in day.ledger
+        if e.event_type == "Adjustments" and e.quantity < 0 and _in(e.at, start, end)
+    ]
+
+
+@renderer("GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA", windowed=True)
+def removal_orders(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    header = [
+        "request-date",
+        "order-id",
+        "order-source",
+        "order-type",
+        "service-speed",
+        "order-status",
+        "last-updated-date",
+        "sku",
+        "fnsku",
+        "disposition",
+        "requested-quantity",
+        "cancelled-quantity",
+        "disposed-quantity",
+        "shipped-quantity",
+        "in-process-quantity",
+        "removal-fee",
+        "currency",
+    ]
+    rows = []
+    for e in _removals(data, mp, start, end):
+        disposal = e.disposition == "DEFECTIVE"
+        quantity = -e.quantity
+        rows.append(
+            [
+                e.at.isoformat(timespec="seconds"),
+                f"R{e.reference_id}",
+                "Seller-initiated Manual Removal",
+                "Disposal" if disposal else "Return",
+                "Standard",
+                "Completed",
+                (e.at + timedelta(days=1)).isoformat(timespec="seconds"),
+                e.product.sku,
+                e.product.fnsku,
+                e.disposition,
+                str(quantity),
+                "0",
+                str(quantity if disposal else 0),
+                str(0 if disposal else quantity),
+                "0",
+                money(Decimal("0.25") * quantity, mp),
+                mp.currency,
+            ]
+        )
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA", windowed=True)
+def removal_shipments(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """The removal orders sent back to the seller (not disposals), shipped two days later."""
+    header = [
+        "request-date",
+        "order-id",
+        "shipment-date",
+        "sku",
+        "fnsku",
+        "disposition",
+        "shipped-quantity",
+        "carrier",
+        "tracking-number",
+        "removal-order-type",
+    ]
+    rows = [
+        [
+            e.at.isoformat(timespec="seconds"),
+            f"R{e.reference_id}",
+            (e.at + timedelta(days=2)).isoformat(timespec="seconds"),
+            e.product.sku,
+            e.product.fnsku,
+            e.disposition,
+            str(-e.quantity),
+            "UPS, UPS",
+            f"1Z{e.reference_id}, 1Z{e.reference_id[::-1]}",
+            "Return",
+        ]
+        for e in _removals(data, mp, start, end)
+        if e.disposition != "DEFECTIVE"
+    ]
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_AFN_INVENTORY_DATA")
+def afn_inventory(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """Stock per SKU, SELLABLE and UNSELLABLE apart (Amazon's mixed-case headers)."""
+    header = [
+        "seller-sku",
+        "fulfillment-channel-sku",
+        "asin",
+        "condition-type",
+        "Warehouse-Condition-code",
+        "Quantity Available",
+    ]
+    rows = []
+    for p in data.products(mp.id):
+        rows.append([p.sku, p.fnsku, p.asin, "NewItem", "SELLABLE", str(p.quantity)])
+        if p.quantity % 5 == 0:
+            rows.append([p.sku, p.fnsku, p.asin, "NewItem", "UNSELLABLE", str(p.quantity % 7)])
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
 @renderer("GET_MERCHANT_LISTINGS_INACTIVE_DATA")
 def inactive_listings(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
