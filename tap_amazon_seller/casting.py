@@ -104,6 +104,8 @@ def cast_int(text: str) -> int | None:
         return int(text)
     except ValueError:
         pass
+    if text.strip() in _NOT_APPLICABLE:
+        return None
     if _THOUSANDS.match(text):  # "1,234" or "1.234"
         return int(text.replace(",", "").replace(".", ""))
     number = cast_decimal(text)
@@ -112,11 +114,22 @@ def cast_int(text: str) -> int | None:
     return int(number)
 
 
+# Amazon's spellings of "no value" in numeric columns (the fee preview writes "--").
+_NOT_APPLICABLE = frozenset(("--", "-", "N/A", "n/a", "NA"))
+
+
 def cast_decimal(text: str) -> Decimal | None:
-    """A decimal, keeping its exact digits (money must not pass through float)."""
+    """A decimal, keeping its exact digits (money must not pass through float).
+
+    Also reads Amazon's "--" (not applicable) as null and an open-ended "365+" (the restock
+    report's days of supply) as its bound, 365.
+    """
     if not text:
         return None
     cleaned = text.strip()
+    if cleaned in _NOT_APPLICABLE:
+        return None
+    cleaned = cleaned.removesuffix("+")
     if "," in cleaned:
         # "1,234.56" (US thousands) or "1.234,56" / "12,34" (EU decimal comma).
         if "." in cleaned and cleaned.rfind(",") < cleaned.rfind("."):

@@ -129,6 +129,9 @@ def test_dates_numbers_and_failures() -> None:
     assert cast_date("20.11.2026") == "2026-11-20"
     assert str(cast_decimal("1,234.56")) == "1234.56" and str(cast_decimal("12,34")) == "12.34"
     assert cast_int("1,234") == 1234 and cast_int("3.0") == 3
+    # Amazon's "--" (not applicable) and the restock report's open-ended "365+".
+    assert cast_decimal("--") is None and cast_int("--") is None
+    assert cast_int("365+") == 365 and str(cast_decimal("12.5+")) == "12.5"
     for bad, caster in (("2026-13-45", cast_datetime), ("abc", cast_decimal), ("1.5", cast_int)):
         with pytest.raises(CastError):
             caster(bad)

@@ -485,3 +485,35 @@ def test_fba_reimbursements_removals_and_stock_by_condition(sim: Simulator) -> N
         }
         assert sellable == {p.sku: p.quantity for p in sim.data.products(marketplace)}
         assert len({(r["seller_sku"], r["warehouse_condition_code"]) for r in stock}) == len(stock)
+
+
+def test_stranded_inventory_and_restock_with_amazons_365_plus(sim: Simulator) -> None:
+    result = sync(
+        sim, "fba_stranded_inventory", "fba_restock_recommendations", marketplaces=["US", "DE"]
+    )
+    for marketplace in (US, DE):
+        products = sim.data.products(marketplace)
+        stranded = [
+            r
+            for r in result.records["fba_stranded_inventory"]
+            if r["marketplace_id"] == marketplace
+        ]
+        assert {r["sku"] for r in stranded} == {p.sku for i, p in enumerate(products) if i % 4 == 0}
+        assert all(r["date_stranded"].endswith("+00:00") for r in stranded)
+        restock = {
+            r["merchant_sku"]: r
+            for r in result.records["fba_restock_recommendations"]
+            if r["marketplace_id"] == marketplace
+        }
+        assert set(restock) == {p.sku for p in products}
+        for index, product in enumerate(products):
+            row = restock[product.sku]
+            sold = index % 5
+            expected = 365 if sold == 0 else product.quantity // sold
+            assert row["total_days_of_supply_including_units_from_open_shipments"] == expected
+            assert row["supplier"] == "Müller GmbH"
+            if row["recommended_ship_date"]:
+                assert (
+                    row["recommended_ship_date"]
+                    == (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
+                )

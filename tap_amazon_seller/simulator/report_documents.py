@@ -594,6 +594,141 @@ def afn_inventory(
     return Rendered(header, rows, charset=CHARSETS[mp.region])
 
 
+@renderer("GET_STRANDED_INVENTORY_UI_DATA")
+def stranded(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """Every fourth product is stranded (no active offer); ISO dates with a "Z"."""
+    header = [
+        "primary-action",
+        "date-stranded",
+        "Date-to-take-auto-removal",
+        "status-primary",
+        "status-secondary",
+        "error-message",
+        "stranded-reason",
+        "asin",
+        "sku",
+        "fnsku",
+        "product-name",
+        "condition",
+        "fulfilled-by",
+        "fulfillable-qty",
+        "your-price",
+        "unfulfillable-qty",
+        "reserved-quantity",
+        "inbound-shipped-qty",
+    ]
+    rows = []
+    for index, p in enumerate(data.products(mp.id)):
+        if index % 4:
+            continue
+        stranded_at = p.opened + timedelta(days=30)
+        rows.append(
+            [
+                "Relist",
+                stranded_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                (stranded_at + timedelta(days=90)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "Unsellable",
+                "",
+                "Listing löschen oder bearbeiten",
+                "No listing for this FNSKU",
+                p.asin,
+                p.sku,
+                p.fnsku,
+                p.name,
+                "New",
+                "AMAZON_" + mp.region.upper(),
+                str(p.quantity),
+                money(p.price, mp),
+                "0",
+                "0",
+                "",
+            ]
+        )
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
+@renderer("GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT")
+def restock(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """Restock advice per SKU; slow sellers have "365+" days of supply, as Amazon writes it."""
+    header = [
+        "Country",
+        "Product Name",
+        "FNSKU",
+        "Merchant SKU",
+        "ASIN",
+        "Condition",
+        "Supplier",
+        "Supplier part no.",
+        "Currency code",
+        "Price",
+        "Sales last 30 days",
+        "Units Sold Last 30 Days",
+        "Total Units",
+        "Inbound",
+        "Available",
+        "FC transfer",
+        "FC Processing",
+        "Customer Order",
+        "Unfulfillable",
+        "Working",
+        "Shipped",
+        "Receiving",
+        "Fulfilled by",
+        "Total Days of Supply (including units from open shipments)",
+        "Days of Supply at Amazon Fulfillment Network",
+        "Alert",
+        "Recommended replenishment qty",
+        "Recommended ship date",
+        "Recommended action",
+        "Unit storage size",
+    ]
+    rows = []
+    today = datetime.now(UTC)
+    for index, p in enumerate(data.products(mp.id)):
+        sold = index % 5
+        supply = "365+" if sold == 0 else str(p.quantity // sold)
+        low = sold and p.quantity // sold < 30
+        rows.append(
+            [
+                mp.country_code,
+                p.name,
+                p.fnsku,
+                p.sku,
+                p.asin,
+                "New",
+                "Müller GmbH",
+                f"MG-{index}",
+                mp.currency,
+                money(p.price, mp),
+                money(p.price * sold, mp),
+                str(sold),
+                str(p.quantity),
+                "0",
+                str(p.quantity),
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "Amazon",
+                supply,
+                supply,
+                "reorder_now" if low else "",
+                str(30 * sold if low else 0),
+                f"{today + timedelta(days=3):%m/%d/%Y}" if low else "",
+                "Restock" if low else "No action required",
+                "Standard-size",
+            ]
+        )
+    return Rendered(header, rows, charset=CHARSETS[mp.region])
+
+
 @renderer("GET_MERCHANT_LISTINGS_INACTIVE_DATA")
 def inactive_listings(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
