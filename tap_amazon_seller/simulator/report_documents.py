@@ -594,6 +594,14 @@ def afn_inventory(
     return Rendered(header, rows, charset=CHARSETS[mp.region])
 
 
+# (supplier, error message) in text each region's charset can carry (Shift_JIS has no "ü").
+_LOCAL_TEXT = {
+    "na": ("Müller GmbH", "Relist or remove the listing"),
+    "eu": ("Müller GmbH", "Listing löschen oder bearbeiten"),
+    "fe": ("山田商事株式会社", "出品情報を編集してください"),
+}
+
+
 @renderer("GET_STRANDED_INVENTORY_UI_DATA")
 def stranded(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
@@ -631,7 +639,7 @@ def stranded(
                 (stranded_at + timedelta(days=90)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "Unsellable",
                 "",
-                "Listing löschen oder bearbeiten",
+                _LOCAL_TEXT[mp.region][1],
                 "No listing for this FNSKU",
                 p.asin,
                 p.sku,
@@ -700,7 +708,7 @@ def restock(
                 p.sku,
                 p.asin,
                 "New",
-                "Müller GmbH",
+                _LOCAL_TEXT[mp.region][0],
                 f"MG-{index}",
                 mp.currency,
                 money(p.price, mp),
