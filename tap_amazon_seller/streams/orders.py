@@ -36,7 +36,7 @@ from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse
 from tap_amazon_seller.reports.registry import ORDERS_REPORT
 from tap_amazon_seller.schemas import model_schema
 from tap_amazon_seller.streams.base import SpApiStream
-from tap_amazon_seller.streams.reports import row_builder
+from tap_amazon_seller.streams.reports import PendingReports, row_builder
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -365,7 +365,7 @@ class Segment:
     job: ReportJob | None = None
 
 
-class OrdersStream(SpApiStream):
+class OrdersStream(PendingReports):
     """`orders`: one record per order and change, per marketplace."""
 
     name = "orders"
@@ -480,27 +480,6 @@ class OrdersStream(SpApiStream):
         )
         job.on_created.append(lambda created: self._remember_pending(context, created))
         return engine.adopt(job, existing) if existing else engine.plan(job)
-
-    def _remember_pending(self, context: Context, job: ReportJob) -> None:
-        state = self.get_context_state(context)
-        pending = [p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id]
-        pending.append(
-            {
-                "report_id": job.report_id,
-                "start": iso(job.data_start) if job.data_start else None,
-                "end": iso(job.data_end) if job.data_end else None,
-            }
-        )
-        state["pending_reports"] = pending
-        self.amazon.write_state()
-
-    def _forget_pending(self, context: Context, job: ReportJob) -> None:
-        state = self.get_context_state(context)
-        left = [p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id]
-        if left:
-            state["pending_reports"] = left
-        else:
-            state.pop("pending_reports", None)
 
     # -- reading -----------------------------------------------------------------------
 

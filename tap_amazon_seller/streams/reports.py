@@ -40,7 +40,35 @@ MIN_WINDOW = timedelta(minutes=5)
 LISTING_HORIZON_DAYS = 90
 
 
-class ReportStream(SpApiStream):
+class PendingReports(SpApiStream):
+    """Report ids in flight, kept in the partition's state (`pending_reports`), so that
+    the successor of an interrupted run polls them instead of requesting them again."""
+
+    def _remember_pending(self, context: Context, job: ReportJob) -> None:
+        state = self.get_context_state(context)
+        pending = [p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id]
+        pending.append(
+            {
+                "report_id": job.report_id,
+                "start": iso(job.data_start) if job.data_start else None,
+                "end": iso(job.data_end) if job.data_end else None,
+            }
+        )
+        state["pending_reports"] = pending
+        self.amazon.write_state()
+
+    def _forget_pending(self, context: Context, job: ReportJob) -> None:
+        state = self.get_context_state(context)
+        remaining = [
+            p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id
+        ]
+        if remaining:
+            state["pending_reports"] = remaining
+        else:
+            state.pop("pending_reports", None)
+
+
+class ReportStream(PendingReports):
     """A stream whose records come from one report type (declared by a ReportSpec)."""
 
     is_sorted = False  # rows are not ordered by the bookmark: finalise it at the end
@@ -219,29 +247,6 @@ class ReportStream(SpApiStream):
         return start
 
     # -- state ---------------------------------------------------------------------------
-
-    def _remember_pending(self, context: Context, job: ReportJob) -> None:
-        state = self.get_context_state(context)
-        pending = [p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id]
-        pending.append(
-            {
-                "report_id": job.report_id,
-                "start": iso(job.data_start) if job.data_start else None,
-                "end": iso(job.data_end) if job.data_end else None,
-            }
-        )
-        state["pending_reports"] = pending
-        self.amazon.write_state()
-
-    def _forget_pending(self, context: Context, job: ReportJob) -> None:
-        state = self.get_context_state(context)
-        remaining = [
-            p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id
-        ]
-        if remaining:
-            state["pending_reports"] = remaining
-        else:
-            state.pop("pending_reports", None)
 
     def _advance_bookmark(self, context: Context, job: ReportJob) -> None:
         """A window delivered whole (or empty) moves the bookmark to its end."""
