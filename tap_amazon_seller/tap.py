@@ -16,7 +16,7 @@ from tap_amazon_seller import redaction
 from tap_amazon_seller.auth import LwaAuth
 from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.client import SpApiClient
-from tap_amazon_seller.errors import SpApiError, StateError
+from tap_amazon_seller.errors import AccessDeniedError, SpApiError, StateError
 from tap_amazon_seller.rate_limits import RateLimiter
 from tap_amazon_seller.reports.engine import ReportEngine, parse_time
 from tap_amazon_seller.reports.registry import specs_for
@@ -80,6 +80,7 @@ class TapAmazonSeller(Tap):
         self._lock = threading.Lock()
         self._participations: dict[str, list[dict]] = {}
         self._partitions: list[dict] | None = None
+        self._unchecked_regions: set[str] = set()
         self._report_engine: ReportEngine | None = None
         #: For the end-of-sync summary: records per stream, and what could not be read.
         self.record_counts: Counter[str] = Counter()
@@ -148,7 +149,9 @@ class TapAmazonSeller(Tap):
             settings = self.settings
             if settings.marketplaces:
                 self._partitions = [
-                    {"region": m.region, "marketplace_id": m.id} for m in settings.marketplaces
+                    {"region": m.region, "marketplace_id": m.id}
+                    for m in settings.marketplaces
+                    if self._reachable(m.region, m.id)
                 ]
             else:
                 self._partitions = [
@@ -158,6 +161,42 @@ class TapAmazonSeller(Tap):
                     if as_bool((item.get("participation") or {}).get("isParticipating"))
                 ]
         return self._partitions
+
+    def _reachable(self, region: str, marketplace_id: str) -> bool:
+        """Check a configured marketplace against the seller's participations (one cached
+        call per region): one the seller does not sell in is left out, with an error naming
+        the setting; a region that refuses the check is reported, and its streams decide."""
+        try:
+            participations = self.participations(region)
+        except AccessDeniedError as exc:
+            if region not in self._unchecked_regions:
+                self._unchecked_regions.add(region)
+                self.logger.error(
+                    "marketplaces: Amazon refuses region %s (%s) Authorise the app in that "
+                    "region's Seller Central (or give it the Product Listing or Selling Partner "
+                    "Insights role); the streams of its marketplaces are skipped where Amazon "
+                    "refuses them, the other regions go on.",
+                    region,
+                    exc,
+                )
+            return True
+        except SpApiError as exc:
+            self.logger.warning("Could not check the marketplaces of %s: %s", region, exc)
+            return True
+        for item in participations:
+            marketplace = item.get("marketplace") or {}
+            participating = as_bool((item.get("participation") or {}).get("isParticipating"))
+            if marketplace.get("id") != marketplace_id or participating is not False:
+                continue
+            self.logger.error(
+                "marketplaces: the seller does not sell in %s (%s; isParticipating is false): "
+                "it is left out of this sync. Remove it from `marketplaces`.",
+                marketplace_id,
+                marketplace.get("countryCode"),
+            )
+            self.note_problem("every marketplace stream", marketplace_id, "not participating")
+            return False
+        return True
 
     def report_engine(self) -> ReportEngine:
         """The sync's report engine; made on first use, with every selected report planned."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.data import MARKETPLACES
@@ -77,3 +81,28 @@ def test_as_bool_reads_amazons_spellings() -> None:
         None,
         None,
     ]
+
+
+def test_a_marketplace_the_seller_does_not_sell_in_is_left_out_naming_the_setting(
+    simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        result = run_sync(
+            simulator.tap_config(marketplaces=["US", "MX"], orders_source="api"),
+            catalog=select("orders"),
+        )
+    assert "marketplaces: the seller does not sell in A1AM78C64UM0Y8 (MX" in caplog.text
+    assert {o["marketplace_id"] for o in result.records["orders"]} == {"ATVPDKIKX0DER"}
+
+
+def test_a_region_not_authorised_is_reported_naming_the_setting(
+    simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    simulator.config.authorized_regions = {"na"}
+    with caplog.at_level(logging.ERROR):
+        result = run_sync(
+            simulator.tap_config(marketplaces=["US", "DE"], orders_source="api"),
+            catalog=select("orders"),
+        )
+    assert "marketplaces: Amazon refuses region eu" in caplog.text
+    assert {o["marketplace_id"] for o in result.records["orders"]} == {"ATVPDKIKX0DER"}
