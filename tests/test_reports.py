@@ -517,3 +517,15 @@ def test_stranded_inventory_and_restock_with_amazons_365_plus(sim: Simulator) ->
                     row["recommended_ship_date"]
                     == (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
                 )
+
+
+@pytest.mark.parametrize("marketplace", sorted(MARKETPLACES_BY_ID))
+def test_every_simulated_report_encodes_in_its_marketplaces_charset(marketplace: str) -> None:
+    """Text a region's charset cannot carry (an umlaut in Shift_JIS) would be a 500 there."""
+    from tap_amazon_seller.simulator.data import SellerData
+    from tap_amazon_seller.simulator.report_documents import RENDERERS
+
+    data, profile = SellerData(), MARKETPLACES_BY_ID[marketplace]
+    for report_type, render in RENDERERS.items():
+        payload, content_type = render(data, profile, START, TODAY, {}).encode()
+        assert payload, report_type

@@ -95,7 +95,7 @@ _PRODUCT_NAMES = {
         "Pâte à modeler",
     ),
     "es": (
-        "Paella sartén – 38 cm",
+        "Paella sartén - 38 cm",  # plain hyphen: MX files are ISO-8859-1
         "Jamón soporte de acero",
         "Cañas de pescar niño",
         "Mantel de algodón",
