@@ -527,5 +527,5 @@ def test_every_simulated_report_encodes_in_its_marketplaces_charset(marketplace:
 
     data, profile = SellerData(), MARKETPLACES_BY_ID[marketplace]
     for report_type, render in RENDERERS.items():
-        payload, content_type = render(data, profile, START, TODAY, {}).encode()
+        payload, _ = render(data, profile, START, TODAY, {}).encode()
         assert payload, report_type
