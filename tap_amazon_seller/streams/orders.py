@@ -143,6 +143,44 @@ def _breakdowns(row: dict[str, t.Any]) -> list[tuple[str, Decimal | None]]:
     ]
 
 
+_FULFILLED_BY = {"amazon": "AMAZON", "afn": "AMAZON", "merchant": "MERCHANT", "mfn": "MERCHANT"}
+
+
+def _sales_channel(name: str | None, marketplace_id: str | None) -> dict[str, t.Any]:
+    return {
+        "channelName": "AMAZON" if str(name or "").lower().startswith("amazon") else "NON_AMAZON",
+        "marketplaceId": marketplace_id,
+        "marketplaceName": name,
+    }
+
+
+def _fulfillment(status: str | None, channel: str | None, level: str | None) -> dict[str, t.Any]:
+    """The model's OrderFulfillment from the report's or v0's spellings (`Shipped`, `AFN`,
+    `SecondDay`); a value the tap does not know is kept as Amazon wrote it."""
+    return {
+        "fulfillmentStatus": _STATUS.get(_squash(status)) or status,
+        "fulfilledBy": _FULFILLED_BY.get(_squash(channel), channel),
+        "fulfillmentServiceLevel": _SERVICE_LEVEL.get(_squash(level)) or level,
+    }
+
+
+def _proceeds(
+    breakdowns: list[tuple[str, Decimal]], currency: str | None, total: str
+) -> dict[str, t.Any]:
+    """Proceeds as the model shapes them: `total` (proceedsTotal, grandTotal) and breakdowns."""
+    return {
+        total: _money(sum((v for _, v in breakdowns), Decimal(0)), currency),
+        "breakdowns": [
+            {"type": kind, "subtotal": _money(value, currency)} for kind, value in breakdowns
+        ],
+    }
+
+
+def _unit_price(price: Decimal, quantity: int, currency: str | None) -> dict[str, str] | None:
+    # Amazon gives the line's price; the unit price keeps the line's decimals.
+    return _money((price / quantity).quantize(price), currency)
+
+
 def order_from_report(rows: list[dict[str, t.Any]], marketplace_id: str) -> dict[str, t.Any]:
     """An order in the 2026-01-01 model's shape from its item rows of the orders report.
 
@@ -156,22 +194,12 @@ def order_from_report(rows: list[dict[str, t.Any]], marketplace_id: str) -> dict
         "createdTime": first.get("purchase_date"),
         "lastUpdatedTime": first.get("last_updated_date"),
         "programs": ["AMAZON_BUSINESS"] if first.get("is_business_order") else [],
-        "salesChannel": {
-            "channelName": "AMAZON"
-            if (first.get("sales_channel") or "").lower().startswith("amazon")
-            else "NON_AMAZON",
-            "marketplaceId": marketplace_id,
-            "marketplaceName": first.get("sales_channel"),
-        },
-        "fulfillment": {
-            "fulfillmentStatus": _STATUS.get(_squash(first.get("order_status")))
-            or first.get("order_status"),
-            "fulfilledBy": {"amazon": "AMAZON", "merchant": "MERCHANT"}.get(
-                _squash(first.get("fulfillment_channel")), first.get("fulfillment_channel")
-            ),
-            "fulfillmentServiceLevel": _SERVICE_LEVEL.get(_squash(first.get("ship_service_level")))
-            or first.get("ship_service_level"),
-        },
+        "salesChannel": _sales_channel(first.get("sales_channel"), marketplace_id),
+        "fulfillment": _fulfillment(
+            first.get("order_status"),
+            first.get("fulfillment_channel"),
+            first.get("ship_service_level"),
+        ),
         "buyer": {"buyerPurchaseOrderNumber": first.get("purchase_order_number")}
         if first.get("purchase_order_number")
         else {},
@@ -211,19 +239,11 @@ def order_from_report(rows: list[dict[str, t.Any]], marketplace_id: str) -> dict
         }
         price = row.get("item_price")
         if price is not None and quantity:
-            # The report has the line's price; the unit price keeps the line's decimals.
-            unit = (price / quantity).quantize(price)
-            item["product"]["price"] = {"unitPrice": _money(unit, currency)}
+            item["product"]["price"] = {"unitPrice": _unit_price(price, quantity, currency)}
         if row.get("price_designation"):
             item["product"].setdefault("price", {})["priceDesignation"] = row["price_designation"]
         if breakdowns:
-            item["proceeds"] = {
-                "proceedsTotal": _money(_sum(*(v for _, v in breakdowns)), currency),
-                "breakdowns": [
-                    {"type": kind, "subtotal": _money(value, currency)}
-                    for kind, value in breakdowns
-                ],
-            }
+            item["proceeds"] = _proceeds(breakdowns, currency, "proceedsTotal")
         if row.get("promotion_ids"):
             item["promotion"] = {
                 "breakdowns": [
@@ -232,13 +252,7 @@ def order_from_report(rows: list[dict[str, t.Any]], marketplace_id: str) -> dict
             }
         order["orderItems"].append(item)
     if totals:
-        order["proceeds"] = {
-            "grandTotal": _money(sum(totals.values(), Decimal(0)), currency),
-            "breakdowns": [
-                {"type": kind, "subtotal": _money(value, currency)}
-                for kind, value in totals.items()
-            ],
-        }
+        order["proceeds"] = _proceeds(list(totals.items()), currency, "grandTotal")
     return order
 
 
@@ -263,22 +277,12 @@ def order_from_v0(order: dict[str, t.Any], items: list[dict[str, t.Any]]) -> dic
         "createdTime": order.get("PurchaseDate"),
         "lastUpdatedTime": order.get("LastUpdateDate"),
         "programs": programs,
-        "salesChannel": {
-            "channelName": "AMAZON"
-            if str(order.get("SalesChannel") or "").lower().startswith("amazon")
-            else "NON_AMAZON",
-            "marketplaceId": order.get("MarketplaceId"),
-            "marketplaceName": order.get("SalesChannel"),
-        },
-        "fulfillment": {
-            "fulfillmentStatus": _STATUS.get(_squash(order.get("OrderStatus")))
-            or order.get("OrderStatus"),
-            "fulfilledBy": {"afn": "AMAZON", "mfn": "MERCHANT"}.get(
-                _squash(order.get("FulfillmentChannel")), order.get("FulfillmentChannel")
-            ),
-            "fulfillmentServiceLevel": _SERVICE_LEVEL.get(_squash(order.get("ShipServiceLevel")))
-            or order.get("ShipServiceLevel"),
-        },
+        "salesChannel": _sales_channel(order.get("SalesChannel"), order.get("MarketplaceId")),
+        "fulfillment": _fulfillment(
+            order.get("OrderStatus"),
+            order.get("FulfillmentChannel"),
+            order.get("ShipServiceLevel"),
+        ),
         "buyer": {
             key: buyer_info[v0_key]
             for key, v0_key in (
@@ -338,16 +342,9 @@ def order_from_v0(order: dict[str, t.Any], items: list[dict[str, t.Any]]) -> dic
             },
         }
         if price is not None and quantity:
-            entry["product"]["price"] = {
-                "unitPrice": _money((price / quantity).quantize(price), item_currency)
-            }
+            entry["product"]["price"] = {"unitPrice": _unit_price(price, quantity, item_currency)}
         if breakdowns:
-            entry["proceeds"] = {
-                "proceedsTotal": _money(_sum(*(v for _, v in breakdowns)), item_currency),
-                "breakdowns": [
-                    {"type": k, "subtotal": _money(v, item_currency)} for k, v in breakdowns
-                ],
-            }
+            entry["proceeds"] = _proceeds(breakdowns, item_currency, "proceedsTotal")
         result["orderItems"].append(entry)
     return result
 
