@@ -107,6 +107,10 @@ class LwaAuth:
         LOGGER.debug("LWA access token refreshed; valid for %.0f s", lifetime)
 
 
+# The role an app needs for Restricted Data Tokens (buyer and address PII, restricted reports).
+PII_ROLE = "Direct-to-Consumer Shipping (restricted)"
+
+
 class RestrictedDataTokens:
     """Restricted Data Tokens (Tokens API) for PII, one per region and resource, cached.
 
@@ -130,14 +134,10 @@ class RestrictedDataTokens:
             cached = self._tokens.get(key)
             if cached and self._clock() < cached[1]:
                 return cached[0]
-        answer = client.call(
-            self.OPERATION,
-            json_body={
-                "restrictedResources": [
-                    {"method": method, "path": path, "dataElements": list(data_elements)}
-                ]
-            },
-        )
+        resource: dict[str, object] = {"method": method, "path": path}
+        if data_elements:  # Orders paths name them; a restricted report's document none
+            resource["dataElements"] = list(data_elements)
+        answer = client.call(self.OPERATION, json_body={"restrictedResources": [resource]})
         token = str(answer["restrictedDataToken"])
         redaction.register_secret(token)
         lifetime = float(answer.get("expiresIn", 3600))

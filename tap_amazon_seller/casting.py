@@ -67,6 +67,8 @@ _TIME_AND_ZONE = r"(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?(?:\s*([A-Z]{1,4}))?$"
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})" + _TIME_AND_ZONE)
 _EU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})" + _TIME_AND_ZONE)
 _NAMED_MONTH_DATE = re.compile(r"^(\d{1,2})-([A-Za-z]{3})-(\d{4})" + _TIME_AND_ZONE)
+# YYYY/MM/DD (Japanese files).
+_YEAR_FIRST_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME_AND_ZONE)
 
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:([,.])\d{3})(?:\1\d{3})*$")
@@ -172,10 +174,19 @@ def _month(text: str) -> int:
         return month
 
 
-def _date_parts(text: str) -> tuple[int, int, int, str | None, str | None] | None:
-    """(year, month, day, time, zone) of the day-first and month-first layouts."""
+def _date_parts(
+    text: str, *, day_first: bool = False
+) -> tuple[int, int, int, str | None, str | None] | None:
+    """(year, month, day, time, zone) of the day-first, month-first and year-first layouts.
+
+    A slashed date is month first (11/20/2026) unless `day_first` (20/11/2026: the way
+    most marketplaces outside North America write it)."""
     if match := _US_DATE.match(text):
+        if day_first:
+            return _year(match[3]), int(match[2]), int(match[1]), match[4], match[5]
         return _year(match[3]), int(match[1]), int(match[2]), match[4], match[5]
+    if match := _YEAR_FIRST_DATE.match(text):
+        return int(match[1]), int(match[2]), int(match[3]), match[4], match[5]
     if match := _EU_DATE.match(text):
         return _year(match[3]), int(match[2]), int(match[1]), match[4], match[5]
     if match := _NAMED_MONTH_DATE.match(text):
@@ -217,8 +228,9 @@ def cast_datetime(text: str) -> str | None:
     raise CastError(f"not a date-time: {text!r}")
 
 
-def cast_date(text: str) -> str | None:
-    """A calendar date as YYYY-MM-DD (from YYYY-MM-DD, MM/DD/YYYY, DD.MM.YYYY or a date-time)."""
+def cast_date(text: str, *, day_first: bool = False) -> str | None:
+    """A calendar date as YYYY-MM-DD (from YYYY-MM-DD, MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD or
+    a date-time; DD/MM/YYYY with `day_first`)."""
     if not text:
         return None
     text = text.strip()
@@ -232,7 +244,7 @@ def cast_date(text: str) -> str | None:
         except ValueError:
             pass
     try:
-        parts = _date_parts(text)
+        parts = _date_parts(text, day_first=day_first)
         if parts is not None:
             return date(parts[0], parts[1], parts[2]).isoformat()
     except ValueError:
@@ -244,6 +256,10 @@ def cast_string(text: str) -> str | None:
     return text if text != "" else None
 
 
+def cast_date_day_first(text: str) -> str | None:
+    return cast_date(text, day_first=True)
+
+
 CASTERS: dict[str, Callable[[str], Any]] = {
     "string": cast_string,
     "integer": cast_int,
@@ -251,6 +267,10 @@ CASTERS: dict[str, Callable[[str], Any]] = {
     "boolean": cast_bool,
     "date-time": cast_datetime,
     "date": cast_date,
+    # A date the way the marketplace's own site writes it (Seller Central's seller
+    # feedback): month first in the US and Canada, day first elsewhere. This entry is the
+    # month-first reading; Column.caster_for picks the day-first one by marketplace.
+    "local-date": cast_date,
 }
 
 

@@ -67,3 +67,13 @@ def resolve_marketplace(value: str) -> Marketplace | None:
     """Look up a marketplace by its id (`ATVPDKIKX0DER`) or country code (`US`)."""
     text = value.strip()
     return MARKETPLACES_BY_ID.get(text) or MARKETPLACES_BY_COUNTRY.get(text.upper())
+
+
+# Marketplaces whose sites write dates month first (11/20/2026); the rest write them day
+# first (20/11/2026) or year first (2026/11/20, unambiguous).
+MONTH_FIRST_COUNTRIES = frozenset(("US", "CA"))
+
+
+def writes_day_first(marketplace_id: str) -> bool:
+    marketplace = MARKETPLACES_BY_ID.get(marketplace_id)
+    return marketplace is not None and marketplace.country_code not in MONTH_FIRST_COUNTRIES

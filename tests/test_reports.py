@@ -352,7 +352,7 @@ def test_reports_stream_lists_the_accounts_reports(sim: Simulator) -> None:
 
 
 def test_report_types_setting_adds_a_generic_stream(sim: Simulator) -> None:
-    cfg = config(sim, marketplaces=["DE"], report_types=["GET_MERCHANT_LISTINGS_INACTIVE_DATA"])
+    cfg = config(sim, marketplaces=["DE"], report_types=["GET_MERCHANT_LISTINGS_DEFECT_DATA"])
     from tap_amazon_seller.tap import TapAmazonSeller
 
     catalog = TapAmazonSeller(config=cfg).catalog_dict
@@ -360,15 +360,14 @@ def test_report_types_setting_adds_a_generic_stream(sim: Simulator) -> None:
         for metadata in entry["metadata"]:
             if metadata["breadcrumb"] == []:
                 metadata["metadata"]["selected"] = (
-                    entry["tap_stream_id"] == "get_merchant_listings_inactive_data"
+                    entry["tap_stream_id"] == "get_merchant_listings_defect_data"
                 )
     result = run_sync(cfg, catalog=catalog)
-    rows = result.records["get_merchant_listings_inactive_data"]
-    products = {p.sku: p for i, p in enumerate(sim.data.products(DE)) if i % 3 == 0}
-    assert {r["extra_columns"]["seller-sku"] for r in rows} == set(products)
+    rows = result.records["get_merchant_listings_defect_data"]
+    products = {p.sku: p for i, p in enumerate(sim.data.products(DE)) if i % 4 == 0}
+    assert {r["extra_columns"]["sku"] for r in rows} == set(products)
     assert all(
-        r["extra_columns"]["price"] == f"{products[r['extra_columns']['seller-sku']].price:.2f}"
-        for r in rows
+        r["extra_columns"]["product-name"] == products[r["extra_columns"]["sku"]].name for r in rows
     )
     assert len({r["row_key"] for r in rows}) == len(rows)
 
@@ -379,13 +378,13 @@ def test_report_options_reach_create_report_and_shape_the_data(sim: Simulator) -
     cfg = config(
         sim,
         marketplaces=["US"],
-        report_types=["GET_MERCHANT_LISTINGS_INACTIVE_DATA"],
+        report_types=["GET_MERCHANT_LISTINGS_DEFECT_DATA"],
         report_options={
             "fba_inventory_ledger": {"eventType": "Shipments"},
-            "get_merchant_listings_inactive_data": {"custom": "true"},
+            "get_merchant_listings_defect_data": {"custom": "true"},
         },
     )
-    catalog = select("fba_inventory_ledger", "get_merchant_listings_inactive_data", config=cfg)
+    catalog = select("fba_inventory_ledger", "get_merchant_listings_defect_data", config=cfg)
     result = run_sync(cfg, catalog=catalog)
     rows = result.records["fba_inventory_ledger"]
     expected = [
@@ -400,7 +399,7 @@ def test_report_options_reach_create_report_and_shape_the_data(sim: Simulator) -
         r.report_type: r.options for r in store(sim).reports.values() if r.marketplace_ids == [US]
     }
     assert options["GET_LEDGER_DETAIL_VIEW_DATA"] == {"eventType": "Shipments"}
-    assert options["GET_MERCHANT_LISTINGS_INACTIVE_DATA"] == {"custom": "true"}
+    assert options["GET_MERCHANT_LISTINGS_DEFECT_DATA"] == {"custom": "true"}
 
 
 def test_open_listings_typed_by_sku(sim: Simulator) -> None:

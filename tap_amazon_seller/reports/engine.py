@@ -22,6 +22,7 @@ from typing import Any
 
 import requests
 
+from tap_amazon_seller.auth import PII_ROLE, RestrictedDataTokens
 from tap_amazon_seller.client import SpApiClient
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 from tap_amazon_seller.rate_limits import operation
@@ -77,6 +78,8 @@ class ReportJob:
     status: str = "PLANNED"
     document_id: str | None = None
     reused: bool = False
+    #: A restricted report: its document is fetched with a Restricted Data Token.
+    restricted: bool = False
     error: str | None = None
     created_time: datetime | None = None
     submitted_at: float | None = None
@@ -145,6 +148,7 @@ class ReportEngine:
         self._prefetch_failed: set[tuple] = set()
         self.stats: Counter[str] = Counter()
         self._progress_logged = float("-inf")
+        self._rdt = RestrictedDataTokens(clock)
 
     # -- planning ------------------------------------------------------------------
 
@@ -498,7 +502,11 @@ class ReportEngine:
         for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
             self._wait_for_token(job.region, DOCUMENT)
             # A fresh pre-signed URL each attempt: they expire after five minutes.
-            info = client.call(DOCUMENT, path_params={"reportDocumentId": job.document_id or ""})
+            info = client.call(
+                DOCUMENT,
+                path_params={"reportDocumentId": job.document_id or ""},
+                token=self._document_token(client, job) if job.restricted else None,
+            )
             gzipped = str(info.get("compressionAlgorithm") or "").upper() == "GZIP"
             try:
                 document = download(self._downloads, str(info["url"]), gzipped=gzipped)
@@ -518,6 +526,22 @@ class ReportEngine:
                 self.stats["downloaded"] += 1
                 return document
         raise DocumentError(f"{job.describe()}: document not downloaded whole: {failure}")
+
+    def _document_token(self, client: SpApiClient, job: ReportJob) -> Callable[[], str]:
+        """The Restricted Data Token a restricted report's document is fetched with."""
+        path = f"/reports/2021-06-30/documents/{job.document_id}"
+
+        def token() -> str:
+            try:
+                return self._rdt.token(client, "GET", path, ())
+            except SpApiError as exc:
+                raise DocumentError(
+                    f"{job.describe()}: a restricted report, whose document needs a Restricted "
+                    f"Data Token, and Amazon refused one ({exc}). The app needs the role "
+                    f"'{PII_ROLE}'."
+                ) from None
+
+        return token
 
     def close(self) -> None:
         for job in self._jobs.values():

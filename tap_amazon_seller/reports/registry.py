@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tap_amazon_seller.auth import PII_ROLE
 from tap_amazon_seller.reports.spec import JsonRecords, ReportSpec, columns
 
 FBA_ROLE = "Amazon Fulfillment"
@@ -71,6 +72,45 @@ _ORDER_COLUMNS = columns(
     "purchase-order-number",
     "price-designation",
 )
+
+# The listings reports' columns (All, Active, Inactive, Cancelled, back-compat).
+_LISTING_COLUMNS = columns(
+    "item-name",
+    "item-description",
+    "listing-id",
+    "seller-sku",
+    "price:number",
+    "quantity:integer",
+    "open-date:date-time",
+    "image-url",
+    "item-is-marketplace:boolean",
+    "product-id-type",
+    "zshop-shipping-fee:number",
+    "item-note",
+    "item-condition",
+    "zshop-category1",
+    "zshop-browse-path",
+    "zshop-storefront-feature",
+    "asin1",
+    "asin2",
+    "asin3",
+    "will-ship-internationally",
+    "expedited-shipping",
+    "zshop-boldface",
+    "product-id",
+    "bid-for-featured-placement",
+    "add-delete",
+    "pending-quantity:integer",
+    "fulfillment-channel",
+    "merchant-shipping-group",
+)
+# Listings snapshots: keyed by SKU, headers in English whatever the marketplace.
+_LISTINGS: dict[str, Any] = {
+    "role": LISTINGS_ROLE,
+    "columns": _LISTING_COLUMNS,
+    "keys": ("seller_sku",),
+    "options": {"preferredReportDocumentLocale": "en_US"},
+}
 
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- inventory ----------------------------------------------------------------------
@@ -237,37 +277,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_MERCHANT_LISTINGS_ALL_DATA",
         description="All Listings: every listing with price, quantity and status (snapshot).",
         role=LISTINGS_ROLE,
-        columns=columns(
-            "item-name",
-            "item-description",
-            "listing-id",
-            "seller-sku",
-            "price:number",
-            "quantity:integer",
-            "open-date:date-time",
-            "image-url",
-            "item-is-marketplace:boolean",
-            "product-id-type",
-            "zshop-shipping-fee:number",
-            "item-note",
-            "item-condition",
-            "zshop-category1",
-            "zshop-browse-path",
-            "zshop-storefront-feature",
-            "asin1",
-            "asin2",
-            "asin3",
-            "will-ship-internationally",
-            "expedited-shipping",
-            "zshop-boldface",
-            "product-id",
-            "bid-for-featured-placement",
-            "add-delete",
-            "pending-quantity:integer",
-            "fulfillment-channel",
-            "merchant-shipping-group",
-            "status",
-        ),
+        columns=(*_LISTING_COLUMNS, *columns("status")),
         keys=("seller_sku",),
         # Without it, Amazon may answer with headers in the marketplace's language.
         options={"preferredReportDocumentLocale": "en_US"},
@@ -808,6 +818,128 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             reuse_minutes=0,
         )
         for program in ("RETAIL", "FRESH")
+    ),
+    # -- listings, seller feedback, archived and unshipped orders ----------------------------
+    ReportSpec(
+        stream="active_listings",
+        report_type="GET_MERCHANT_LISTINGS_DATA",
+        description="Active listings (snapshot).",
+        **_LISTINGS,
+    ),
+    ReportSpec(
+        stream="active_listings_back_compat",
+        report_type="GET_MERCHANT_LISTINGS_DATA_BACK_COMPAT",
+        description="Active listings in the older layout some integrations expect (snapshot).",
+        **_LISTINGS,
+    ),
+    ReportSpec(
+        stream="inactive_listings",
+        report_type="GET_MERCHANT_LISTINGS_INACTIVE_DATA",
+        description="Inactive listings: out of stock or closed (snapshot).",
+        **_LISTINGS,
+    ),
+    ReportSpec(
+        stream="cancelled_listings",
+        report_type="GET_MERCHANT_CANCELLED_LISTINGS_DATA",
+        description="Cancelled listings (snapshot).",
+        **{**_LISTINGS, "columns": (*_LISTING_COLUMNS, *columns("status"))},
+    ),
+    ReportSpec(
+        stream="suppressed_listings",
+        report_type="GET_MERCHANTS_LISTINGS_FYP_REPORT",
+        description="Suppressed listings (Seller Central's Fix Your Products), with the reason.",
+        role=LISTINGS_ROLE,
+        columns=columns(
+            "Status",
+            "Reason",
+            "SKU",
+            "ASIN",
+            "Product name",
+            "Condition",
+            "Status Change Date:local-date",
+            "Issue Description",
+        ),
+        keys=("sku",),
+    ),
+    ReportSpec(
+        stream="seller_feedback",
+        report_type="GET_SELLER_FEEDBACK_DATA",
+        description="Seller feedback left by buyers, by the date it was left.",
+        role="Selling Partner Insights",
+        # Written in the marketplace's language: headers have a spelling per language and
+        # dates are written the way the marketplace's site writes them.
+        columns=columns(
+            "Date|Datum|Fecha|日付:local-date",
+            "Rating|Bewertung|Évaluation|Valoración|評価:integer",
+            "Comments|Kommentare|Commentaires|Comentarios|コメント",
+            "Response|Ihre Antwort|Réponse|Respuesta|回答",
+            "Order ID|Bestellnummer|Numéro de commande|Número de pedido|注文番号",
+            "Rater Email|E-Mail des Bewerters|E-mail de l'évaluateur"
+            "|Correo electrónico del evaluador|評価者のEメール",
+        ),
+        keys=("order_id",),
+        incremental=True,
+        window_days=30,
+        # A window is read by day of the feedback: Amazon's dates carry no time.
+        whole_days=True,
+    ),
+    ReportSpec(
+        stream="archived_orders_report",
+        report_type="GET_FLAT_FILE_ARCHIVED_ORDERS_DATA_BY_ORDER_DATE",
+        description=(
+            "Archived orders (placed more than 18 months ago) by order date, one row per item: "
+            "the orders the other orders reports no longer hold."
+        ),
+        role=ORDERS_ROLE,
+        columns=_ORDER_COLUMNS,
+        keys=("amazon_order_id", "sku"),
+        incremental=True,
+        window_days=30,
+        # Orders are archived 18 months after purchase: later windows would be empty.
+        end_lag_minutes=548 * 24 * 60,
+    ),
+    ReportSpec(
+        stream="unshipped_orders",
+        report_type="GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
+        description=(
+            "Seller-fulfilled order items still to ship, with the buyer and ship-to address "
+            "(restricted: needs include_pii)."
+        ),
+        role=f"{ORDERS_ROLE}, and {PII_ROLE} for the document",
+        columns=columns(
+            "order-id",
+            "order-item-id",
+            "purchase-date:date-time",
+            "payments-date:date-time",
+            "reporting-date:date-time",
+            "promise-date:date-time",
+            "days-past-promise:integer",
+            "buyer-email",
+            "buyer-name",
+            "buyer-phone-number",
+            "sku",
+            "product-name",
+            "quantity-purchased:integer",
+            "quantity-shipped:integer",
+            "quantity-to-ship:integer",
+            "ship-service-level",
+            "recipient-name",
+            "ship-address-1",
+            "ship-address-2",
+            "ship-address-3",
+            "ship-city",
+            "ship-state",
+            "ship-postal-code",
+            "ship-country",
+            "is-business-order:boolean",
+            "purchase-order-number",
+            "price-designation",
+            "is-prime:boolean",
+        ),
+        keys=("order_item_id",),
+        restricted=True,
+        # Orders change by the minute: a report is never reused.
+        reuse_minutes=0,
     ),
 )
 

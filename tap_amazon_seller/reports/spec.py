@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from tap_amazon_seller.casting import CASTERS, snake_case
+from tap_amazon_seller.casting import CASTERS, cast_date_day_first, snake_case
+from tap_amazon_seller.regions import writes_day_first
 
-ColumnType = Literal["string", "integer", "number", "boolean", "date-time", "date"]
+ColumnType = Literal["string", "integer", "number", "boolean", "date-time", "date", "local-date"]
 
 
 @dataclass(frozen=True)
 class Column:
     header: str  # as Amazon writes it in the header row
     type: ColumnType = "string"
+    #: Other spellings of the header Amazon uses (older files, other languages).
+    aliases: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -33,15 +37,38 @@ class Column:
     def caster(self) -> Callable[[str], Any]:
         return CASTERS[self.type]
 
+    def caster_for(self, marketplace_id: str) -> Callable[[str], Any]:
+        """The caster for this column in a marketplace's document ("local-date" columns
+        are read day first outside North America)."""
+        if self.type == "local-date" and writes_day_first(marketplace_id):
+            return cast_date_day_first
+        return self.caster
+
+    @property
+    def header_names(self) -> tuple[str, ...]:
+        """The forms of every spelling this column is recognised by (see header_forms)."""
+        forms = (f for h in (self.header, *self.aliases) for f in header_forms(h))
+        return tuple(dict.fromkeys(f for f in forms if f))
+
+
+def header_forms(header: str) -> tuple[str, str]:
+    """A header's snake_case name and its case-folded words in any script: "Order ID" is
+    ("order_id", "order_id"), "注文番号" ("", "注文番号") (no snake_case name: it has no
+    ASCII letters, and two such headers must not meet under one name)."""
+    words = re.sub(r"[\W_]+", "_", header.strip().casefold()).strip("_")
+    return (snake_case(header) if re.search("[0-9A-Za-z]", header) else ""), words
+
 
 def columns(*specs: str) -> tuple[Column, ...]:
-    """Columns from "header" or "header:type" strings, e.g. columns("sku", "quantity:integer")."""
+    """Columns from "header", "header:type" or "header|alias|alias:type" strings, e.g.
+    columns("sku", "quantity:integer", "Date|Datum:local-date")."""
     result = []
     for spec in specs:
-        header, _, kind = spec.rpartition(":") if ":" in spec else (spec, "", "string")
+        names, _, kind = spec.rpartition(":") if ":" in spec else (spec, "", "string")
         if kind not in CASTERS:
             raise ValueError(f"column {spec!r}: type must be one of {', '.join(CASTERS)}")
-        result.append(Column(header, kind))  # type: ignore[arg-type]
+        header, *aliases = names.split("|")
+        result.append(Column(header, kind, tuple(aliases)))  # type: ignore[arg-type]
     return tuple(result)
 
 
@@ -102,6 +129,9 @@ class ReportSpec:
     #: name -> the values Amazon allows (empty: any value; None as a whole: any option, for
     #: the generic streams of `report_types`).
     allowed_options: dict[str, tuple[str, ...]] | None = field(default_factory=dict)
+    #: A restricted report (it holds PII): its document is fetched with a Restricted Data
+    #: Token, and the stream reads it only when the `include_pii` setting allows PII.
+    restricted: bool = False
 
     @property
     def is_json(self) -> bool:
@@ -146,8 +176,11 @@ class ReportSpec:
 
 
 def _column_schema(kind: ColumnType) -> dict[str, Any]:
-    if kind in ("date-time", "date"):
-        return {"type": ["string", "null"], "format": kind}
+    if kind in ("date-time", "date", "local-date"):
+        return {
+            "type": ["string", "null"],
+            "format": "date-time" if kind == "date-time" else "date",
+        }
     return {"type": [kind, "null"]}
 
 

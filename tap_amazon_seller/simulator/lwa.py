@@ -90,6 +90,13 @@ class TokenStore:
         with self._lock:
             return self.restricted.get(token, {}).get((method, path), frozenset())
 
+    def grants(self, token: str, method: str, path: str) -> bool:
+        """Whether `token` is a valid Restricted Data Token for `method path`."""
+        if not self.is_valid(token):
+            return False
+        with self._lock:
+            return (method, path) in self.restricted.get(token, {})
+
     def is_valid(self, token: str) -> bool:
         with self._lock:
             expiry = self._expiry.get(token)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from tap_amazon_seller.auth import RestrictedDataTokens
+from tap_amazon_seller.auth import PII_ROLE, RestrictedDataTokens
 from tap_amazon_seller.casting import CastError, as_bool, snake_case
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 from tap_amazon_seller.reports.documents import DocumentError, iter_tsv
@@ -44,7 +44,6 @@ if t.TYPE_CHECKING:
     from tap_amazon_seller.client import SpApiClient
 
 ORDERS_ROLE = "Inventory and Order Tracking"
-PII_ROLE = "Direct-to-Consumer Shipping (restricted)"
 SEARCH = "orders_2026-01-01.searchOrders"
 GET_ORDER = "orders_2026-01-01.getOrder"
 SEARCH_PATH = "/orders/2026-01-01/orders"

@@ -18,12 +18,13 @@ from datetime import UTC, datetime, timedelta
 
 from singer_sdk import typing as th
 
-from tap_amazon_seller.casting import CastError, cast_string, conform_json, snake_case
+from tap_amazon_seller.auth import PII_ROLE
+from tap_amazon_seller.casting import CastError, cast_string, conform_json
 from tap_amazon_seller.errors import SpApiError
 from tap_amazon_seller.reports.documents import DocumentError, iter_json_items, iter_tsv
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_reports, parse_time
 from tap_amazon_seller.reports.registry import REPORT_SPECS
-from tap_amazon_seller.reports.spec import ReportSpec
+from tap_amazon_seller.reports.spec import ReportSpec, header_forms
 from tap_amazon_seller.streams.base import SpApiStream
 
 if t.TYPE_CHECKING:
@@ -96,6 +97,20 @@ class ReportStream(PendingReports):
         return [self.spec.report_type]
 
     def plan(self, engine: ReportEngine) -> None:
+        if self.spec.restricted and not self.amazon.settings.include_pii:
+            # Its rows are PII: not even requested without the user's consent.
+            for context in self.partitions or []:
+                self._plan[context["marketplace_id"]] = []
+                self.amazon.note_problem(self.name, context["marketplace_id"], "needs include_pii")
+            self.logger.error(
+                "Stream %s skipped: %s is a restricted report (its rows hold buyer PII), read "
+                "only with the setting include_pii: true and the role '%s'. Set it or deselect "
+                "the stream.",
+                self.name,
+                self.spec.report_type,
+                PII_ROLE,
+            )
+            return
         for context in self.partitions or []:
             refusal = engine.denied_regions.get(str(context["region"]))
             if refusal is not None:
@@ -138,6 +153,7 @@ class ReportStream(PendingReports):
             data_start=start,
             data_end=end,
             options=self._options,
+            restricted=self.spec.restricted,
         )
         job.on_created.append(lambda created: self._remember_pending(context, created))
         return job
@@ -337,7 +353,8 @@ class ReportStream(PendingReports):
     def _tsv_records(
         self, document: t.Any, base: dict[str, t.Any], job: ReportJob
     ) -> Iterator[dict]:
-        declared = {column.name: column for column in self.spec.columns}
+        declared = {name: column for column in self.spec.columns for name in column.header_names}
+        marketplace_id = str(base["marketplace_id"])
         keyless = not self.spec.keys
         problems = 0
 
@@ -349,8 +366,20 @@ class ReportStream(PendingReports):
 
         with document.open_text() as text:
             header, reader = iter_tsv(text)
-            names = [c.name if (c := declared.get(snake_case(h))) else h for h in header]
-            casters = [declared[n].caster if n in declared else None for n in names]
+            known = [
+                declared.get(forms[0]) or declared.get(forms[1])
+                for forms in map(header_forms, header)
+            ]
+            names = [c.name if c else h for c, h in zip(known, header, strict=True)]
+            casters = [c.caster_for(marketplace_id) if c else None for c in known]
+            if self.spec.columns and header and not any(known):
+                self.logger.warning(
+                    "%s: none of its columns has a name stream %s knows (header %r); every "
+                    "value is kept, as text, in extra_columns.",
+                    job.describe(),
+                    self.name,
+                    header[:8],
+                )
             build = row_builder(names, casters)
             width = len(header)
             previous_digest, repeat = "", 0

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from tap_amazon_seller.simulator import report_documents_seller  # noqa: F401 (registers)
 from tap_amazon_seller.simulator.report_documents import (
     RENDERERS,
     SETTLEMENT_TYPE,
@@ -47,6 +48,15 @@ ROLE_OF_TYPE = {
     "GET_VENDOR_FORECASTING_REPORT": "Brand Analytics",
     SETTLEMENT_TYPE: "Finance and Accounting",
     "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE": "Finance and Accounting",
+    "GET_MERCHANT_LISTINGS_DATA": "Product Listing",
+    "GET_MERCHANT_LISTINGS_DATA_BACK_COMPAT": "Product Listing",
+    "GET_MERCHANT_LISTINGS_INACTIVE_DATA": "Product Listing",
+    "GET_MERCHANT_CANCELLED_LISTINGS_DATA": "Product Listing",
+    "GET_MERCHANTS_LISTINGS_FYP_REPORT": "Product Listing",
+    "GET_MERCHANT_LISTINGS_DEFECT_DATA": "Product Listing",
+    "GET_SELLER_FEEDBACK_DATA": "Selling Partner Insights",
+    "GET_FLAT_FILE_ARCHIVED_ORDERS_DATA_BY_ORDER_DATE": "Inventory and Order Tracking",
+    "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING": "Inventory and Order Tracking",
 }
 DEFAULT_ROLE = "Amazon Fulfillment"
 ANY_REPORT_ROLE = (
@@ -116,6 +126,22 @@ def _parse(value: Any) -> datetime | None:
         return None
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# Reports holding buyer PII (Amazon's "restricted reports"): their documents need an RDT.
+RESTRICTED_REPORT_TYPES = frozenset(
+    (
+        "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
+        "GET_ORDER_REPORT_DATA_SHIPPING",
+        "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_INVOICING",
+        "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_TAX",
+        "GET_FLAT_FILE_ORDER_REPORT_DATA_SHIPPING",
+        "GET_FLAT_FILE_ORDER_REPORT_DATA_INVOICING",
+        "GET_FLAT_FILE_ORDER_REPORT_DATA_TAX",
+        "GET_ORDER_REPORT_DATA_INVOICING",
+        "GET_ORDER_REPORT_DATA_TAX",
+    )
+)
 
 
 class ReportStore:
@@ -354,6 +380,19 @@ def get_report_document(sim: Simulator, request: Request) -> Response:
         {"X-Amz-Expires": f"{expires:.3f}", "X-Amz-Signature": signature}
     )
     body: dict[str, Any] = {"reportDocumentId": document_id, "url": url}
+    report_type = next(
+        (r.report_type for r in reports.reports.values() if r.document_id == document_id), ""
+    )
+    if report_type in RESTRICTED_REPORT_TYPES and not sim.tokens.grants(
+        request.headers.get("x-amz-access-token", ""), "GET", request.path
+    ):
+        # Amazon: a restricted report's document is only given for a Restricted Data Token.
+        return error_response(
+            403,
+            "Unauthorized",
+            "Access to requested resource is denied.",
+            "A restricted report's document needs a Restricted Data Token for its path.",
+        )
     payload, _ = reports.documents[document_id]
     if payload[:2] == b"\x1f\x8b":
         body["compressionAlgorithm"] = "GZIP"

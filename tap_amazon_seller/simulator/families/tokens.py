@@ -20,7 +20,10 @@ ANY_ROLE = (
     "Finance and Accounting",
     *PII_ROLES,
 )
-_RESTRICTED = re.compile(r"^/orders/(v0|2026-01-01)/orders(/[0-9A-Za-z-]+(/orderItems)?)?$")
+_RESTRICTED = re.compile(
+    r"^/orders/(v0|2026-01-01)/orders(/[0-9A-Za-z-]+(/orderItems)?)?$"
+    r"|^/reports/2021-06-30/documents/[0-9A-Za-z.-]+$"  # restricted reports' documents
+)
 DATA_ELEMENTS = frozenset(("buyerInfo", "shippingAddress", "buyerTaxInformation"))
 
 
