@@ -337,41 +337,44 @@ def reserved(
     return Rendered(header, rows, charset=CHARSETS[mp.region])
 
 
+# The listings reports' columns (All Listings adds `status`).
+LISTING_HEADER = [
+    "item-name",
+    "item-description",
+    "listing-id",
+    "seller-sku",
+    "price",
+    "quantity",
+    "open-date",
+    "image-url",
+    "item-is-marketplace",
+    "product-id-type",
+    "zshop-shipping-fee",
+    "item-note",
+    "item-condition",
+    "zshop-category1",
+    "zshop-browse-path",
+    "zshop-storefront-feature",
+    "asin1",
+    "asin2",
+    "asin3",
+    "will-ship-internationally",
+    "expedited-shipping",
+    "zshop-boldface",
+    "product-id",
+    "bid-for-featured-placement",
+    "add-delete",
+    "pending-quantity",
+    "fulfillment-channel",
+    "merchant-shipping-group",
+]
+
+
 @renderer("GET_MERCHANT_LISTINGS_ALL_DATA")
 def all_listings(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
 ) -> Rendered:
-    header = [
-        "item-name",
-        "item-description",
-        "listing-id",
-        "seller-sku",
-        "price",
-        "quantity",
-        "open-date",
-        "image-url",
-        "item-is-marketplace",
-        "product-id-type",
-        "zshop-shipping-fee",
-        "item-note",
-        "item-condition",
-        "zshop-category1",
-        "zshop-browse-path",
-        "zshop-storefront-feature",
-        "asin1",
-        "asin2",
-        "asin3",
-        "will-ship-internationally",
-        "expedited-shipping",
-        "zshop-boldface",
-        "product-id",
-        "bid-for-featured-placement",
-        "add-delete",
-        "pending-quantity",
-        "fulfillment-channel",
-        "merchant-shipping-group",
-        "status",
-    ]
+    header = [*LISTING_HEADER, "status"]
     rows = [
         [
             p.name,

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from tap_amazon_seller.simulator.data import MarketplaceProfile, Product, SellerData
 from tap_amazon_seller.simulator.report_documents import (
     CHARSETS,
+    LISTING_HEADER,
     ORDERS_HEADER,
     Rendered,
     _order_rows,
@@ -24,36 +25,6 @@ from tap_amazon_seller.simulator.report_documents import (
     renderer,
 )
 
-LISTING_HEADER = [
-    "item-name",
-    "item-description",
-    "listing-id",
-    "seller-sku",
-    "price",
-    "quantity",
-    "open-date",
-    "image-url",
-    "item-is-marketplace",
-    "product-id-type",
-    "zshop-shipping-fee",
-    "item-note",
-    "item-condition",
-    "zshop-category1",
-    "zshop-browse-path",
-    "zshop-storefront-feature",
-    "asin1",
-    "asin2",
-    "asin3",
-    "will-ship-internationally",
-    "expedited-shipping",
-    "zshop-boldface",
-    "product-id",
-    "bid-for-featured-placement",
-    "add-delete",
-    "pending-quantity",
-    "fulfillment-channel",
-    "merchant-shipping-group",
-]
 # Months the listings stay in Amazon's files after they were archived: the archived orders
 # report holds orders older than this (18 months).
 ARCHIVE_AGE = timedelta(days=548)
