@@ -463,8 +463,11 @@ def _parse(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _range(options: dict[str, str]) -> tuple[datetime, datetime]:
-    """The start-date range of a promotion or coupon request, whichever names it uses."""
+def _range(
+    options: dict[str, str], start: datetime | None = None, end: datetime | None = None
+) -> tuple[datetime, datetime]:
+    """The start-date range of a promotion or coupon request, whichever names it uses (the
+    data range when it names none: createReport refuses such requests before rendering)."""
     for low, high in (
         ("promotionStartDateFrom", "promotionStartDateTo"),
         ("couponStartDateFrom", "couponStartDateTo"),
@@ -472,7 +475,9 @@ def _range(options: dict[str, str]) -> tuple[datetime, datetime]:
     ):
         if low in options:
             return _parse(options[low]), _parse(options[high])
-    raise ValueError("no start-date range in the report options")
+    if start is None or end is None:
+        raise ValueError("no start-date range in the report options")
+    return start, end
 
 
 def _starts(
@@ -497,7 +502,7 @@ def _z(moment: datetime) -> str:
 def promotions(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
 ) -> Rendered:
-    low, high = _range(options)
+    low, high = _range(options, start, end)
     products = data.products(mp.id)
     deal = _DEAL_WORDS.get(mp.language[:2], _DEAL_WORDS["en"])
     rows = []
@@ -540,7 +545,8 @@ def promotions(
     specification = {
         "reportType": PROMOTIONS,
         "reportOptions": {
-            k: options[k] for k in ("promotionStartDateFrom", "promotionStartDateTo")
+            "promotionStartDateFrom": _z(low),
+            "promotionStartDateTo": _z(high),
         },
         "marketplaceIds": [mp.id],
     }
@@ -552,7 +558,7 @@ def coupons(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
 ) -> Rendered:
     """A seller's coupons, or a vendor's campaigns when asked with campaignStartDate*."""
-    low, high = _range(options)
+    low, high = _range(options, start, end)
     vendor = "campaignStartDateFrom" in options
     products = data.products(mp.id)
     items = []
@@ -628,7 +634,7 @@ def coupons(
     )
     specification = {
         "reportType": COUPONS,
-        "reportOptions": {k: options[k] for k in names},
+        "reportOptions": dict(zip(names, (_z(low), _z(high)), strict=True)),
         "marketplaceIds": [mp.id],
     }
     return Rendered(
