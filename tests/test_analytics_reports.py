@@ -429,3 +429,15 @@ def test_promotions_and_coupons_by_start_date(sim: Simulator) -> None:
     froms = {r.options["promotionStartDateFrom"] for r in again}
     end = datetime.fromisoformat(bookmark["replication_key_value"].replace("Z", "+00:00"))
     assert min(froms) == (end - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_reports_of_a_run_without_state_are_found_and_reused(sim: Simulator) -> None:
+    """getReports lists a Brand Analytics report with its inclusive end (Saturday 23:59:59);
+    the planner matches it to the window it asked for, rather than asking again."""
+    cfg = config(sim, TODAY - timedelta(days=20), marketplaces=["US"])
+    first = run_sync(cfg, catalog=select("brand_analytics_repeat_purchase"))
+    created = sim.calls[CREATE]
+    second = run_sync(cfg, catalog=select("brand_analytics_repeat_purchase"))
+    assert sim.calls[CREATE] == created
+    assert second.records == first.records
+    assert second.states[-1]["bookmarks"] == first.states[-1]["bookmarks"]

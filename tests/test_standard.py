@@ -12,5 +12,13 @@ _SIMULATOR.start()
 
 TestTapAmazonSeller = get_tap_test_class(
     TapAmazonSeller,
-    config=_SIMULATOR.tap_config(marketplaces=["US", "DE"]),
+    config=_SIMULATOR.tap_config(
+        marketplaces=["US", "DE"],
+        # brand analytics: the search query performance report needs the ASINs to report on
+        report_options={
+            "brand_analytics_search_query_performance": {
+                "asin": " ".join(p.asin for p in _SIMULATOR.data.products("ATVPDKIKX0DER")[:3])
+            }
+        },
+    ),
 )
