@@ -383,23 +383,26 @@ def test_promotions_and_coupons_by_start_date(sim: Simulator) -> None:
     streams = ("promotion_performance", "coupon_performance", "vendor_coupon_performance")
     start = TODAY - timedelta(days=50)
     result = run_sync(config(sim, start), catalog=select(*streams))
-    for stream, array, key, metric in (
-        ("promotion_performance", "promotions", "promotionId", "unitsSold"),
-        ("coupon_performance", "coupons", "couponId", "clips"),
-        ("vendor_coupon_performance", "campaigns", "campaignId", "totalClips"),
+    for stream, report_type, array, key, metric in (
+        (
+            "promotion_performance",
+            "GET_PROMOTION_PERFORMANCE_REPORT",
+            "promotions",
+            "promotionId",
+            "unitsSold",
+        ),
+        ("coupon_performance", "GET_COUPON_PERFORMANCE_REPORT", "coupons", "couponId", "clips"),
+        (
+            "vendor_coupon_performance",
+            "GET_COUPON_PERFORMANCE_REPORT",
+            "campaigns",
+            "campaignId",
+            "totalClips",
+        ),
     ):
         records = result.records[stream]
         vendor = stream.startswith("vendor")
-        expected = [
-            (report, row)
-            for report, row in rendered(
-                sim,
-                "GET_COUPON_PERFORMANCE_REPORT"
-                if array != "promotions"
-                else "GET_PROMOTION_PERFORMANCE_REPORT",
-                array,
-            )
-        ]
+        expected = rendered(sim, report_type, array)
         got = {(r["marketplace_id"], r[key]): r[metric] for r in records}
         assert got == {
             (report.marketplace_ids[0], row[key]): int(row[metric]) for report, row in expected
