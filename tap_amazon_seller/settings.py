@@ -421,6 +421,11 @@ def _report_options(config: dict[str, Any], errors: list[str]) -> dict[str, dict
                     f"report_options.{stream}.{option}: '{value}' is not one of "
                     f"{', '.join(allowed[option])}."
                 )
+            elif len(str(value)) > spec.option_max_length.get(option, len(str(value))):
+                errors.append(
+                    f"report_options.{stream}.{option}: {len(str(value))} characters where "
+                    f"{spec.report_type} takes at most {spec.option_max_length[option]}."
+                )
         result[stream] = {str(k): str(v) for k, v in options.items()}
     return result
 

@@ -440,3 +440,73 @@ def test_stream_schemas_shipped_from_the_models_are_current() -> None:
         (ROOT / "tap_amazon_seller" / "data" / "model_schemas.json").read_text(encoding="utf-8")
     )
     assert shipped == script.build(shared_models())
+
+
+# -- brand analytics, promotions, coupons (JSON) --
+# (report type, schema, options): the coupon report has one schema for sellers, another for
+# vendors (told apart by the options they are asked with).
+ANALYTICS_JSON_REPORTS = [
+    ("GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT", "sellingPartnerSearchTermsReport.json", {}),
+    (
+        "GET_BRAND_ANALYTICS_MARKET_BASKET_REPORT",
+        "sellingPartnerMarketBasketAnalysisReport.json",
+        {},
+    ),
+    ("GET_BRAND_ANALYTICS_REPEAT_PURCHASE_REPORT", "sellingPartnerRepeatPurchaseReport.json", {}),
+    (
+        "GET_BRAND_ANALYTICS_SEARCH_CATALOG_PERFORMANCE_REPORT",
+        "sellingPartnerSearchCatalogPerformanceReport.json",
+        {},
+    ),
+    (
+        "GET_BRAND_ANALYTICS_SEARCH_QUERY_PERFORMANCE_REPORT",
+        "sellingPartnerSearchQueryPerformanceReport.json",
+        {"asin": "ASINS"},
+    ),
+    ("GET_PROMOTION_PERFORMANCE_REPORT", "promotionReport.json", {"promotion": "StartDate"}),
+    ("GET_COUPON_PERFORMANCE_REPORT", "sellerCouponReport.json", {"coupon": "StartDate"}),
+    ("GET_COUPON_PERFORMANCE_REPORT", "vendorCouponReport.json", {"campaign": "StartDate"}),
+]
+
+
+def test_shipped_analytics_report_schemas_are_amazons() -> None:
+    shipped = ROOT / "tap_amazon_seller" / "data" / "report_schemas"
+    for _, name, _ in ANALYTICS_JSON_REPORTS:
+        original = shared_models().parent / "schemas" / "reports" / name
+        assert json.loads((shipped / name).read_text()) == json.loads(original.read_text())
+
+
+@pytest.mark.parametrize(("report_type", "schema_file", "kind"), ANALYTICS_JSON_REPORTS)
+def test_simulated_analytics_reports_match_amazons_report_schemas(
+    report_type: str, schema_file: str, kind: dict[str, str]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tap_amazon_seller.simulator import report_documents_analytics
+    from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, SellerData
+    from tap_amazon_seller.simulator.report_documents import RENDERERS
+
+    assert report_type in report_documents_analytics.ROLES  # its renderers are registered
+    schema_path = shared_models().parent / "schemas" / "reports" / schema_file
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    data = SellerData()
+    # A whole week, Sunday to Saturday, some weeks back; a quarter of promotion starts.
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    sunday = today - timedelta(days=today.isoweekday() % 7 + 14)
+    start, end = sunday, sunday + timedelta(days=6, hours=23, minutes=59, seconds=59)
+    options = {"reportPeriod": "WEEK"}
+    if "asin" in kind:
+        options["asin"] = " ".join(p.asin for p in data.products(US)[:3])
+    for prefix in ("promotion", "coupon", "campaign"):
+        if prefix in kind:
+            fmt = "%Y-%m-%dT%H:%M:%SZ"
+            options = {
+                f"{prefix}StartDateFrom": (today - timedelta(days=90)).strftime(fmt),
+                f"{prefix}StartDateTo": today.strftime(fmt),
+            }
+    rendered = RENDERERS[report_type](data, MARKETPLACES_BY_ID[US], start, end, options)
+    document = json.loads(rendered.encode()[0])
+    assert not rendered.empty
+    validator_class = jsonschema.validators.validator_for(schema)
+    errors = sorted(validator_class(schema).iter_errors(document), key=str)
+    assert not errors, "\n".join(e.message for e in errors[:10])

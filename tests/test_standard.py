@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from singer_sdk.testing import get_tap_test_class
+from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.tap import TapAmazonSeller
@@ -12,5 +12,19 @@ _SIMULATOR.start()
 
 TestTapAmazonSeller = get_tap_test_class(
     TapAmazonSeller,
-    config=_SIMULATOR.tap_config(marketplaces=["US", "DE"]),
+    config=_SIMULATOR.tap_config(
+        marketplaces=["US", "DE"],
+        # brand analytics: the search query performance report needs the ASINs to report on
+        report_options={
+            "brand_analytics_search_query_performance": {
+                "asin": " ".join(p.asin for p in _SIMULATOR.data.products("ATVPDKIKX0DER")[:3])
+            }
+        },
+    ),
+    suite_config=SuiteConfig(
+        # Streams with no data in a standard run, each tested with data of its own
+        # (tests/test_seller_reports.py): archived orders are over 18 months old (the run
+        # starts 30 days ago), and unshipped orders need include_pii and orders not shipped.
+        ignore_no_records_for_streams=["archived_orders_report", "unshipped_orders"],
+    ),
 )

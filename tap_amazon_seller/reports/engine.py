@@ -74,6 +74,11 @@ class ReportJob:
     data_start: datetime | None = None
     data_end: datetime | None = None
     options: tuple[tuple[str, str], ...] = ()
+    #: dataEndTime is sent as the last second inside the window (reports whose range must
+    #: end on a period's last day); `data_end` itself stays the window's exclusive end.
+    end_inclusive: bool = False
+    #: False when the window travels in `options` instead (reports selecting by another date).
+    send_range: bool = True
     report_id: str | None = None
     status: str = "PLANNED"
     document_id: str | None = None
@@ -394,10 +399,11 @@ class ReportEngine:
             "reportType": job.report_type,
             "marketplaceIds": list(job.marketplace_ids),
         }
-        if job.data_start:
+        if job.data_start and job.send_range:
             body["dataStartTime"] = iso(job.data_start)
-        if job.data_end:
-            body["dataEndTime"] = iso(job.data_end)
+        if job.data_end and job.send_range:
+            end = job.data_end - timedelta(seconds=1) if job.end_inclusive else job.data_end
+            body["dataEndTime"] = iso(end)
         if job.options:
             body["reportOptions"] = dict(job.options)
         try:

@@ -941,6 +941,160 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         # Orders change by the minute: a report is never reused.
         reuse_minutes=0,
     ),
+    # -- brand analytics, promotions, coupons (JSON) --
+    # Brand Analytics: the data range must start on the first day of a reportPeriod and end
+    # on the last day of one (WEEK: Sunday..Saturday; MONTH, QUARTER: calendar), or the
+    # report ends FATAL. Windows follow the period (default WEEK, set another with
+    # `report_options`); a period is asked once it is over and Amazon had three days to
+    # publish it, so the bookmark always sits on a period edge. Keys hold the period's end
+    # too, so a WEEK and a MONTH starting on the same day are different records.
+    ReportSpec(
+        stream="brand_analytics_search_terms",
+        report_type="GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT",
+        description=(
+            "Brand Analytics search terms: the top three clicked ASINs per search term and "
+            "department, one report per period (Amazon refuses a range spanning periods)."
+        ),
+        role="Brand Analytics",
+        json_records=JsonRecords(
+            "sellingPartnerSearchTermsReport.json",
+            "dataByDepartmentAndSearchTerm",
+            "DetailsByDepartmentAndSearchTerm",
+        ),
+        keys=(
+            "report_start_date",
+            "report_end_date",
+            "departmentName",
+            "searchTerm",
+            "clickedAsin",
+        ),
+        incremental=True,
+        period_option="reportPeriod",
+        spans_periods=False,
+        end_lag_minutes=72 * 60,
+        options={"reportPeriod": "WEEK"},
+        allowed_options={"reportPeriod": ("DAY", "WEEK", "MONTH", "QUARTER")},
+    ),
+    ReportSpec(
+        stream="brand_analytics_market_basket",
+        report_type="GET_BRAND_ANALYTICS_MARKET_BASKET_REPORT",
+        description="Brand Analytics market basket: what is bought with each ASIN, per period.",
+        role="Brand Analytics",
+        json_records=JsonRecords(
+            "sellingPartnerMarketBasketAnalysisReport.json", "dataByAsin", "DetailsByAsin"
+        ),
+        keys=("startDate", "endDate", "asin", "purchasedWithAsin"),
+        incremental=True,
+        period_option="reportPeriod",
+        window_days=92,  # several periods a report, up to a quarter's worth
+        end_lag_minutes=72 * 60,
+        options={"reportPeriod": "WEEK"},
+        allowed_options={"reportPeriod": ("DAY", "WEEK", "MONTH", "QUARTER")},
+    ),
+    ReportSpec(
+        stream="brand_analytics_repeat_purchase",
+        report_type="GET_BRAND_ANALYTICS_REPEAT_PURCHASE_REPORT",
+        description="Brand Analytics repeat purchase: orders and repeat customers per ASIN and period.",
+        role="Brand Analytics",
+        json_records=JsonRecords(
+            "sellingPartnerRepeatPurchaseReport.json", "dataByAsin", "DataByAsin"
+        ),
+        keys=("startDate", "endDate", "asin"),
+        incremental=True,
+        period_option="reportPeriod",
+        window_days=92,
+        end_lag_minutes=72 * 60,
+        options={"reportPeriod": "WEEK"},
+        allowed_options={"reportPeriod": ("WEEK", "MONTH", "QUARTER")},
+    ),
+    ReportSpec(
+        stream="brand_analytics_search_catalog_performance",
+        report_type="GET_BRAND_ANALYTICS_SEARCH_CATALOG_PERFORMANCE_REPORT",
+        description=(
+            "Brand Analytics search catalog performance: impressions, clicks, cart adds and "
+            "purchases per ASIN, one report per period (all brand ASINs, or `asins`)."
+        ),
+        role="Brand Analytics",
+        json_records=JsonRecords(
+            "sellingPartnerSearchCatalogPerformanceReport.json",
+            "dataByAsin",
+            "SearchCatalogPerformanceData",
+        ),
+        keys=("startDate", "endDate", "asin"),
+        incremental=True,
+        period_option="reportPeriod",
+        spans_periods=False,
+        end_lag_minutes=72 * 60,
+        options={"reportPeriod": "WEEK"},
+        allowed_options={"reportPeriod": ("WEEK", "MONTH", "QUARTER"), "asins": ()},
+        option_max_length={"asins": 200},
+    ),
+    ReportSpec(
+        stream="brand_analytics_search_query_performance",
+        report_type="GET_BRAND_ANALYTICS_SEARCH_QUERY_PERFORMANCE_REPORT",
+        description=(
+            "Brand Analytics search query performance: each search query's funnel for the "
+            "ASINs of the required `asin` option, one report per period."
+        ),
+        role="Brand Analytics",
+        json_records=JsonRecords(
+            "sellingPartnerSearchQueryPerformanceReport.json",
+            "dataByAsin",
+            "SearchQueryPerformanceData",
+            lifted=("searchQueryData.searchQuery",),
+        ),
+        keys=("startDate", "endDate", "asin", "searchQuery"),
+        incremental=True,
+        period_option="reportPeriod",
+        spans_periods=False,
+        end_lag_minutes=72 * 60,
+        options={"reportPeriod": "WEEK"},
+        allowed_options={"reportPeriod": ("WEEK", "MONTH", "QUARTER"), "asin": ()},
+        required_options=("asin",),  # space-separated ASINs
+        option_max_length={"asin": 200},
+    ),
+    # Promotions and coupons are selected by their start time, sent as report options;
+    # Amazon keeps two years. Their figures grow while they run, so recent starts are read
+    # again: promotions (deals last days to weeks) 30 days back, coupons (up to 90 days) 90.
+    ReportSpec(
+        stream="promotion_performance",
+        report_type="GET_PROMOTION_PERFORMANCE_REPORT",
+        description="Promotion performance (deals, discounts) with the products of each promotion.",
+        role="Selling Partner Insights (sellers) or Brand Analytics (vendors)",
+        json_records=JsonRecords("promotionReport.json", "promotions", "DetailsByPromotion"),
+        keys=("promotionId",),
+        incremental=True,
+        window_options=("promotionStartDateFrom", "promotionStartDateTo"),
+        window_days=30,
+        lookback_days=30,
+        history_days=729,
+    ),
+    ReportSpec(
+        stream="coupon_performance",
+        report_type="GET_COUPON_PERFORMANCE_REPORT",
+        description="Coupon performance of a seller account, one record per coupon.",
+        role="Selling Partner Insights",
+        json_records=JsonRecords("sellerCouponReport.json", "coupons", "CouponDetails"),
+        keys=("couponId",),
+        incremental=True,
+        window_options=("couponStartDateFrom", "couponStartDateTo"),
+        window_days=30,
+        lookback_days=90,
+        history_days=729,
+    ),
+    ReportSpec(
+        stream="vendor_coupon_performance",
+        report_type="GET_COUPON_PERFORMANCE_REPORT",
+        description="Coupon performance of a vendor account, one record per campaign.",
+        role=VENDOR_ROLE,
+        json_records=JsonRecords("vendorCouponReport.json", "campaigns", "DetailsByCampaign"),
+        keys=("campaignId",),
+        incremental=True,
+        window_options=("campaignStartDateFrom", "campaignStartDateTo"),
+        window_days=30,
+        lookback_days=90,
+        history_days=729,
+    ),
 )
 
 REPORT_SPECS_BY_STREAM = {spec.stream: spec for spec in REPORT_SPECS}

@@ -79,6 +79,9 @@ class JsonRecords:
     schema_file: str  # in tap_amazon_seller/data/report_schemas/ (copies of Amazon's)
     path: str  # top-level array, e.g. "salesAndTrafficByDate"
     definition: str  # the array items' definition, e.g. "SalesAndTrafficByDate"
+    #: Nested fields copied to the top of each record under their own name (a key that
+    #: Amazon nests, e.g. "searchQueryData.searchQuery" -> "searchQuery").
+    lifted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,18 @@ class ReportSpec:
     #: A restricted report (it holds PII): its document is fetched with a Restricted Data
     #: Token, and the stream reads it only when the `include_pii` setting allows PII.
     restricted: bool = False
+    #: The report option naming the period of the data ("reportPeriod"): windows then start
+    #: and end on that period's edges (periods.py) and only whole, finished periods are asked.
+    period_option: str | None = None
+    #: With `period_option`: whether one request may cover several periods.
+    spans_periods: bool = True
+    #: Report options that carry the window instead of dataStartTime/dataEndTime, as
+    #: (from, to): reports that select by another date (promotions by their start).
+    window_options: tuple[str, str] | None = None
+    #: Report options a request cannot go without (a stream missing one is skipped, loudly).
+    required_options: tuple[str, ...] = ()
+    #: The longest value Amazon takes for an option, in characters.
+    option_max_length: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_json(self) -> bool:
@@ -163,7 +178,10 @@ class ReportSpec:
         if not self.keys:
             properties["row_key"] = {"type": ["string"]}
         if self.json_records is not None:
-            properties.update(json_item_schema(self.json_records)["properties"])
+            item = json_item_schema(self.json_records)["properties"]
+            properties.update(item)
+            for path in self.json_records.lifted:
+                properties[path.rsplit(".", 1)[-1]] = lifted_schema(item, path)
         else:
             for column in self.columns:
                 properties[column.name] = _column_schema(column.type)
@@ -173,6 +191,22 @@ class ReportSpec:
                 "description": "Columns the report had that this stream does not declare.",
             }
         return {"type": "object", "properties": properties}
+
+
+def lifted_schema(properties: dict[str, Any], path: str) -> dict[str, Any]:
+    """The schema of a nested field (`path` dotted) of an item's `properties`."""
+    *parents, name = path.split(".")
+    for parent in parents:
+        properties = properties[parent]["properties"]
+    return properties[name]
+
+
+def lift(record: dict[str, Any], path: str) -> Any:
+    """The value of a nested field (`path` dotted) of a record, None where a level is missing."""
+    value: Any = record
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def _column_schema(kind: ColumnType) -> dict[str, Any]:

@@ -23,8 +23,9 @@ from tap_amazon_seller.casting import CastError, cast_string, conform_json
 from tap_amazon_seller.errors import SpApiError
 from tap_amazon_seller.reports.documents import DocumentError, iter_json_items, iter_tsv
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_reports, parse_time
+from tap_amazon_seller.reports.periods import period_windows
 from tap_amazon_seller.reports.registry import REPORT_SPECS
-from tap_amazon_seller.reports.spec import ReportSpec, header_forms
+from tap_amazon_seller.reports.spec import ReportSpec, header_forms, lift
 from tap_amazon_seller.streams.base import SpApiStream
 
 if t.TYPE_CHECKING:
@@ -111,7 +112,25 @@ class ReportStream(PendingReports):
                 PII_ROLE,
             )
             return
+        missing = [o for o in self.spec.required_options if o not in dict(self._options)]
         for context in self.partitions or []:
+            if missing:
+                # Amazon refuses the request without them: say which setting to fill in.
+                self._plan[context["marketplace_id"]] = []
+                self.amazon.note_problem(
+                    self.name, context["marketplace_id"], f"report option {missing[0]} not set"
+                )
+                self.logger.error(
+                    "Stream %s, marketplace %s skipped: %s needs the report option %s; set it "
+                    'in the report_options setting, e.g. {"%s": {"%s": "..."}}.',
+                    self.name,
+                    context["marketplace_id"],
+                    self.spec.report_type,
+                    missing[0],
+                    self.name,
+                    missing[0],
+                )
+                continue
             refusal = engine.denied_regions.get(str(context["region"]))
             if refusal is not None:
                 self._plan[context["marketplace_id"]] = []
@@ -146,14 +165,21 @@ class ReportStream(PendingReports):
         return min(settings.end_date, latest) if settings.end_date else latest
 
     def _new_job(self, context: Context, start: datetime | None, end: datetime | None) -> ReportJob:
+        options = self._options
+        if self.spec.window_options and start is not None and end is not None:
+            # The window travels as options (e.g. promotionStartDateFrom/To), not as dataStart/End.
+            window = dict(zip(self.spec.window_options, (iso(start), iso(end)), strict=True))
+            options = tuple(sorted({**dict(options), **window}.items()))
         job = ReportJob(
             report_type=self.spec.report_type,
             region=str(context["region"]),
             marketplace_ids=(str(context["marketplace_id"]),),
             data_start=start,
             data_end=end,
-            options=self._options,
+            options=options,
             restricted=self.spec.restricted,
+            end_inclusive=self.spec.period_option is not None,
+            send_range=self.spec.window_options is None,
         )
         job.on_created.append(lambda created: self._remember_pending(context, created))
         return job
@@ -181,6 +207,8 @@ class ReportStream(PendingReports):
             )
             return [engine.adopt(job, recent) if recent else engine.plan(job)]
 
+        if self.spec.period_option is not None:
+            return self._plan_periods(engine, context, pending)
         start = self._window_start(context)
         end = self._now_limit()
         if self.spec.whole_days:
@@ -216,6 +244,42 @@ class ReportStream(PendingReports):
                 window_end = min(start + window, end)
                 jobs.append(engine.plan(self._new_job(context, start, window_end)))
             start = window_end
+        return jobs
+
+    def _plan_periods(
+        self, engine: ReportEngine, context: Context, pending: list[dict]
+    ) -> list[ReportJob]:
+        """Windows of whole report periods (the `period_option`, e.g. reportPeriod=WEEK): each
+        starts on a period's first day and ends after a period's last, and a period not over
+        yet is left for a later run, so the bookmark always sits on a period edge."""
+        region, marketplace = str(context["region"]), str(context["marketplace_id"])
+        period = dict(self._options)[str(self.spec.period_option)]
+        jobs: list[ReportJob] = []
+        for start, end in period_windows(
+            self._window_start(context),
+            self._now_limit(),
+            period,
+            spans=self.spec.spans_periods,
+            max_days=self.spec.window_days,
+        ):
+            job = self._new_job(context, start, end)
+            from_state = next(
+                (
+                    p
+                    for p in pending
+                    if parse_time(p.get("start")) == start and parse_time(p.get("end")) == end
+                ),
+                None,
+            )
+            listed = engine.find_window_report(
+                region, self.spec.report_type, (marketplace,), start, end, self._options
+            )
+            if from_state:
+                jobs.append(engine.adopt(job, {"reportId": from_state["report_id"]}))
+            elif listed and parse_time(listed.get("dataEndTime")) == end - timedelta(seconds=1):
+                jobs.append(engine.adopt(job, listed))
+            else:
+                jobs.append(engine.plan(job))
         return jobs
 
     def _plan_listed(self, engine: ReportEngine, context: Context) -> list[ReportJob]:
@@ -340,8 +404,11 @@ class ReportStream(PendingReports):
         if self.spec.json_records is not None:
             item_schema = self.schema
             with document.open_binary() as binary:
+                lifted = self.spec.json_records.lifted
                 for item in iter_json_items(binary, f"{self.spec.json_records.path}.item"):
                     record = {**base, **conform_json(item, item_schema)}
+                    for path in lifted:
+                        record[path.rsplit(".", 1)[-1]] = lift(record, path)
                     for key in self.spec.keys:
                         # A key a coarser granularity leaves out is "", never null.
                         if record.get(key) is None:

@@ -19,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+# brand analytics, promotions, coupons (JSON): imported to register their renderers too
+from tap_amazon_seller.simulator import report_documents_analytics as analytics
 from tap_amazon_seller.simulator import report_documents_seller  # noqa: F401 (registers)
 from tap_amazon_seller.simulator.report_documents import (
     RENDERERS,
@@ -58,6 +60,7 @@ ROLE_OF_TYPE = {
     "GET_FLAT_FILE_ARCHIVED_ORDERS_DATA_BY_ORDER_DATE": "Inventory and Order Tracking",
     "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING": "Inventory and Order Tracking",
 }
+ROLE_OF_TYPE.update(analytics.ROLES)  # brand analytics, promotions, coupons
 DEFAULT_ROLE = "Amazon Fulfillment"
 ANY_REPORT_ROLE = (
     "Amazon Fulfillment",
@@ -241,6 +244,11 @@ def create_report(sim: Simulator, request: Request) -> Response:
         )
     if start and end and start > end:
         return error_response(400, "InvalidInput", "dataStartTime must not be after dataEndTime.")
+    # Options Amazon requires (brand analytics, promotions, coupons).
+    options = {str(k): str(v) for k, v in (body.get("reportOptions") or {}).items()}
+    refused = analytics.refusal(report_type, marketplace_ids, options, now)
+    if refused:
+        return error_response(400, "InvalidInput", refused)
     reports = store(sim)
     report = SimReport(
         report_id=reports.next_id(),
@@ -284,6 +292,18 @@ def _decide_outcome(sim: Simulator, reports: ReportStore, report: SimReport, now
         return "FATAL"
     if _matches(report, faults.cancelled_report_types):
         return "CANCELLED"
+    # Ranges Amazon cannot make a report of (brand analytics periods, promotion history).
+    fatal = analytics.fatal_reason(
+        report.report_type,
+        report.marketplace_ids,
+        report.data_start,
+        report.data_end,
+        report.options,
+        now,
+    )
+    if fatal:
+        report.document_id = reports.store_document(Rendered(header=["Error"], rows=[[fatal]]))
+        return "FATAL"
     if report.report_type == "GET_SALES_AND_TRAFFIC_REPORT":
         if len(report.marketplace_ids) != 1:
             return "FATAL"
