@@ -938,8 +938,9 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         marketplace_option="MarketplaceId",
         # Amazon: with both, RootNodesOnly wins; BrowseNodeId gives that node's subtree.
         allowed_options={"RootNodesOnly": ("true", "false"), "BrowseNodeId": ()},
-        # The tree changes rarely: a report made today serves every run of the day.
-        reuse_minutes=24 * 60,
+        # getReports does not say which options a listed report was made with (the whole
+        # tree, its roots, or a subtree): a report found there is never taken for this one.
+        reuse_minutes=0,
     ),
 )
 
