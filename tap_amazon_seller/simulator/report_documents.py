@@ -1564,3 +1564,8 @@ def settlement(
 
 def marketplace(marketplace_id: str) -> MarketplaceProfile:
     return MARKETPLACES_BY_ID[marketplace_id]
+
+
+# -- XML reports: their renderers live in their own module and register with RENDERERS ----
+# whenever this one is loaded (at the end, as that module imports from this one).
+from tap_amazon_seller.simulator import report_documents_xml  # noqa: E402, F401
