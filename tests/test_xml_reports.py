@@ -345,7 +345,9 @@ def test_unknown_elements_are_kept_and_every_date_spelling_is_read(
     assert "record 1: quantity: not a number: 'lots'; emitted as null" in caplog.text
 
 
-def test_charset_from_the_declaration_else_the_content_type_else_utf8(tmp_path: Path) -> None:
+def test_charset_from_the_declaration_else_the_content_type_else_utf8(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     node = "<Result><Node><browseNodeId>1</browseNodeId><browseNodeName>{}</browseNodeName></Node></Result>"
     name = "抹茶ボウル（茶碗）"
     declared = f'<?xml version="1.0" encoding="Shift_JIS"?>\n{node.format(name)}'.encode("cp932")
@@ -356,6 +358,12 @@ def test_charset_from_the_declaration_else_the_content_type_else_utf8(tmp_path: 
     assert record["browse_node_name"] == "Küche"
     (record,) = read(write(tmp_path, node.format("Küche").encode()), "browse_tree")
     assert record["browse_node_name"] == "Küche"  # XML's default: UTF-8
+    # A Latin-1 byte in a UTF-8 document: the record is emitted, the byte shown and logged.
+    latin1_byte = node.format("K\xfcche").encode("latin-1")
+    with caplog.at_level(logging.WARNING):
+        (record,) = read(write(tmp_path, latin1_byte), "browse_tree")
+    assert record["browse_node_name"] == "K\ufffdche"
+    assert "record 1: browse_node_name: undecodable bytes" in caplog.text
 
 
 BILLION_LAUGHS = """<?xml version="1.0"?>

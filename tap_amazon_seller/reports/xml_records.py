@@ -14,7 +14,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, partial
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
@@ -72,11 +72,7 @@ def iter_xml_records(
                 depth = len(stack)
                 if depth == record_depth and tags[1:] == steps:
                     position += 1
-
-                    def report_problem(what: str, at: int = position) -> None:
-                        problem(at, what)
-
-                    record = _object(element, records.fields, report_problem)
+                    record = _object(element, records.fields, partial(problem, position))
                     record["extra_elements"] = _extras(element, covered) or None
                     yield record
                 if 2 <= depth <= record_depth:

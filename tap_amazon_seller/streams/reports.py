@@ -364,7 +364,7 @@ class ReportStream(PendingReports):
             if problems <= MAX_LOGGED_PROBLEMS:
                 self.logger.warning("%s record %d: %s", job.describe(), position, what)
 
-        for item in iter_xml_records(document, self.spec.xml_records, job.describe(), problem):
+        for item in iter_xml_records(document, self.spec.xml_records, job.report_type, problem):
             record = {**base, **item}
             for key in self.spec.keys:
                 if record.get(key) is None:
