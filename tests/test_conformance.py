@@ -510,3 +510,58 @@ def test_simulated_analytics_reports_match_amazons_report_schemas(
     validator_class = jsonschema.validators.validator_for(schema)
     errors = sorted(validator_class(schema).iter_errors(document), key=str)
     assert not errors, "\n".join(e.message for e in errors[:10])
+
+
+# -- XML reports -------------------------------------------------------------------------
+# Amazon ships no schema for its XML reports; these are the element names its XML order
+# report and Browse Tree Report guide document. The simulator must use only these, and
+# write each document in the charset that both its Content-Type and its declaration name.
+XML_REPORT_ELEMENTS = {
+    "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL": {
+        *("AmazonEnvelope", "Header", "DocumentVersion", "MessageType", "Message", "Order"),
+        *("AmazonOrderID", "MerchantOrderID", "PurchaseDate", "LastUpdatedDate", "OrderStatus"),
+        *("SalesChannel", "FulfillmentData", "FulfillmentChannel", "ShipServiceLevel"),
+        *("Address", "City", "State", "PostalCode", "Country", "IsBusinessOrder"),
+        *("PurchaseOrderNumber", "PriceDesignation", "OrderItem", "AmazonOrderItemCode"),
+        *("ASIN", "SKU", "ItemStatus", "ProductName", "Quantity", "ItemPrice", "Component"),
+        *("Type", "Amount", "Promotion", "PromotionIDs", "ItemPromotionDiscount"),
+        "ShipPromotionDiscount",
+    },
+    "GET_XML_BROWSE_TREE_DATA": {
+        *("Result", "Node", "browseNodeId", "browseNodeAttributes", "attribute"),
+        *("browseNodeName", "browseNodeStoreContextName", "browsePathById", "browsePathByName"),
+        *("hasChildren", "childNodes", "id", "productTypeDefinitions", "refinementsInformation"),
+        *("refinementName", "refinementField", "acceptedValues", "hasModifier", "modifiers"),
+        "refinementAttribute",
+    },
+}
+
+
+@pytest.mark.parametrize("report_type", sorted(XML_REPORT_ELEMENTS))
+@pytest.mark.parametrize("marketplace", [US, "A1PA6795UKMFR9", "A1VC38T7YXB528"])
+def test_simulated_xml_reports_use_amazons_elements_and_declare_their_charset(
+    report_type: str, marketplace: str
+) -> None:
+    import re
+    import xml.etree.ElementTree as ET
+    from datetime import UTC, datetime, timedelta
+
+    from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, SellerData
+    from tap_amazon_seller.simulator.report_documents import RENDERERS
+
+    end = datetime.now(UTC) - timedelta(hours=1)
+    rendered = RENDERERS[report_type](
+        SellerData(), MARKETPLACES_BY_ID[marketplace], end - timedelta(days=5), end, {}
+    )
+    payload, content_type = rendered.encode()
+    declared = re.match(rb'<\?xml version="1.0" encoding="([^"]+)"\?>\n', payload)
+    assert declared and content_type.startswith("text/xml")
+    charset = content_type.partition("charset=")[2] or "ISO-8859-1"  # NA: none, Latin-1
+    # The same charset under Java's and IANA's names (Cp1252 is windows-1252).
+    same = {"Cp1252": "windows-1252"}.get(charset, charset)
+    assert declared[1].decode() == same
+    codec = {"Shift_JIS": "cp932"}.get(same, same)
+    root = ET.fromstring(payload.decode(codec))
+    used = {element.tag for element in root.iter()}
+    assert used <= XML_REPORT_ELEMENTS[report_type], used - XML_REPORT_ELEMENTS[report_type]
+    assert rendered.records == len(root.findall("Message/Order") or root.findall("Node")) > 0

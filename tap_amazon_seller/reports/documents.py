@@ -3,7 +3,8 @@
 A document is streamed to a temporary file (memory stays flat whatever its
 size), a GZIP document is read through once to check its end-of-stream marker
 and CRC (a truncated download is caught before a single record is emitted),
-then it is decoded and parsed line by line, or item by item for JSON (ijson).
+then it is decoded and parsed line by line, or item by item for JSON (ijson), or
+element by element for XML (reports/xml_records.py).
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ class Document:
     path: Path
     gzipped: bool
     encoding: str
+    #: The charset the Content-Type named, if any (an XML declaration may name its own).
+    charset: str | None = None
 
     def open_binary(self) -> IO[bytes]:
         # gzip.open owns the file it opens, so closing the stream closes the file too.
@@ -130,7 +133,8 @@ def download(
                     )
                 if response.status_code >= 300:
                     raise DocumentError(f"the document host answered HTTP {response.status_code}")
-                encoding = python_codec(charset_of(response.headers.get("content-type")))
+                charset = charset_of(response.headers.get("content-type"))
+                encoding = python_codec(charset)
                 with os.fdopen(fd, "wb") as out:
                     fd = -1
                     shutil.copyfileobj(response.raw, out, CHUNK)
@@ -140,7 +144,7 @@ def download(
             if isinstance(exc, DocumentError):
                 raise
             raise DocumentError(f"download interrupted ({type(exc).__name__})") from None
-        document = Document(path, gzipped, encoding)
+        document = Document(path, gzipped, encoding, charset)
         if gzipped:
             verify_gzip(path)
         return document

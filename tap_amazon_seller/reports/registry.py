@@ -11,7 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from tap_amazon_seller.auth import PII_ROLE
-from tap_amazon_seller.reports.spec import JsonRecords, ReportSpec, columns
+from tap_amazon_seller.reports.spec import (
+    JsonRecords,
+    ReportSpec,
+    XmlField,
+    XmlRecords,
+    columns,
+    xml_fields,
+)
 
 FBA_ROLE = "Amazon Fulfillment"
 ORDERS_ROLE = "Inventory and Order Tracking"
@@ -111,6 +118,98 @@ _LISTINGS: dict[str, Any] = {
     "keys": ("seller_sku",),
     "options": {"preferredReportDocumentLocale": "en_US"},
 }
+# -- XML reports: the fields of their record elements ----------------------------------
+
+# One Order element of the XML All Orders report: the flat file's columns, nested. Amounts
+# are price components (Principal, Tax, Shipping, ShippingTax, GiftWrap, ...) each with
+# its currency attribute; dates are ISO 8601.
+_XML_ORDER_FIELDS = xml_fields(
+    "AmazonOrderID",
+    "MerchantOrderID",
+    "PurchaseDate:date-time",
+    "LastUpdatedDate:date-time",
+    "OrderStatus",
+    "SalesChannel",
+    "fulfillment_channel=FulfillmentData/FulfillmentChannel",
+    "ship_service_level=FulfillmentData/ShipServiceLevel",
+    "ship_city=FulfillmentData/Address/City",
+    "ship_state=FulfillmentData/Address/State",
+    "ship_postal_code=FulfillmentData/Address/PostalCode",
+    "ship_country=FulfillmentData/Address/Country",
+    "IsBusinessOrder:boolean",
+    "PurchaseOrderNumber",
+    "PriceDesignation",
+    XmlField(
+        "order_items",
+        "OrderItem",
+        repeated=True,
+        fields=xml_fields(
+            "AmazonOrderItemCode",
+            "ASIN",
+            "SKU",
+            "ItemStatus",
+            "ProductName",
+            "Quantity:integer",
+            XmlField(
+                "item_price",
+                "ItemPrice/Component",
+                repeated=True,
+                fields=xml_fields("Type", "Amount:number", "currency=Amount/@currency"),
+            ),
+            XmlField(
+                "promotions",
+                "Promotion",
+                repeated=True,
+                fields=xml_fields(
+                    "promotion_ids=PromotionIDs",
+                    "ItemPromotionDiscount:number",
+                    "ShipPromotionDiscount:number",
+                ),
+            ),
+        ),
+    ),
+)
+
+# One Node element of the Browse Tree Report. Paths are comma-separated, by id and by name
+# (names may hold commas themselves, so only the id path is split into a list).
+_XML_BROWSE_NODE_FIELDS = xml_fields(
+    "browseNodeId",
+    "browseNodeName",
+    "browseNodeStoreContextName",
+    "browsePathById",
+    "browsePathByName",
+    XmlField("browse_path_ids", "browsePathById", split=","),
+    "hasChildren:boolean",
+    "child_node_count=childNodes/@count:integer",
+    XmlField("child_node_ids", "childNodes/id", repeated=True),
+    "productTypeDefinitions",
+    XmlField(
+        "browse_node_attributes",
+        "browseNodeAttributes/attribute",
+        repeated=True,
+        fields=xml_fields("name=@name", "value=."),
+    ),
+    "refinement_count=refinementsInformation/@count:integer",
+    XmlField(
+        "refinements",
+        "refinementsInformation/refinementName",
+        repeated=True,
+        fields=(
+            *xml_fields("name=@name"),
+            XmlField(
+                "fields",
+                "refinementField",
+                repeated=True,
+                fields=xml_fields(
+                    "refinementAttribute",
+                    "hasModifier:boolean",
+                    "modifiers",
+                    "acceptedValues",
+                ),
+            ),
+        ),
+    ),
+)
 
 REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- inventory ----------------------------------------------------------------------
@@ -1094,6 +1193,39 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         window_days=30,
         lookback_days=90,
         history_days=729,
+    ),
+    # -- XML reports --------------------------------------------------------------------
+    # Read element by element (reports/xml_records.py); paths and names follow Amazon's XML
+    # order report (AmazonEnvelope/Message/Order) and Browse Tree Report guide (Result/Node).
+    ReportSpec(
+        stream="orders_xml_report",
+        report_type="GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL",
+        description=(
+            "All Orders by order date, as Amazon's XML report has them: one record per order "
+            "with its items, their price components and promotions."
+        ),
+        role=ORDERS_ROLE,
+        xml_records=XmlRecords("Message/Order", _XML_ORDER_FIELDS),
+        keys=("amazon_order_id",),
+        incremental=True,
+        window_days=30,
+    ),
+    ReportSpec(
+        stream="browse_tree",
+        report_type="GET_XML_BROWSE_TREE_DATA",
+        description=(
+            "The marketplace's browse tree (snapshot): one record per browse node with its "
+            "path, child node ids, attributes and refinements."
+        ),
+        role=LISTINGS_ROLE,
+        xml_records=XmlRecords("Node", _XML_BROWSE_NODE_FIELDS),
+        keys=("browse_node_id",),
+        marketplace_option="MarketplaceId",
+        # Amazon: with both, RootNodesOnly wins; BrowseNodeId gives that node's subtree.
+        allowed_options={"RootNodesOnly": ("true", "false"), "BrowseNodeId": ()},
+        # getReports does not say which options a listed report was made with (the whole
+        # tree, its roots, or a subtree): a report found there is never taken for this one.
+        reuse_minutes=0,
     ),
 )
 

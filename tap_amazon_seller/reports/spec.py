@@ -85,6 +85,55 @@ class JsonRecords:
 
 
 @dataclass(frozen=True)
+class XmlField:
+    """One field of an XML report's record, found by a path below the record's element.
+
+    `path` is element names separated by "/", optionally ending in "@attribute"; "." is
+    the element itself. With `fields` the match is an object of those sub-fields (paths
+    relative to it); `repeated` makes every match an item of an array.
+    """
+
+    name: str
+    path: str
+    type: ColumnType = "string"
+    repeated: bool = False
+    fields: tuple[XmlField, ...] = ()
+    #: Text holding a list (e.g. "1,2,3"): split on this into an array of strings.
+    split: str | None = None
+
+    @property
+    def caster(self) -> Callable[[str], Any]:
+        return CASTERS[self.type]
+
+
+def xml_fields(*specs: str | XmlField) -> tuple[XmlField, ...]:
+    """Fields from "Path", "Path:type" or "name=Path:type" strings (the name defaults to the
+    snake_case of the path's last step), e.g. xml_fields("PurchaseDate:date-time")."""
+    result = []
+    for spec in specs:
+        if isinstance(spec, XmlField):
+            result.append(spec)
+            continue
+        name, _, rest = spec.rpartition("=")
+        path, _, kind = rest.partition(":")
+        kind = kind or "string"
+        if kind not in CASTERS:
+            raise ValueError(f"xml field {spec!r}: type must be one of {', '.join(CASTERS)}")
+        result.append(XmlField(name or snake_case(path.rsplit("/", 1)[-1]), path, kind))  # type: ignore[arg-type]
+    return tuple(result)
+
+
+@dataclass(frozen=True)
+class XmlRecords:
+    """Where an XML report's records are: each `record` element (its path below the
+    document's root, e.g. "Message/Order"), shaped by `fields`. Elements the fields do not
+    name land in `extra_elements`, so an element Amazon adds never breaks a sync."""
+
+    record: str
+    fields: tuple[XmlField, ...]
+
+
+@dataclass(frozen=True)
 class ReportSpec:
     """One report stream: which report, how to request it, and what its records look like."""
 
@@ -96,6 +145,10 @@ class ReportSpec:
     columns: tuple[Column, ...] = ()
     #: JSON: where the records are.
     json_records: JsonRecords | None = None
+    #: XML: the record element and its typed fields.
+    xml_records: XmlRecords | None = None
+    #: The report option that names the partition's marketplace (sent with each request).
+    marketplace_option: str | None = None
     #: Natural key columns (record names); marketplace_id is always added. Empty: row_key.
     keys: tuple[str, ...] = ()
     #: Incremental streams request consecutive windows of data time and bookmark
@@ -182,6 +235,15 @@ class ReportSpec:
             properties.update(item)
             for path in self.json_records.lifted:
                 properties[path.rsplit(".", 1)[-1]] = lifted_schema(item, path)
+        elif self.xml_records is not None:
+            for xml_field in self.xml_records.fields:
+                properties[xml_field.name] = _xml_field_schema(xml_field)
+            properties["extra_elements"] = {
+                "type": ["object", "null"],
+                "additionalProperties": {"type": ["string", "null"]},
+                "description": "Elements the report had that this stream does not declare, "
+                "by their path below the record (with [n] where an element repeats).",
+            }
         else:
             for column in self.columns:
                 properties[column.name] = _column_schema(column.type)
@@ -216,6 +278,21 @@ def _column_schema(kind: ColumnType) -> dict[str, Any]:
             "format": "date-time" if kind == "date-time" else "date",
         }
     return {"type": [kind, "null"]}
+
+
+def _xml_field_schema(xml_field: XmlField) -> dict[str, Any]:
+    if xml_field.fields:
+        item: dict[str, Any] = {
+            "type": ["object", "null"],
+            "properties": {f.name: _xml_field_schema(f) for f in xml_field.fields},
+        }
+    elif xml_field.split is not None:
+        item = {"type": ["array", "null"], "items": {"type": ["string"]}}
+    else:
+        item = _column_schema(xml_field.type)
+    if xml_field.repeated:
+        return {"type": ["array", "null"], "items": item}
+    return item
 
 
 @cache

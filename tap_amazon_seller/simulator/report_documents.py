@@ -32,17 +32,22 @@ CHARSETS = {"na": None, "eu": "Cp1252", "fe": "Shift_JIS"}
 
 @dataclass
 class Rendered:
-    """A report's content: TSV (header and rows) or a JSON document."""
+    """A report's content: TSV (header and rows), a JSON document, or an XML document."""
 
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     json: dict[str, Any] | None = None
     charset: str | None = None
+    #: An XML document, rendered whole; `records` is how many records it holds.
+    xml: str | None = None
+    records: int = 0
 
     @property
     def empty(self) -> bool:
         if self.json is not None:
             return not any(isinstance(v, list) and v for v in self.json.values())
+        if self.xml is not None:
+            return self.records == 0
         return not self.rows
 
     def encode(self) -> tuple[bytes, str]:
@@ -51,13 +56,16 @@ class Rendered:
             return json.dumps(self.json, ensure_ascii=False, default=_json_number).encode(
                 "utf-8"
             ), ("application/json;charset=UTF-8")
-        lines = ["\t".join(self.header), *("\t".join(row) for row in self.rows)]
-        text = "\r\n".join(lines) + "\r\n"
         codec = {"Cp1252": "cp1252", "Shift_JIS": "cp932", "UTF-8": "utf-8"}.get(
             self.charset or "", "latin-1"
         )
-        content_type = "text/plain" + (f";charset={self.charset}" if self.charset else "")
-        return text.encode(codec), content_type
+        charset = f";charset={self.charset}" if self.charset else ""
+        if self.xml is not None:
+            # A character the charset lacks becomes a character reference, as XML allows.
+            return self.xml.encode(codec, "xmlcharrefreplace"), "text/xml" + charset
+        lines = ["\t".join(self.header), *("\t".join(row) for row in self.rows)]
+        text = "\r\n".join(lines) + "\r\n"
+        return text.encode(codec), "text/plain" + charset
 
 
 def _json_number(value: Any) -> Any:
@@ -1559,3 +1567,8 @@ def settlement(
 
 def marketplace(marketplace_id: str) -> MarketplaceProfile:
     return MARKETPLACES_BY_ID[marketplace_id]
+
+
+# -- XML reports: their renderers live in their own module and register with RENDERERS ----
+# whenever this one is loaded (at the end, as that module imports from this one).
+from tap_amazon_seller.simulator import report_documents_xml  # noqa: E402, F401

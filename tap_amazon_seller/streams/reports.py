@@ -26,6 +26,7 @@ from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_
 from tap_amazon_seller.reports.periods import period_windows
 from tap_amazon_seller.reports.registry import REPORT_SPECS
 from tap_amazon_seller.reports.spec import ReportSpec, header_forms, lift
+from tap_amazon_seller.reports.xml_records import iter_xml_records
 from tap_amazon_seller.streams.base import SpApiStream
 
 if t.TYPE_CHECKING:
@@ -164,8 +165,17 @@ class ReportStream(PendingReports):
         latest = datetime.now(UTC) - timedelta(minutes=self.spec.end_lag_minutes)
         return min(settings.end_date, latest) if settings.end_date else latest
 
+    def _partition_options(self, context: Context) -> tuple[tuple[str, str], ...]:
+        """The report options, with the partition's marketplace where the report names it
+        in an option too (the browse tree's MarketplaceId)."""
+        if not self.spec.marketplace_option:
+            return self._options
+        options = dict(self._options)
+        options[self.spec.marketplace_option] = str(context["marketplace_id"])
+        return tuple(sorted(options.items()))
+
     def _new_job(self, context: Context, start: datetime | None, end: datetime | None) -> ReportJob:
-        options = self._options
+        options = self._partition_options(context)
         if self.spec.window_options and start is not None and end is not None:
             # The window travels as options (e.g. promotionStartDateFrom/To), not as dataStart/End.
             window = dict(zip(self.spec.window_options, (iso(start), iso(end)), strict=True))
@@ -234,7 +244,12 @@ class ReportStream(PendingReports):
                 }
                 if from_state
                 else engine.find_window_report(
-                    region, self.spec.report_type, (marketplace,), start, end, self._options
+                    region,
+                    self.spec.report_type,
+                    (marketplace,),
+                    start,
+                    end,
+                    self._partition_options(context),
                 )
             )
             if existing:
@@ -415,7 +430,36 @@ class ReportStream(PendingReports):
                             record[key] = ""
                     yield record
             return
+        if self.spec.xml_records is not None:
+            yield from self._xml_records(document, base, job)
+            return
         yield from self._tsv_records(document, base, job)
+
+    def _xml_records(
+        self, document: t.Any, base: dict[str, t.Any], job: ReportJob
+    ) -> Iterator[dict]:
+        assert self.spec.xml_records is not None
+        problems = 0
+
+        def problem(position: int, what: str) -> None:
+            nonlocal problems
+            problems += 1
+            if problems <= MAX_LOGGED_PROBLEMS:
+                self.logger.warning("%s record %d: %s", job.describe(), position, what)
+
+        for item in iter_xml_records(document, self.spec.xml_records, job.report_type, problem):
+            record = {**base, **item}
+            for key in self.spec.keys:
+                if record.get(key) is None:
+                    record[key] = ""
+            yield record
+        if problems > MAX_LOGGED_PROBLEMS:
+            self.logger.warning(
+                "%s: %d problems in all (the first %d logged above)",
+                job.describe(),
+                problems,
+                MAX_LOGGED_PROBLEMS,
+            )
 
     def _tsv_records(
         self, document: t.Any, base: dict[str, t.Any], job: ReportJob

@@ -70,6 +70,12 @@ ANY_REPORT_ROLE = (
     "Finance and Accounting",
     "Selling Partner Insights",
 )
+
+# -- XML reports: their renderers register on import; their roles join the table --------
+from tap_amazon_seller.simulator.report_documents_xml import XML_REPORT_ROLES  # noqa: E402
+
+ROLE_OF_TYPE.update(XML_REPORT_ROLES)
+
 SETTLEMENT_DAYS = 14
 RETENTION = timedelta(days=90)
 # Data older than this cancels the Sales and Traffic report (Amazon keeps two years).
