@@ -177,6 +177,18 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
         200,
         lambda sim: [("na", {}, {**_last_week(days=10), "limit": 5}, None)],
     ),
+    # -- Direct Fulfillment Shipping labels and packing slips (cov-replenish) --
+    "vendorDirectFulfillmentShipping_2021-12-28.getShippingLabels": (
+        200,
+        lambda sim: [
+            ("na", {}, {**_last_week(days=10), "limit": 5, "sortOrder": "DESC"}, None),
+            ("na", {}, {**_last_week(), "shipFromPartyId": "WHSE1"}, None),
+        ],
+    ),
+    "vendorDirectFulfillmentShipping_2021-12-28.getPackingSlips": (
+        200,
+        lambda sim: [("na", {}, {**_last_week(days=10), "limit": 5}, None)],
+    ),
     "vendorShipments.GetShipmentDetails": (200, lambda sim: [("na", {}, {"limit": 5}, None)]),
     "financesV0.listFinancialEvents": (
         200,

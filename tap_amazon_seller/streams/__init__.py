@@ -20,8 +20,10 @@ from tap_amazon_seller.streams.sellers import AccountStream, MarketplacesStream
 from tap_amazon_seller.streams.vendor import (
     VendorCustomerInvoicesStream,
     VendorDirectFulfillmentOrdersStream,
+    VendorPackingSlipsStream,
     VendorPurchaseOrdersStream,
     VendorShipmentsStream,
+    VendorShippingLabelsStream,
 )
 
 STREAM_TYPES = [
@@ -37,6 +39,8 @@ STREAM_TYPES = [
     VendorPurchaseOrdersStream,
     VendorDirectFulfillmentOrdersStream,
     VendorCustomerInvoicesStream,
+    VendorShippingLabelsStream,
+    VendorPackingSlipsStream,
     VendorShipmentsStream,
     ProductDetailsStream,
     ListingsItemsStream,
