@@ -39,6 +39,10 @@ MODEL_SCHEMAS = (
     # -- Direct Fulfillment Shipping labels and packing slips (cov-replenish) --
     "vendorDirectFulfillmentShipping_2021-12-28.ShippingLabel",
     "vendorDirectFulfillmentShipping_2021-12-28.PackingSlip",
+    # -- Replenishment API (cov-replenish) --
+    "replenishment-2022-11-07.GetSellingPartnerMetricsResponseMetric",
+    "replenishment-2022-11-07.ListOfferMetricsResponseOffer",
+    "replenishment-2022-11-07.ListOffersResponseOffer",
 )
 _DROP = {"example", "examples", "x-docgen-enum-table-extension", "required", "additionalProperties"}
 
