@@ -259,3 +259,35 @@ def test_a_missing_role_names_brand_analytics(
     result = run_sync(_config(sim, date(2026, 11, 1)), catalog=select(OFFERS, DAILY))
     assert OFFERS not in result.records and DAILY not in result.records
     assert "'Brand Analytics'" in caplog.text
+
+
+def test_offset_paging_stops_at_amazons_9000_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tap_amazon_seller.streams.replenishment import ReplenishmentOffersStream
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+    class Client:
+        """Answers as Amazon would for 20,000 offers."""
+
+        def __init__(self) -> None:
+            self.offsets: list[int] = []
+
+        def call(self, operation: str, *, json_body: dict) -> dict:
+            limit, offset = json_body["pagination"]["limit"], json_body["pagination"]["offset"]
+            assert 1 <= limit <= 100 and 0 <= offset <= 9000  # the model's limits
+            self.offsets.append(offset)
+            items = [{"asin": f"B{n:09d}"} for n in range(offset, min(offset + limit, 20000))]
+            return {"offers": items, "pagination": {"totalResults": 20000}}
+
+    tap = TapAmazonSeller(
+        config={"marketplaces": ["US"], "refresh_token": "x"}, validate_config=False
+    )
+    stream = ReplenishmentOffersStream(tap)
+    client = Client()
+    body = {"filters": {"marketplaceId": US, "programTypes": ["SUBSCRIBE_AND_SAVE"]}}
+    got = list(stream.offers(client, "listOffers", body, 100))  # type: ignore[arg-type]
+    assert client.offsets == list(range(0, 9001, 100))
+    assert len(got) == 9100 and len({o["asin"] for o in got}) == 9100
+    assert "9100 of 20000 offers read for marketplace ATVPDKIKX0DER" in caplog.text
+    assert any("replenishment_offers" in p and "9100 of 20000" in p for p in tap.problems)

@@ -219,16 +219,17 @@ class ReplenishmentStream(SpApiStream):
                 return
             if offset > MAX_OFFSET:
                 # Amazon pages no further than offset 9000: say loudly what is missing.
-                self.amazon.note_problem(self.name, body, f"only {offset} of {total} offers")
+                where = body["filters"]["marketplaceId"]
+                self.amazon.note_problem(self.name, where, f"only {offset} of {total} offers")
                 self.logger.warning(
                     "Stream %s: Amazon's %s pages no further than offset %d; %s of %s "
-                    "offers read for %s.",
+                    "offers read for marketplace %s.",
                     self.name,
                     operation,
                     MAX_OFFSET,
                     offset,
                     total,
-                    (body.get("filters") or body).get("marketplaceId"),
+                    where,
                 )
                 return
 
