@@ -36,6 +36,13 @@ MODEL_SCHEMAS = (
     "orders_2026-01-01.OrderItem",
     "orders_2026-01-01.Buyer",
     "orders_2026-01-01.CustomerAddress",
+    # -- Direct Fulfillment Shipping labels and packing slips (cov-replenish) --
+    "vendorDirectFulfillmentShipping_2021-12-28.ShippingLabel",
+    "vendorDirectFulfillmentShipping_2021-12-28.PackingSlip",
+    # -- Replenishment API (cov-replenish) --
+    "replenishment-2022-11-07.GetSellingPartnerMetricsResponseMetric",
+    "replenishment-2022-11-07.ListOfferMetricsResponseOffer",
+    "replenishment-2022-11-07.ListOffersResponseOffer",
 )
 _DROP = {"example", "examples", "x-docgen-enum-table-extension", "required", "additionalProperties"}
 

@@ -23,6 +23,7 @@ import requests
 from tap_amazon_seller.rate_limits import operations
 from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.server import simulated_operations
+from tap_amazon_seller.streams.replenishment import DAILY_METRICS, ROLLING_METRICS
 from tests.conftest import shared_models
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,6 +178,18 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
         200,
         lambda sim: [("na", {}, {**_last_week(days=10), "limit": 5}, None)],
     ),
+    # -- Direct Fulfillment Shipping labels and packing slips (cov-replenish) --
+    "vendorDirectFulfillmentShipping_2021-12-28.getShippingLabels": (
+        200,
+        lambda sim: [
+            ("na", {}, {**_last_week(days=10), "limit": 5, "sortOrder": "DESC"}, None),
+            ("na", {}, {**_last_week(), "shipFromPartyId": "WHSE1"}, None),
+        ],
+    ),
+    "vendorDirectFulfillmentShipping_2021-12-28.getPackingSlips": (
+        200,
+        lambda sim: [("na", {}, {**_last_week(days=10), "limit": 5}, None)],
+    ),
     "vendorShipments.GetShipmentDetails": (200, lambda sim: [("na", {}, {"limit": 5}, None)]),
     "financesV0.listFinancialEvents": (
         200,
@@ -235,6 +248,84 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
         ],
     ),
     "ordersV0.getOrderItems": (200, lambda sim: [("na", {"orderId": _order_id(sim)}, {}, None)]),
+    # -- Replenishment API (cov-replenish) --
+    "replenishment-2022-11-07.getSellingPartnerMetrics": (
+        200,
+        lambda sim: [
+            ("na", {}, {}, _sns_body(_sns_days(30, 1), metrics=list(DAILY_METRICS))),
+            ("eu", {}, {}, _sns_body(_sns_days(70, 1), "A1PA6795UKMFR9", frequency="WEEK")),
+            ("na", {}, {}, _sns_body(_sns_days(1, 1), metrics=list(ROLLING_METRICS))),
+            (
+                "fe",
+                {},
+                {},
+                _sns_body(
+                    _sns_days(-1, -7),
+                    "A1VC38T7YXB528",
+                    metrics=["SHIPPED_SUBSCRIPTION_UNITS"],
+                    frequency=None,
+                ),
+            ),
+        ],
+    ),
+    "replenishment-2022-11-07.listOfferMetrics": (
+        200,
+        lambda sim: [
+            (
+                "na",
+                {},
+                {},
+                {"filters": _sns_body(_sns_days(3, 3)), "pagination": {"limit": 500, "offset": 0}},
+            ),
+            (
+                "eu",
+                {},
+                {},
+                {
+                    "filters": _sns_body(_sns_days(20, 20), "A1F83G8C2ARO7P", frequency="WEEK"),
+                    "pagination": {"limit": 2, "offset": 2},
+                    "sort": {"order": "DESC", "key": "TOTAL_SUBSCRIPTIONS_REVENUE"},
+                },
+            ),
+            (
+                "na",
+                {},
+                {},
+                {
+                    "filters": _sns_body(_sns_days(-1, -7), frequency=None),
+                    "pagination": {"limit": 10, "offset": 0},
+                },
+            ),
+        ],
+    ),
+    "replenishment-2022-11-07.listOffers": (
+        200,
+        lambda sim: [
+            (
+                "na",
+                {},
+                {},
+                {
+                    "filters": {"marketplaceId": US, "programTypes": ["SUBSCRIBE_AND_SAVE"]},
+                    "pagination": {"limit": 100, "offset": 0},
+                },
+            ),
+            (
+                "eu",
+                {},
+                {},
+                {
+                    "filters": {
+                        "marketplaceId": "A1PA6795UKMFR9",
+                        "programTypes": ["SUBSCRIBE_AND_SAVE"],
+                        "eligibilities": ["ELIGIBLE", "SUSPENDED"],
+                    },
+                    "pagination": {"limit": 3, "offset": 1},
+                    "sort": {"order": "DESC", "key": "PRICE"},
+                },
+            ),
+        ],
+    ),
     "tokens_2021-03-01.createRestrictedDataToken": (
         200,
         lambda sim: [
@@ -256,6 +347,38 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
     ),
 }
 ALL_ORDER_DATA = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PROMOTION", "CANCELLATION")
+
+
+# -- Replenishment API (cov-replenish) --
+
+
+def _sns_days(first_ago: int, last_ago: int) -> tuple[str, str]:
+    """(startDate, endDate) of whole days this many days ago (negative: ahead)."""
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).date()
+    return tuple(f"{today - timedelta(days=n)}T00:00:00Z" for n in (first_ago, last_ago))  # type: ignore[return-value]
+
+
+def _sns_body(
+    days: tuple[str, str],
+    marketplace_id: str = US,
+    metrics: list[str] | None = None,
+    frequency: str | None = "DAY",
+) -> dict[str, Any]:
+    """A getSellingPartnerMetrics body, or listOfferMetrics filters: PERFORMANCE by
+    `frequency`, or FORECAST when `frequency` is None."""
+    body: dict[str, Any] = {
+        "marketplaceId": marketplace_id,
+        "programTypes": ["SUBSCRIBE_AND_SAVE"],
+        "timePeriodType": "PERFORMANCE" if frequency else "FORECAST",
+        "timeInterval": {"startDate": days[0], "endDate": days[1]},
+    }
+    if frequency:
+        body["aggregationFrequency"] = frequency
+    if metrics:
+        body["metrics"] = metrics
+    return body
 
 
 def _order_id(sim: Simulator) -> str:
@@ -565,3 +688,101 @@ def test_simulated_xml_reports_use_amazons_elements_and_declare_their_charset(
     used = {element.tag for element in root.iter()}
     assert used <= XML_REPORT_ELEMENTS[report_type], used - XML_REPORT_ELEMENTS[report_type]
     assert rendered.records == len(root.findall("Message/Order") or root.findall("Node")) > 0
+
+
+# -- Replenishment API (cov-replenish): the requests the tap makes are ones the model allows --
+
+REPLENISHMENT_STREAMS = (
+    "replenishment_daily_metrics",
+    "replenishment_rolling_metrics",
+    "replenishment_offer_metrics",
+    "replenishment_offer_forecast",
+    "replenishment_offers",
+)
+
+
+def request_validator(operation_name: str) -> jsonschema.Draft4Validator:
+    """The model's body schema of an operation, objects closed to fields it does not name."""
+    model = load_model(operation_name.split(".", 1)[0])
+    op = operations()[operation_name]
+    (body,) = [
+        p for p in model["paths"][op.path][op.method.lower()]["parameters"] if p["in"] == "body"
+    ]
+    schema = {"definitions": strict(copy.deepcopy(model["definitions"])), **strict(body["schema"])}
+    return jsonschema.Draft4Validator(schema)
+
+
+def test_replenishment_requests_of_the_tap_follow_the_model() -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from tap_amazon_seller.simulator import SimulatorConfig
+    from tap_amazon_seller.simulator.families.replenishment import requests_seen
+    from tests.conftest import run_sync, select
+
+    sim = Simulator(SimulatorConfig(time_scale=1000.0, page_size=3, enforce_rate_limits=False))
+    today = datetime.now(UTC).date()
+    with sim.running():
+        # Two years and more of the period metrics (Amazon's history is two years) ...
+        run_sync(
+            sim.tap_config(marketplaces=["US", "JP"], start_date="2023-06-01T00:00:00Z"),
+            catalog=select(
+                *(s for s in REPLENISHMENT_STREAMS if s != "replenishment_offer_metrics")
+            ),
+        )
+        # ... and a week of the offers' metrics, one call per day.
+        run_sync(
+            sim.tap_config(
+                marketplaces=["GB"], start_date=f"{today - timedelta(days=7)}T00:00:00Z"
+            ),
+            catalog=select("replenishment_offer_metrics"),
+        )
+        seen = requests_seen(sim)
+        assert all(status == 200 for op, _, status in sim.call_log if "replenishment" in op)
+    assert {op for op, _ in seen} == {
+        "replenishment-2022-11-07.getSellingPartnerMetrics",
+        "replenishment-2022-11-07.listOfferMetrics",
+        "replenishment-2022-11-07.listOffers",
+    }
+
+    def day(value: str) -> date:
+        # "Only the date is required, but you must pass the complete date and time value."
+        assert value.endswith("T00:00:00Z"), value
+        return date.fromisoformat(value[:10])
+
+    for operation_name, body in seen:
+        errors = sorted(request_validator(operation_name).iter_errors(body), key=str)
+        assert not errors, f"{operation_name}: " + "; ".join(e.message for e in errors[:5])
+        query = body if operation_name.endswith("getSellingPartnerMetrics") else body["filters"]
+        assert query["programTypes"] == ["SUBSCRIBE_AND_SAVE"]
+        interval = query.get("timeInterval")
+        if interval is None:
+            continue  # listOffers
+        first, last = day(interval["startDate"]), day(interval["endDate"])
+        assert first <= last
+        if query["timePeriodType"] == "FORECAST":
+            # aggregationFrequency "is only valid for the PERFORMANCE time period type".
+            assert "aggregationFrequency" not in query
+            assert set(query.get("metrics", [])) <= {
+                "TOTAL_SUBSCRIPTIONS_REVENUE",
+                "SHIPPED_SUBSCRIPTION_UNITS",
+            }
+            continue
+        assert first >= today - timedelta(days=730)  # "data for the trailing 2 years"
+        assert last < today  # whole days only
+        if operation_name.endswith("getSellingPartnerMetrics"):
+            assert query["aggregationFrequency"] == "DAY"
+            assert (last - first).days + 1 <= 31  # "cannot exceed 31 days"
+        else:
+            # listOfferMetrics: "a single unit of the aggregation frequency".
+            assert query["aggregationFrequency"] == "DAY" and first == last
+
+
+def test_replenishment_metric_fields_cover_the_model() -> None:
+    from tap_amazon_seller.streams.replenishment import METRIC_FIELDS
+
+    model = load_model("replenishment-2022-11-07")
+    assert set(METRIC_FIELDS) == set(model["definitions"]["Metric"]["enum"])
+    fields = [f for names in METRIC_FIELDS.values() for f in names]
+    assert len(fields) == len(set(fields))  # each field from one metric
+    declared = set(model["definitions"]["GetSellingPartnerMetricsResponseMetric"]["properties"])
+    assert set(fields) == declared - {"timeInterval", "currencyCode"}

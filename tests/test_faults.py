@@ -22,6 +22,9 @@ FAMILIES = {
     "finances": ("financial_events", "finance_transactions", "financial_event_groups"),
     "vendor": ("vendor_purchase_orders", "vendor_fulfilment_purchase_orders"),
     "listings and inventory": ("listings_items", "fba_inventory_summaries", "product_details"),
+    # -- Replenishment API and Direct Fulfillment Shipping (cov-replenish) --
+    "replenishment": ("replenishment_daily_metrics", "replenishment_offer_metrics"),
+    "vendor shipping": ("vendor_fulfilment_shipping_labels",),
 }
 STREAMS = tuple(s for streams in FAMILIES.values() for s in streams)
 MIDNIGHT = (datetime.now(UTC) - timedelta(days=40)).replace(

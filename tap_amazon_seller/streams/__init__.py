@@ -16,12 +16,21 @@ from tap_amazon_seller.streams.orders import (
     OrderItemsStream,
     OrdersStream,
 )
+from tap_amazon_seller.streams.replenishment import (
+    ReplenishmentDailyMetricsStream,
+    ReplenishmentOfferForecastStream,
+    ReplenishmentOfferMetricsStream,
+    ReplenishmentOffersStream,
+    ReplenishmentRollingMetricsStream,
+)
 from tap_amazon_seller.streams.sellers import AccountStream, MarketplacesStream
 from tap_amazon_seller.streams.vendor import (
     VendorCustomerInvoicesStream,
     VendorDirectFulfillmentOrdersStream,
+    VendorPackingSlipsStream,
     VendorPurchaseOrdersStream,
     VendorShipmentsStream,
+    VendorShippingLabelsStream,
 )
 
 STREAM_TYPES = [
@@ -37,6 +46,8 @@ STREAM_TYPES = [
     VendorPurchaseOrdersStream,
     VendorDirectFulfillmentOrdersStream,
     VendorCustomerInvoicesStream,
+    VendorShippingLabelsStream,
+    VendorPackingSlipsStream,
     VendorShipmentsStream,
     ProductDetailsStream,
     ListingsItemsStream,
@@ -44,6 +55,12 @@ STREAM_TYPES = [
     FinancialEventsStream,
     OrderFinancialEventsStream,
     FinanceTransactionsStream,
+    # -- Replenishment API (cov-replenish) --
+    ReplenishmentDailyMetricsStream,
+    ReplenishmentRollingMetricsStream,
+    ReplenishmentOfferMetricsStream,
+    ReplenishmentOfferForecastStream,
+    ReplenishmentOffersStream,
 ]
 
 __all__ = ["STREAM_TYPES"]

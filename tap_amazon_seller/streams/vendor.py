@@ -1,4 +1,5 @@
-"""Vendor (1P) APIs: purchase orders of Vendor Orders v1."""
+"""Vendor (1P) APIs: Vendor Orders v1, Direct Fulfillment Orders and Shipping 2021-12-28,
+Vendor Shipments v1."""
 
 from __future__ import annotations
 
@@ -97,20 +98,47 @@ class VendorDirectFulfillmentOrdersStream(WindowedApiStream):
         return {"includeDetails": "true", "limit": 100, "sortOrder": "ASC"}
 
 
-class VendorCustomerInvoicesStream(WindowedApiStream):
-    """Direct Fulfillment getCustomerInvoices, 7-day windows (Amazon's maximum)."""
+class DirectFulfillmentShippingStream(WindowedApiStream):
+    """A Direct Fulfillment Shipping list operation: 7-day creation windows (Amazon's
+    maximum), `pagination.nextToken`, one record per purchase order, per region.
 
-    name = "vendor_fulfilment_customer_invoices"
+    Subclasses name the operation, the list in the answer and the model definition.
+    """
+
     primary_keys: t.ClassVar[list[str]] = ["purchaseOrderNumber"]
     required_role = "Direct-to-Consumer Shipping (vendor)"
     per_marketplace = False
-    operation = "vendorDirectFulfillmentShipping_2021-12-28.getCustomerInvoices"
-    records_path = ("customerInvoices",)
     token_path = ("pagination", "nextToken")
-    schema = model_schema("vendorDirectFulfillmentShipping_2021-12-28.CustomerInvoice", **_WINDOW)
 
     def params(self, context: Context | None) -> dict[str, t.Any]:
         return {"limit": 100, "sortOrder": "ASC"}
+
+
+class VendorCustomerInvoicesStream(DirectFulfillmentShippingStream):
+    """Direct Fulfillment getCustomerInvoices."""
+
+    name = "vendor_fulfilment_customer_invoices"
+    operation = "vendorDirectFulfillmentShipping_2021-12-28.getCustomerInvoices"
+    records_path = ("customerInvoices",)
+    schema = model_schema("vendorDirectFulfillmentShipping_2021-12-28.CustomerInvoice", **_WINDOW)
+
+
+class VendorShippingLabelsStream(DirectFulfillmentShippingStream):
+    """Direct Fulfillment getShippingLabels: each label's `content` stays Amazon's Base64."""
+
+    name = "vendor_fulfilment_shipping_labels"
+    operation = "vendorDirectFulfillmentShipping_2021-12-28.getShippingLabels"
+    records_path = ("shippingLabels",)
+    schema = model_schema("vendorDirectFulfillmentShipping_2021-12-28.ShippingLabel", **_WINDOW)
+
+
+class VendorPackingSlipsStream(DirectFulfillmentShippingStream):
+    """Direct Fulfillment getPackingSlips: `content` stays Amazon's Base64 PDF."""
+
+    name = "vendor_fulfilment_packing_slips"
+    operation = "vendorDirectFulfillmentShipping_2021-12-28.getPackingSlips"
+    records_path = ("packingSlips",)
+    schema = model_schema("vendorDirectFulfillmentShipping_2021-12-28.PackingSlip", **_WINDOW)
 
 
 class VendorShipmentsStream(WindowedApiStream):

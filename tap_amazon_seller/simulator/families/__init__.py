@@ -1,5 +1,7 @@
 """The simulator's API families, one module each; importing them registers their routes."""
 
+from types import ModuleType
+
 from tap_amazon_seller.simulator.families import (
     catalog,
     feeds,
@@ -7,13 +9,27 @@ from tap_amazon_seller.simulator.families import (
     inventory,
     listings,
     orders,
+    replenishment,
     reports,
     sellers,
     tokens,
     vendor,
 )
 
-MODULES = (sellers, reports, inventory, feeds, vendor, catalog, listings, finances, orders, tokens)
+MODULES: tuple[ModuleType, ...] = (
+    sellers,
+    reports,
+    inventory,
+    feeds,
+    vendor,
+    catalog,
+    listings,
+    finances,
+    orders,
+    tokens,
+)
+# -- Replenishment API (cov-replenish) --
+MODULES += (replenishment,)
 
 __all__ = [
     "MODULES",
@@ -23,6 +39,7 @@ __all__ = [
     "inventory",
     "listings",
     "orders",
+    "replenishment",
     "reports",
     "sellers",
     "tokens",

@@ -337,3 +337,96 @@ def get_shipment_details(sim: Simulator, request: Request) -> Response:
     if token:
         payload["pagination"] = {"nextToken": token}
     return Response(200, {"payload": payload})
+
+
+# -- Direct Fulfillment Shipping labels and packing slips (cov-replenish) --------------
+
+# When the vendor's label and packing slip become available after the customer's order.
+LABEL_DELAY = timedelta(hours=1)
+PACKING_SLIP_DELAY = timedelta(hours=2)
+
+
+def _available(order: dict[str, Any], delay: timedelta) -> datetime:
+    ordered = datetime.fromisoformat(order["orderDetails"]["orderDate"].replace("Z", "+00:00"))
+    return ordered + delay
+
+
+def shipping_label_of(order: dict[str, Any]) -> dict[str, Any]:
+    """The label of a Direct Fulfillment order: ZPL (UTF-8, the customer's name) in Base64."""
+    number = order["purchaseOrderNumber"]
+    ship_to = order["orderDetails"]["shipToParty"]
+    tracking = f"1Z{int(number[2:]):016d}"
+    zpl = f"^XA^CI28^FO50,50^FD{ship_to['name']}, {ship_to['city']}^FS^FO50,120^FD{tracking}^FS^XZ"
+    return {
+        "purchaseOrderNumber": number,
+        "sellingParty": order["orderDetails"]["sellingParty"],
+        "shipFromParty": order["orderDetails"]["shipFromParty"],
+        "labelFormat": "ZPL",
+        "labelData": [
+            {
+                "packageIdentifier": "001",
+                "trackingNumber": tracking,
+                "shipMethod": order["orderDetails"]["shipmentDetails"]["shipMethod"],
+                "shipMethodName": "UPS Ground Residential",
+                "content": base64.b64encode(zpl.encode("utf-8")).decode("ascii"),
+            }
+        ],
+    }
+
+
+def packing_slip_of(order: dict[str, Any]) -> dict[str, Any]:
+    """The packing slip of a Direct Fulfillment order: a (tiny) PDF in Base64."""
+    item = order["orderDetails"]["items"][0]
+    text = f"Packing slip {order['purchaseOrderNumber']}: {item['title']} for Zoë Åkesson"
+    pdf = b"%PDF-1.4\n% " + text.encode("utf-8") + b"\n%%EOF\n"
+    return {
+        "purchaseOrderNumber": order["purchaseOrderNumber"],
+        "content": base64.b64encode(pdf).decode("ascii"),
+        "contentType": "application/pdf",
+    }
+
+
+def _documents_in_window(
+    sim: Simulator, request: Request, delay: timedelta, only_if: str | None = None
+) -> list[dict[str, Any]] | Response:
+    window = _window(request, max_days=7)
+    if isinstance(window, Response):
+        return window
+    party = request.param("shipFromPartyId")
+    return [
+        o
+        for o in direct_fulfillment_orders(sim)
+        if window[0] < _available(o, delay) < window[1]
+        and (party is None or o["orderDetails"]["shipFromParty"]["partyId"] == party)
+        and (only_if is None or o["orderDetails"]["shipmentDetails"].get(only_if))
+    ]
+
+
+@route("vendorDirectFulfillmentShipping_2021-12-28.getShippingLabels", DF_ROLES, regions=("na",))
+def get_shipping_labels(sim: Simulator, request: Request) -> Response:
+    orders = _documents_in_window(sim, request, LABEL_DELAY)
+    if isinstance(orders, Response):
+        return orders
+    paged = _paged(sim, request, "df-labels", [shipping_label_of(o) for o in orders], 100)
+    if isinstance(paged, Response):
+        return paged
+    page, token = paged
+    body: dict[str, Any] = {"shippingLabels": page}
+    if token:
+        body["pagination"] = {"nextToken": token}
+    return Response(200, body)
+
+
+@route("vendorDirectFulfillmentShipping_2021-12-28.getPackingSlips", DF_ROLES, regions=("na",))
+def get_packing_slips(sim: Simulator, request: Request) -> Response:
+    orders = _documents_in_window(sim, request, PACKING_SLIP_DELAY, only_if="isPslipRequired")
+    if isinstance(orders, Response):
+        return orders
+    paged = _paged(sim, request, "df-packing-slips", [packing_slip_of(o) for o in orders], 100)
+    if isinstance(paged, Response):
+        return paged
+    page, token = paged
+    body: dict[str, Any] = {"packingSlips": page}
+    if token:
+        body["pagination"] = {"nextToken": token}
+    return Response(200, body)
