@@ -67,6 +67,8 @@ _TIME_AND_ZONE = r"(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?(?:\s*([A-Z]{1,4}))?$"
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})" + _TIME_AND_ZONE)
 _EU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})" + _TIME_AND_ZONE)
 _NAMED_MONTH_DATE = re.compile(r"^(\d{1,2})-([A-Za-z]{3})-(\d{4})" + _TIME_AND_ZONE)
+# A month alone, for reports by month: MM/YYYY (ledger summary) or YYYY-MM (storage fees).
+_MONTH_ONLY = re.compile(r"^(?:(\d{1,2})/(\d{4})|(\d{4})-(\d{2}))$")
 
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:([,.])\d{3})(?:\1\d{3})*$")
@@ -218,7 +220,10 @@ def cast_datetime(text: str) -> str | None:
 
 
 def cast_date(text: str) -> str | None:
-    """A calendar date as YYYY-MM-DD (from YYYY-MM-DD, MM/DD/YYYY, DD.MM.YYYY or a date-time)."""
+    """A calendar date as YYYY-MM-DD (from YYYY-MM-DD, MM/DD/YYYY, DD.MM.YYYY or a date-time).
+
+    A month alone (MM/YYYY or YYYY-MM, in reports by month) is read as its first day.
+    """
     if not text:
         return None
     text = text.strip()
@@ -235,6 +240,9 @@ def cast_date(text: str) -> str | None:
         parts = _date_parts(text)
         if parts is not None:
             return date(parts[0], parts[1], parts[2]).isoformat()
+        if match := _MONTH_ONLY.match(text):
+            year, month = (match[2], match[1]) if match[1] else (match[3], match[4])
+            return date(int(year), int(month), 1).isoformat()
     except ValueError:
         pass
     raise CastError(f"not a date: {text!r}")

@@ -24,6 +24,8 @@ ColumnType = Literal["string", "integer", "number", "boolean", "date-time", "dat
 class Column:
     header: str  # as Amazon writes it in the header row
     type: ColumnType = "string"
+    #: Other spellings of the header met in real files (read into the same column).
+    aliases: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -35,13 +37,15 @@ class Column:
 
 
 def columns(*specs: str) -> tuple[Column, ...]:
-    """Columns from "header" or "header:type" strings, e.g. columns("sku", "quantity:integer")."""
+    """Columns from "header" or "header:type" strings, e.g. columns("sku", "quantity:integer");
+    "header|other-spelling:type" names a header Amazon also writes another way."""
     result = []
     for spec in specs:
-        header, _, kind = spec.rpartition(":") if ":" in spec else (spec, "", "string")
+        headers, _, kind = spec.rpartition(":") if ":" in spec else (spec, "", "string")
         if kind not in CASTERS:
             raise ValueError(f"column {spec!r}: type must be one of {', '.join(CASTERS)}")
-        result.append(Column(header, kind))  # type: ignore[arg-type]
+        header, *aliases = headers.split("|")
+        result.append(Column(header, kind, tuple(aliases)))  # type: ignore[arg-type]
     return tuple(result)
 
 
@@ -102,6 +106,18 @@ class ReportSpec:
     #: name -> the values Amazon allows (empty: any value; None as a whole: any option, for
     #: the generic streams of `report_types`).
     allowed_options: dict[str, tuple[str, ...]] | None = field(default_factory=dict)
+    #: Amazon fails (FATAL) a report covering less time than this: snapshots send
+    #: dataStartTime this many hours before dataEndTime, and a shorter incremental window
+    #: starts earlier (e.g. the FBA fee preview wants 72 hours).
+    min_range_hours: int | None = None
+    #: Report options copied into every record (as snake_case fields), for reports whose
+    #: rows mean something else under another option (the ledger summary's aggregations).
+    option_fields: tuple[str, ...] = ()
+    #: The period rows aggregate over (DAILY/WEEKLY/MONTHLY): windows then start and end on
+    #: its boundaries, so no row covers part of one, and the period the bookmark is in is
+    #: read again whole. `period_option` names a report option that sets it instead.
+    period: str | None = None
+    period_option: str | None = None
 
     @property
     def is_json(self) -> bool:
@@ -132,6 +148,8 @@ class ReportSpec:
                 properties["report_start_date"] = {"type": ["string"], "format": "date-time"}
         if not self.keys:
             properties["row_key"] = {"type": ["string"]}
+        for option in self.option_fields:
+            properties[snake_case(option)] = {"type": ["string", "null"]}
         if self.json_records is not None:
             properties.update(json_item_schema(self.json_records)["properties"])
         else:

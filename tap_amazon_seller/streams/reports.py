@@ -153,6 +153,9 @@ class ReportStream(PendingReports):
         if not self.spec.incremental:
             if self.spec.full_range:
                 job = self._new_job(context, self.amazon.settings.start_date, self._now_limit())
+            elif self.spec.min_range_hours:
+                end = self._now_limit()
+                job = self._new_job(context, self._request_start(end, end), end)
             else:
                 job = self._new_job(context, None, None)
             if pending:
@@ -169,15 +172,22 @@ class ReportStream(PendingReports):
         end = self._now_limit()
         if self.spec.whole_days:
             start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        period = self._period()
+        if period:
+            # Back to the start of the period the bookmark is in: a period read while it was
+            # still running (the current day, week or month) is read again whole.
+            start = period_start(start, period)
         window = timedelta(days=self.spec.window_days or 30)
         jobs: list[ReportJob] = []
         while end - start >= MIN_WINDOW:
+            planned_end = self._window_end(start, end, window, period)
+            requested_start = self._request_start(start, planned_end)
             # An earlier run's report for a window starting here is reused as it is.
             from_state = next(
                 (
                     p
                     for p in pending
-                    if parse_time(p.get("start")) == start
+                    if parse_time(p.get("start")) == requested_start
                     and (parse_time(p.get("end")) or end) <= end
                 ),
                 None,
@@ -190,17 +200,47 @@ class ReportStream(PendingReports):
                 }
                 if from_state
                 else engine.find_window_report(
-                    region, self.spec.report_type, (marketplace,), start, end, self._options
+                    region,
+                    self.spec.report_type,
+                    (marketplace,),
+                    requested_start,
+                    end,
+                    self._options,
                 )
             )
             if existing:
-                window_end = parse_time(existing["dataEndTime"]) or min(start + window, end)
-                jobs.append(engine.adopt(self._new_job(context, start, window_end), existing))
+                window_end = parse_time(existing["dataEndTime"]) or planned_end
+                job = self._new_job(context, requested_start, window_end)
+                jobs.append(engine.adopt(job, existing))
             else:
-                window_end = min(start + window, end)
-                jobs.append(engine.plan(self._new_job(context, start, window_end)))
+                window_end = planned_end
+                jobs.append(engine.plan(self._new_job(context, requested_start, window_end)))
             start = window_end
         return jobs
+
+    def _period(self) -> str | None:
+        """The period rows aggregate over (DAILY, WEEKLY, MONTHLY), if the report has one."""
+        if not self.spec.period_option:
+            return self.spec.period
+        options = self.spec.report_options(self.amazon.settings)
+        return options.get(self.spec.period_option, self.spec.period)
+
+    @staticmethod
+    def _window_end(
+        start: datetime, end: datetime, window: timedelta, period: str | None
+    ) -> datetime:
+        window_end = min(start + window, end)
+        if period and window_end < end:
+            # Whole periods only (at least one), so no row sums part of a period.
+            aligned = period_start(window_end, period)
+            window_end = aligned if aligned > start else min(next_period(start, period), end)
+        return window_end
+
+    def _request_start(self, start: datetime, end: datetime) -> datetime:
+        """dataStartTime for data from `start`: earlier if Amazon wants a longer range."""
+        if self.spec.min_range_hours:
+            return min(start, end - timedelta(hours=self.spec.min_range_hours))
+        return start
 
     def _plan_listed(self, engine: ReportEngine, context: Context) -> list[ReportJob]:
         """Reports Amazon makes on its own (settlements): list those created since the bookmark."""
@@ -317,6 +357,9 @@ class ReportStream(PendingReports):
             "marketplace_id": context["marketplace_id"],
             "report_id": job.report_id,
         }
+        options = dict(job.options)
+        for option in self.spec.option_fields:
+            base[snake_case(option)] = options.get(option)
         if self.spec.incremental and job.data_end is not None:
             base[self.spec.bookmark_field] = iso(job.data_end)
             if self.spec.requestable and job.data_start is not None:
@@ -338,6 +381,8 @@ class ReportStream(PendingReports):
         self, document: t.Any, base: dict[str, t.Any], job: ReportJob
     ) -> Iterator[dict]:
         declared = {column.name: column for column in self.spec.columns}
+        for column in self.spec.columns:  # other spellings of a header read into the column
+            declared.update({snake_case(alias): column for alias in column.aliases})
         keyless = not self.spec.keys
         problems = 0
 
@@ -447,6 +492,26 @@ class ReportListStream(SpApiStream):
             }
             for report in list_reports(client, params):
                 yield {**report, "region": client.region}
+
+
+def period_start(moment: datetime, period: str) -> datetime:
+    """The start of the day, week (from Sunday) or month `moment` is in, in UTC."""
+    day = moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "WEEKLY":
+        return day - timedelta(days=(day.weekday() + 1) % 7)
+    if period == "MONTHLY":
+        return day.replace(day=1)
+    return day
+
+
+def next_period(moment: datetime, period: str) -> datetime:
+    """The start of the period after the one `moment` is in."""
+    start = period_start(moment, period)
+    if period == "WEEKLY":
+        return start + timedelta(days=7)
+    if period == "MONTHLY":
+        return (start + timedelta(days=32)).replace(day=1)
+    return start + timedelta(days=1)
 
 
 def row_builder(
