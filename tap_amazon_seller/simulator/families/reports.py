@@ -27,6 +27,7 @@ from tap_amazon_seller.simulator.report_documents import (
     marketplace,
     settlement,
 )
+from tap_amazon_seller.simulator.report_documents_fba import MIN_DATA_RANGE
 from tap_amazon_seller.simulator.server import Request, Response, Simulator, error_response, route
 
 DOCUMENTS_PATH = "/_documents/"
@@ -258,6 +259,25 @@ def _decide_outcome(sim: Simulator, reports: ReportStore, report: SimReport, now
         return "FATAL"
     if _matches(report, faults.cancelled_report_types):
         return "CANCELLED"
+    # -- FBA flat files (report_documents_fba): reports Amazon makes only for a long range --
+    shortest = MIN_DATA_RANGE.get(report.report_type)
+    if shortest is not None and (
+        not report.data_start
+        or not report.data_end
+        or report.data_end - report.data_start < shortest
+    ):
+        report.document_id = reports.store_document(
+            Rendered(
+                header=["Error"],
+                rows=[
+                    [
+                        f"{report.report_type} needs dataStartTime at least "
+                        f"{shortest.total_seconds() / 3600:g} hours before dataEndTime."
+                    ]
+                ],
+            )
+        )
+        return "FATAL"
     if report.report_type == "GET_SALES_AND_TRAFFIC_REPORT":
         if len(report.marketplace_ids) != 1:
             return "FATAL"
