@@ -118,9 +118,16 @@ def test_fee_preview_asks_72_hours_and_reads_both_spellings(sim: Simulator) -> N
 
 
 def test_fee_preview_under_72_hours_ends_fatal_with_amazons_reason(sim: Simulator) -> None:
-    from tests.test_conformance import access_token, call
+    from tests.conftest import SHARED
+    from tests.test_conformance import access_token, call, response_validator
 
     token = access_token(sim)
+    # Amazon's model, when ../shared is beside the checkout: a FATAL report is one it describes.
+    validate = (
+        response_validator("reports_2021-06-30.getReport", 200).validate
+        if (SHARED / "models").is_dir()
+        else lambda report: None
+    )
     now = datetime.now(UTC).replace(microsecond=0)
     outcomes = {}
     for label, hours in (("24 hours", 24), ("no range", None), ("72 hours", 72)):
@@ -142,11 +149,51 @@ def test_fee_preview_under_72_hours_ends_fatal_with_amazons_reason(sim: Simulato
             {},
             token,
         ).json()
+        validate(report)
         outcomes[label] = report["processingStatus"]
         if report["processingStatus"] == "FATAL":
             document = store(sim).rendered[report["reportDocumentId"]]
             assert "72 hours" in document.rows[0][0]
     assert outcomes == {"24 hours": "FATAL", "no range": "FATAL", "72 hours": "DONE"}
+
+
+def test_a_window_shorter_than_a_minimum_range_starts_earlier(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The minimum range is general: an incremental stream's short last window is widened
+    back (here promotions, given a 20-day minimum for the test)."""
+    import dataclasses
+
+    import tap_amazon_seller.tap as tap_module
+    from tap_amazon_seller.reports.registry import specs_for
+
+    def with_minimum(report_types: tuple[str, ...]) -> list:
+        return [
+            dataclasses.replace(s, min_range_hours=20 * 24) if s.stream == "fba_promotions" else s
+            for s in specs_for(report_types)
+        ]
+
+    monkeypatch.setattr(tap_module, "specs_for", with_minimum)
+    rows = sync(sim, "fba_promotions", marketplaces=["US"]).records["fba_promotions"]
+    reports = sorted(
+        (r for r in store(sim).reports.values() if r.report_type.endswith("PROMOTION_DATA")),
+        key=lambda r: r.data_start,
+    )
+    assert len(reports) == 2
+    assert (reports[0].data_start, reports[0].data_end) == (START, START + timedelta(days=30))
+    # The rest (15 days) is asked as 20 days ending now; its rows start where data is new.
+    assert reports[1].data_end - reports[1].data_start == timedelta(days=20)
+    assert {r["report_start_date"] for r in rows} == {
+        utc(START).replace("+00:00", "Z"),
+        utc(reports[1].data_start).replace("+00:00", "Z"),
+    }
+    expected = {
+        (r["shipment-item-id"], r["item-promotion-id"])
+        for r in rendered_rows(sim, "GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA")
+    }
+    assert {(r["shipment_item_id"], r["item_promotion_id"]) for r in rows} == expected
+    bookmark = datetime.fromisoformat(rows[-1]["report_end_date"])
+    assert bookmark == reports[1].data_end
 
 
 # -- promotions and replacements --------------------------------------------------------
