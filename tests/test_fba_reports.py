@@ -474,29 +474,84 @@ def test_ledger_summary_option_values_are_checked_up_front() -> None:
 
 # -- incremental: a second run neither loses nor duplicates ------------------------------
 
+MONTHLY = {"fba_inventory_ledger_summary": {"aggregatedByTimePeriod": "MONTHLY"}}
+SECOND_RUN: dict[str, tuple[tuple[str, ...], str, dict]] = {
+    # stream: (key fields, a value to compare, settings)
+    "fba_promotions": (("shipment_item_id", "item_promotion_id"), "item_promotion_discount", {}),
+    "fba_replacements": (("replacement_amazon_order_id", "sku"), "quantity", {}),
+    # By month: the first run ends inside a month, which the second must read again whole.
+    "fba_inventory_ledger_summary": (
+        ("date", "msku", "disposition", "location"),
+        "ending_warehouse_balance",
+        {"report_options": MONTHLY},
+    ),
+}
 
-@pytest.mark.parametrize("stream", ["fba_promotions", "fba_replacements"])
+
+@pytest.mark.parametrize("stream", sorted(SECOND_RUN))
 def test_second_run_neither_loses_nor_duplicates(sim: Simulator, stream: str) -> None:
-    cut = TODAY - timedelta(days=12)
-    first = sync(sim, stream, end_date=cut.isoformat())
-    second = sync(sim, stream, state=first.states[-1])
-    key_fields = (
-        ("shipment_item_id", "item_promotion_id")
-        if stream == "fba_promotions"
-        else ("replacement_amazon_order_id", "sku")
+    key_fields, value, settings = SECOND_RUN[stream]
+    # The first run ends at noon of a day with activity on both sides of the cut: the
+    # second reads that day again whole.
+    cut = next(
+        day + timedelta(hours=12)
+        for day in (TODAY - timedelta(days=n) for n in range(12, 40))
+        if {e.at.hour < 12 for e in sim.data.day(US, day.date()).ledger} == {True, False}
+        and {s.shipped.hour < 12 for s in sim.data.day(US, day.date()).shipments} == {True, False}
     )
+    first = sync(sim, stream, end_date=cut.isoformat(), **settings)
+    # START to now in one run, with the first run's reports still at Amazon (one of them
+    # ends inside a month: not one to continue from).
+    again = sync(sim, stream, **settings).records[stream]
+    second = sync(sim, stream, state=first.states[-1], **settings)
+    # The truth: one run against a simulator with the same data and no earlier reports.
+    fresh = Simulator(SimulatorConfig(time_scale=FAST))
+    with fresh.running():
+        truth = sync(fresh, stream, **settings).records[stream]
 
-    def keys(records: list[dict]) -> list[tuple]:
-        return [(r["marketplace_id"], *(r[k] for k in key_fields)) for r in records]
+    def by_key(records: list[dict]) -> dict[tuple, dict]:
+        # The last record of a key wins, as a target upserts.
+        return {(r["marketplace_id"], *(r[k] for k in key_fields)): r for r in records}
 
-    one, two = keys(first.records[stream]), keys(second.records[stream])
-    assert len(set(one)) == len(one) and len(set(two)) == len(two)
-    # Everything from START to now, once (a row exactly on the cut may come in both runs,
-    # under one key: Amazon's windows include both edges).
-    everything = keys(sync(sim, stream).records[stream])
-    assert set(one) | set(two) == set(everything)
-    for key in set(one) & set(two):
-        row = next(r for r in second.records[stream] if keys([r])[0] == key)
-        when = row["shipment_date"]
-        assert cast_datetime(when) == utc(cut), key
-    assert all(r["shipment_date"] <= utc(cut) for r in first.records[stream])
+    def values(records: list[dict]) -> dict[tuple, Any]:
+        return {k: r[value] for k, r in by_key(records).items()}
+
+    one, two = first.records[stream], second.records[stream]
+    assert max(r["report_end_date"] for r in one) == utc(cut).replace("+00:00", "Z")
+    assert values(one + two) == values(truth)  # nothing lost, nothing extra, nothing partial
+    assert values(again) == values(truth)
+    # Only rows at the cut come in both runs (Amazon's windows include both edges), under
+    # one key; the second run's, read whole, is the one that stays.
+    for key in set(by_key(one)) & set(by_key(two)):
+        row = by_key(two)[key]
+        if stream == "fba_inventory_ledger_summary":
+            assert row["date"] == cut.date().replace(day=1).isoformat(), key
+        else:
+            assert cast_datetime(row["shipment_date"]) == utc(cut), key
+
+
+def test_ledger_summary_option_values_amazon_refuses_are_a_400(sim: Simulator) -> None:
+    from tests.test_conformance import access_token, call
+
+    body = {
+        "reportType": "GET_LEDGER_SUMMARY_VIEW_DATA",
+        "marketplaceIds": [US],
+        "reportOptions": {"aggregatedByTimePeriod": "YEARLY"},
+    }
+    answer = call(sim, CREATE, "na", {}, {}, access_token(sim), body)
+    assert answer.status_code == 400
+    assert "aggregatedByTimePeriod" in answer.json()["errors"][0]["message"]
+
+
+def test_month_only_dates_and_other_header_spellings() -> None:
+    from tap_amazon_seller.casting import CastError, cast_date
+    from tap_amazon_seller.reports.spec import columns
+
+    assert cast_date("10/2026") == "2026-10-01"  # ledger summary by month
+    assert cast_date("2026-10") == "2026-10-01"  # storage fees' month_of_charge
+    assert cast_date("10/31/2026") == "2026-10-31"
+    with pytest.raises(CastError):
+        cast_date("13/2026")
+    (column,) = columns("replacement-amazon-order-id|replacement-customer-order-id")
+    assert column.name == "replacement_amazon_order_id"
+    assert column.aliases == ("replacement-customer-order-id",)

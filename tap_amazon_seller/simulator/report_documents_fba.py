@@ -29,8 +29,14 @@ from tap_amazon_seller.simulator.report_documents import (
 )
 
 FEES_TYPE = "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA"
+LEDGER_SUMMARY_TYPE = "GET_LEDGER_SUMMARY_VIEW_DATA"
 # Amazon fails (FATAL) these reports when asked for a shorter data range (or none).
 MIN_DATA_RANGE = {FEES_TYPE: timedelta(hours=72)}
+# Report options whose values Amazon checks (createReport answers 400 otherwise).
+OPTION_VALUES = {
+    (LEDGER_SUMMARY_TYPE, "aggregateByLocation"): ("COUNTRY", "FC"),
+    (LEDGER_SUMMARY_TYPE, "aggregatedByTimePeriod"): ("DAILY", "WEEKLY", "MONTHLY"),
+}
 
 # Brand names in text each region's charset carries (ISO-8859-1, Cp1252, Shift_JIS).
 _BRANDS = {"na": "Café Niño", "eu": "Müller & Söhne", "fe": "さくら雑貨"}
@@ -485,7 +491,7 @@ def summary_period(moment: datetime, period: str) -> date:
     return day
 
 
-@renderer("GET_LEDGER_SUMMARY_VIEW_DATA", windowed=True)
+@renderer(LEDGER_SUMMARY_TYPE, windowed=True)
 def ledger_summary(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
 ) -> Rendered:

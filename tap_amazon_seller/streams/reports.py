@@ -208,6 +208,11 @@ class ReportStream(PendingReports):
                     self._options,
                 )
             )
+            if existing and period:
+                existing_end = parse_time(existing["dataEndTime"]) or end
+                if existing_end < end and period_start(existing_end, period) != existing_end:
+                    # It ends inside a period: the next window would sum part of one.
+                    existing = None
             if existing:
                 window_end = parse_time(existing["dataEndTime"]) or planned_end
                 job = self._new_job(context, requested_start, window_end)

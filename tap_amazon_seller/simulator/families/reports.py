@@ -27,7 +27,7 @@ from tap_amazon_seller.simulator.report_documents import (
     marketplace,
     settlement,
 )
-from tap_amazon_seller.simulator.report_documents_fba import MIN_DATA_RANGE
+from tap_amazon_seller.simulator.report_documents_fba import MIN_DATA_RANGE, OPTION_VALUES
 from tap_amazon_seller.simulator.server import Request, Response, Simulator, error_response, route
 
 DOCUMENTS_PATH = "/_documents/"
@@ -216,6 +216,15 @@ def create_report(sim: Simulator, request: Request) -> Response:
         )
     if start and end and start > end:
         return error_response(400, "InvalidInput", "dataStartTime must not be after dataEndTime.")
+    # -- FBA flat files (report_documents_fba): option values Amazon accepts --------------
+    for option, value in (body.get("reportOptions") or {}).items():
+        allowed = OPTION_VALUES.get((report_type, option))
+        if allowed is not None and value not in allowed:
+            return error_response(
+                400,
+                "InvalidInput",
+                f"Invalid reportOptions value {value!r} for {option}: one of {', '.join(allowed)}.",
+            )
     reports = store(sim)
     report = SimReport(
         report_id=reports.next_id(),
