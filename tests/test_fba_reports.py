@@ -80,6 +80,9 @@ def test_fee_preview_asks_72_hours_and_reads_both_spellings(sim: Simulator) -> N
     rows = sync(sim, "fba_estimated_fees").records["fba_estimated_fees"]
     reports = [r for r in store(sim).reports.values() if r.report_type.startswith("GET_FBA_EST")]
     assert len(reports) == 3
+    # Amazon refreshes the data every 72 hours: a report of the last day is read again.
+    assert len(sync(sim, "fba_estimated_fees").records["fba_estimated_fees"]) == len(rows)
+    assert sim.calls[CREATE] == 3
     for report in reports:  # "StartDate at least 72 hours before now, EndDate now"
         assert report.data_end - report.data_start == timedelta(hours=72)
         assert datetime.now(UTC) - report.data_end < timedelta(minutes=5)
