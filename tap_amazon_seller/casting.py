@@ -69,6 +69,8 @@ _EU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})" + _TIME_AND_ZONE)
 _NAMED_MONTH_DATE = re.compile(r"^(\d{1,2})-([A-Za-z]{3})-(\d{4})" + _TIME_AND_ZONE)
 # YYYY/MM/DD (Japanese files).
 _YEAR_FIRST_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME_AND_ZONE)
+# A month alone, for reports by month: MM/YYYY (ledger summary) or YYYY-MM (storage fees).
+_MONTH_ONLY = re.compile(r"^(?:(\d{1,2})/(\d{4})|(\d{4})-(\d{2}))$")
 
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:([,.])\d{3})(?:\1\d{3})*$")
@@ -230,7 +232,10 @@ def cast_datetime(text: str) -> str | None:
 
 def cast_date(text: str, *, day_first: bool = False) -> str | None:
     """A calendar date as YYYY-MM-DD (from YYYY-MM-DD, MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD or
-    a date-time; DD/MM/YYYY with `day_first`)."""
+    a date-time; DD/MM/YYYY with `day_first`).
+
+    A month alone (MM/YYYY or YYYY-MM, in reports by month) is read as its first day.
+    """
     if not text:
         return None
     text = text.strip()
@@ -247,6 +252,9 @@ def cast_date(text: str, *, day_first: bool = False) -> str | None:
         parts = _date_parts(text, day_first=day_first)
         if parts is not None:
             return date(parts[0], parts[1], parts[2]).isoformat()
+        if match := _MONTH_ONLY.match(text):
+            year, month = (match[2], match[1]) if match[1] else (match[3], match[4])
+            return date(int(year), int(month), 1).isoformat()
     except ValueError:
         pass
     raise CastError(f"not a date: {text!r}")

@@ -1,4 +1,5 @@
-"""Report periods (Brand Analytics `reportPeriod`): DAY, WEEK, MONTH, QUARTER.
+"""Report periods: DAY, WEEK, MONTH, QUARTER (Brand Analytics' `reportPeriod`), also spelt
+DAILY, WEEKLY, MONTHLY (the FBA ledger summary's `aggregatedByTimePeriod`).
 
 Amazon wants such a report's data range to start on a period's first day and end on a
 period's last day (a WEEK runs Sunday to Saturday; MONTH and QUARTER are calendar
@@ -12,10 +13,12 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 PERIODS = ("DAY", "WEEK", "MONTH", "QUARTER")
+_SPELLINGS = {"DAILY": "DAY", "WEEKLY": "WEEK", "MONTHLY": "MONTH", "QUARTERLY": "QUARTER"}
 
 
 def period_start(moment: datetime, period: str) -> datetime:
     """The start of the period holding `moment`."""
+    period = _SPELLINGS.get(period, period)
     day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     if period == "DAY":
         return day
@@ -30,6 +33,7 @@ def period_start(moment: datetime, period: str) -> datetime:
 
 def next_period(start: datetime, period: str) -> datetime:
     """The start of the period after the one starting at `start`."""
+    period = _SPELLINGS.get(period, period)
     if period == "DAY":
         return start + timedelta(days=1)
     if period == "WEEK":
@@ -58,3 +62,8 @@ def period_windows(
             window_end = following
         yield window_start, window_end
         window_start = window_end
+
+
+def period_after(moment: datetime, period: str) -> datetime:
+    """The start of the period after the one holding `moment`."""
+    return next_period(period_start(moment, period), period)

@@ -1227,6 +1227,257 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         # tree, its roots, or a subtree): a report found there is never taken for this one.
         reuse_minutes=0,
     ),
+    # -- FBA: fees, promotions, replacements, Subscribe & Save, storage, ledger summary --
+    ReportSpec(
+        stream="fba_estimated_fees",
+        report_type="GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA",
+        description=(
+            "FBA Fee Preview: estimated selling and fulfilment fees per SKU with an active "
+            "offer (snapshot; Amazon refreshes it about every 72 hours)."
+        ),
+        role=FBA_ROLE,
+        columns=columns(
+            "sku",
+            "fnsku",
+            "asin",
+            "product-name",
+            "product-group",
+            "brand",
+            "fulfilled-by",
+            "has-local-inventory:boolean",
+            "your-price:number",
+            "sales-price:number",
+            "longest-side:number",
+            "median-side:number",
+            "shortest-side:number",
+            "length-and-girth:number",
+            "unit-of-dimension",
+            "item-package-weight:number",
+            "unit-of-weight",
+            "product-size-tier",
+            "product-size-weight-band",
+            "currency",
+            "estimated-fee-total:number",
+            "estimated-referral-fee-per-unit:number",
+            "estimated-variable-closing-fee:number",
+            "estimated-order-handling-fee-per-order:number",
+            "estimated-pick-pack-fee-per-unit:number",
+            "estimated-weight-handling-fee-per-unit:number",
+            # NA files spell it "fulfillment", EU files "fulfilment" (and add EFN fees).
+            "expected-fulfillment-fee-per-unit:number",
+            "expected-domestic-fulfilment-fee-per-unit:number",
+            "expected-efn-fulfilment-fee-per-unit-uk:number",
+            "expected-efn-fulfilment-fee-per-unit-de:number",
+            "expected-efn-fulfilment-fee-per-unit-fr:number",
+            "expected-efn-fulfilment-fee-per-unit-it:number",
+            "expected-efn-fulfilment-fee-per-unit-es:number",
+            "expected-efn-fulfilment-fee-per-unit-se:number",
+        ),
+        keys=("sku",),
+        # "Specify a StartDate at least 72 hours before now and EndDate now", else FATAL.
+        min_range_hours=72,
+        # The data changes every 72 hours and Amazon makes this report at most daily.
+        reuse_minutes=24 * 60,
+    ),
+    ReportSpec(
+        stream="fba_promotions",
+        report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA",
+        description="FBA promotions applied to shipped order items, by shipment date.",
+        role=FBA_ROLE,
+        columns=columns(
+            "shipment-date:date-time",
+            "currency",
+            "item-promotion-discount:number",
+            "item-promotion-id",
+            "description",
+            "promotion-rule-value",
+            "amazon-order-id",
+            "shipment-id",
+            "shipment-item-id",
+        ),
+        # An item may carry several promotions.
+        keys=("shipment_item_id", "item_promotion_id"),
+        incremental=True,
+        window_days=30,
+    ),
+    ReportSpec(
+        stream="fba_replacements",
+        report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA",
+        description="FBA free replacement shipments, by shipment date.",
+        role=FBA_ROLE,
+        columns=columns(
+            "shipment-date:date-time",
+            "sku",
+            "asin",
+            "fulfillment-center-id",
+            "original-fulfillment-center-id",
+            "quantity:integer",
+            "replacement-reason-code",
+            # Amazon's attribute page says replacement-amazon-order-id; files also come with
+            # replacement-customer-order-id. Both are read into the same column.
+            "replacement-amazon-order-id|replacement-customer-order-id",
+            "original-amazon-order-id",
+        ),
+        keys=("replacement_amazon_order_id", "sku"),
+        incremental=True,
+        window_days=30,
+    ),
+    ReportSpec(
+        stream="fba_sns_forecast",
+        report_type="GET_FBA_SNS_FORECAST_DATA",
+        description=(
+            "Subscribe & Save forecast: scheduled units per SKU for the next 8 weeks (weekly "
+            "snapshot). Amazon deprecated this type: empty since 2025-07-25, removed 2025-12-11."
+        ),
+        role=FBA_ROLE,
+        columns=columns(
+            "offer-state",
+            "snapshot-date:date",
+            "sku",
+            "fnsku",
+            "asin",
+            "estimated-avg-sns-discount-next-8-weeks:number",
+            "product-name",
+            "country",
+            "active-subscriptions:integer",
+            "week-1-start-date:date",
+            *(f"scheduled-sns-units-week-{week}:integer" for week in range(1, 9)),
+        ),
+        keys=("snapshot_date", "sku"),
+        reuse_minutes=24 * 60,
+    ),
+    ReportSpec(
+        stream="fba_sns_performance",
+        report_type="GET_FBA_SNS_PERFORMANCE_DATA",
+        description=(
+            "Subscribe & Save performance per SKU over the last 4 weeks (weekly snapshot). "
+            "Amazon deprecated this type: empty since 2025-07-25, removed 2025-12-11."
+        ),
+        role=FBA_ROLE,
+        columns=columns(
+            "offer-state",
+            "snapshot-date:date",
+            "sku",
+            "fnsku",
+            "asin",
+            "product-name",
+            "country",
+            "week-1-start-date:date",
+            *(
+                f"{metric}-week-{week}:{kind}"
+                for week in range(1, 5)
+                for metric, kind in (
+                    ("sns-units-shipped", "integer"),
+                    ("oos-rate", "number"),
+                    ("sns-sale-price", "number"),
+                    ("sns-discount", "number"),
+                )
+            ),
+        ),
+        keys=("snapshot_date", "sku"),
+        reuse_minutes=24 * 60,
+    ),
+    ReportSpec(
+        stream="fba_storage_fees",
+        report_type="GET_FBA_STORAGE_FEE_CHARGES_DATA",
+        description=(
+            "FBA monthly storage fees per ASIN and fulfilment centre (headers in snake_case); "
+            "a month's estimate is revised until it is charged, so the last month is re-read."
+        ),
+        role=FBA_ROLE,
+        columns=columns(
+            "asin",
+            "fnsku",
+            "product_name",
+            "fulfillment_center",
+            "country_code",
+            "longest_side:number",
+            "median_side:number",
+            "shortest_side:number",
+            "measurement_units",
+            "weight:number",
+            "weight_units",
+            "item_volume:number",
+            "volume_units",
+            "product_size_tier",
+            "average_quantity_on_hand:number",
+            "average_quantity_pending_removal:number",
+            "average_quantity_customer_orders:number",
+            "estimated_total_item_volume:number",
+            "month_of_charge:date",  # "2026-10": the month's first day
+            "storage_rate:number",
+            "base_rate:number",
+            "utilization_surcharge_rate:number",
+            "storage_utilization_ratio:number",
+            "storage_utilization_ratio_units",
+            "currency",
+            "estimated_monthly_storage_fee:number",
+            "dangerous_goods_storage_type",
+            "eligible_for_inventory_discount",
+            "qualifies_for_inventory_discount",
+            "total_incentive_fee_amount:number",
+            "breakdown_incentive_fee_amount",
+        ),
+        keys=("month_of_charge", "asin", "fnsku", "fulfillment_center"),
+        incremental=True,
+        # A month a report; the month before the bookmark's is read again (fees charged
+        # in the following month revise its estimate).
+        aggregation_period="MONTHLY",
+        window_days=31,
+        lookback_days=31,
+    ),
+    ReportSpec(
+        stream="fba_inventory_ledger_summary",
+        report_type="GET_LEDGER_SUMMARY_VIEW_DATA",
+        description=(
+            "Inventory Ledger, summary view: balances and movements per FNSKU, disposition and "
+            "country or fulfilment centre, by day, week or month (report_options)."
+        ),
+        role=FBA_ROLE,
+        columns=columns(
+            # MM/DD/YYYY by day or week, MM/YYYY by month (read as the month's first day).
+            "Date:date",
+            "FNSKU",
+            "ASIN",
+            "MSKU",
+            "Title",
+            "Disposition",
+            # Amazon's attribute page writes these without spaces; files have them spaced.
+            "Starting Warehouse Balance:integer",
+            "In Transit Between Warehouses:integer",
+            "Receipts:integer",
+            "Customer Shipments:integer",
+            "Customer Returns:integer",
+            "Vendor Returns:integer",
+            "Warehouse Transfer In/Out:integer",
+            "Found:integer",
+            "Lost:integer",
+            "Damaged:integer",
+            "Disposed:integer",
+            "Other Events:integer",
+            "Ending Warehouse Balance:integer",
+            "Unknown Events:integer",
+            "Location",
+        ),
+        keys=(
+            "aggregated_by_time_period",
+            "aggregate_by_location",
+            "date",
+            "fnsku",
+            "msku",
+            "disposition",
+            "location",
+        ),
+        incremental=True,
+        window_days=30,
+        options={"aggregateByLocation": "COUNTRY", "aggregatedByTimePeriod": "DAILY"},
+        allowed_options={
+            "aggregateByLocation": ("COUNTRY", "FC"),
+            "aggregatedByTimePeriod": ("DAILY", "WEEKLY", "MONTHLY"),
+        },
+        option_fields=("aggregatedByTimePeriod", "aggregateByLocation"),
+        aggregation_option="aggregatedByTimePeriod",
+    ),
 )
 
 REPORT_SPECS_BY_STREAM = {spec.stream: spec for spec in REPORT_SPECS}

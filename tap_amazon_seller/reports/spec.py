@@ -200,6 +200,20 @@ class ReportSpec:
     required_options: tuple[str, ...] = ()
     #: The longest value Amazon takes for an option, in characters.
     option_max_length: dict[str, int] = field(default_factory=dict)
+    #: Amazon fails (FATAL) a report covering less time than this: snapshots send
+    #: dataStartTime this many hours before dataEndTime, and a shorter incremental window
+    #: starts earlier (e.g. the FBA fee preview wants 72 hours).
+    min_range_hours: int | None = None
+    #: Report options copied into every record (as snake_case fields), for reports whose
+    #: rows mean something else under another option (the ledger summary's aggregations).
+    option_fields: tuple[str, ...] = ()
+    #: The period rows sum over (DAILY/WEEKLY/MONTHLY; FBA ledger summary, storage fees):
+    #: windows then start and end on its boundaries, so no row covers part of one, and the
+    #: period the bookmark is in (still running when read) is read again whole.
+    #: `aggregation_option` names a report option that sets it instead. (Brand Analytics'
+    #: `period_option` differs: only periods that are over are asked, each exactly.)
+    aggregation_period: str | None = None
+    aggregation_option: str | None = None
 
     @property
     def is_json(self) -> bool:
@@ -230,6 +244,8 @@ class ReportSpec:
                 properties["report_start_date"] = {"type": ["string"], "format": "date-time"}
         if not self.keys:
             properties["row_key"] = {"type": ["string"]}
+        for option in self.option_fields:
+            properties[snake_case(option)] = {"type": ["string", "null"]}
         if self.json_records is not None:
             item = json_item_schema(self.json_records)["properties"]
             properties.update(item)

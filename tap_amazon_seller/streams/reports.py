@@ -19,11 +19,11 @@ from datetime import UTC, datetime, timedelta
 from singer_sdk import typing as th
 
 from tap_amazon_seller.auth import PII_ROLE
-from tap_amazon_seller.casting import CastError, cast_string, conform_json
+from tap_amazon_seller.casting import CastError, cast_string, conform_json, snake_case
 from tap_amazon_seller.errors import SpApiError
 from tap_amazon_seller.reports.documents import DocumentError, iter_json_items, iter_tsv
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_reports, parse_time
-from tap_amazon_seller.reports.periods import period_windows
+from tap_amazon_seller.reports.periods import period_after, period_start, period_windows
 from tap_amazon_seller.reports.registry import REPORT_SPECS
 from tap_amazon_seller.reports.spec import ReportSpec, header_forms, lift
 from tap_amazon_seller.reports.xml_records import iter_xml_records
@@ -205,6 +205,9 @@ class ReportStream(PendingReports):
         if not self.spec.incremental:
             if self.spec.full_range:
                 job = self._new_job(context, self.amazon.settings.start_date, self._now_limit())
+            elif self.spec.min_range_hours:
+                end = self._now_limit()
+                job = self._new_job(context, self._request_start(end, end), end)
             else:
                 job = self._new_job(context, None, None)
             if pending:
@@ -223,15 +226,22 @@ class ReportStream(PendingReports):
         end = self._now_limit()
         if self.spec.whole_days:
             start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        period = self._aggregation_period()
+        if period:
+            # Back to the start of the period the bookmark is in: a period read while it was
+            # still running (the current day, week or month) is read again whole.
+            start = period_start(start, period)
         window = timedelta(days=self.spec.window_days or 30)
         jobs: list[ReportJob] = []
         while end - start >= MIN_WINDOW:
+            planned_end = self._window_end(start, end, window, period)
+            requested_start = self._request_start(start, planned_end)
             # An earlier run's report for a window starting here is reused as it is.
             from_state = next(
                 (
                     p
                     for p in pending
-                    if parse_time(p.get("start")) == start
+                    if parse_time(p.get("start")) == requested_start
                     and (parse_time(p.get("end")) or end) <= end
                 ),
                 None,
@@ -247,17 +257,23 @@ class ReportStream(PendingReports):
                     region,
                     self.spec.report_type,
                     (marketplace,),
-                    start,
+                    requested_start,
                     end,
                     self._partition_options(context),
                 )
             )
+            if existing and period:
+                existing_end = parse_time(existing["dataEndTime"]) or end
+                if existing_end < end and period_start(existing_end, period) != existing_end:
+                    # It ends inside a period: the next window would sum part of one.
+                    existing = None
             if existing:
-                window_end = parse_time(existing["dataEndTime"]) or min(start + window, end)
-                jobs.append(engine.adopt(self._new_job(context, start, window_end), existing))
+                window_end = parse_time(existing["dataEndTime"]) or planned_end
+                job = self._new_job(context, requested_start, window_end)
+                jobs.append(engine.adopt(job, existing))
             else:
-                window_end = min(start + window, end)
-                jobs.append(engine.plan(self._new_job(context, start, window_end)))
+                window_end = planned_end
+                jobs.append(engine.plan(self._new_job(context, requested_start, window_end)))
             start = window_end
         return jobs
 
@@ -296,6 +312,30 @@ class ReportStream(PendingReports):
             else:
                 jobs.append(engine.plan(job))
         return jobs
+
+    def _aggregation_period(self) -> str | None:
+        """The period rows sum over (DAILY, WEEKLY, MONTHLY), if the report has one."""
+        if not self.spec.aggregation_option:
+            return self.spec.aggregation_period
+        options = self.spec.report_options(self.amazon.settings)
+        return options.get(self.spec.aggregation_option, self.spec.aggregation_period)
+
+    @staticmethod
+    def _window_end(
+        start: datetime, end: datetime, window: timedelta, period: str | None
+    ) -> datetime:
+        window_end = min(start + window, end)
+        if period and window_end < end:
+            # Whole periods only (at least one), so no row sums part of a period.
+            aligned = period_start(window_end, period)
+            window_end = aligned if aligned > start else min(period_after(start, period), end)
+        return window_end
+
+    def _request_start(self, start: datetime, end: datetime) -> datetime:
+        """dataStartTime for data from `start`: earlier if Amazon wants a longer range."""
+        if self.spec.min_range_hours:
+            return min(start, end - timedelta(hours=self.spec.min_range_hours))
+        return start
 
     def _plan_listed(self, engine: ReportEngine, context: Context) -> list[ReportJob]:
         """Reports Amazon makes on its own (settlements): list those created since the bookmark."""
@@ -412,6 +452,9 @@ class ReportStream(PendingReports):
             "marketplace_id": context["marketplace_id"],
             "report_id": job.report_id,
         }
+        options = dict(job.options)
+        for option in self.spec.option_fields:
+            base[snake_case(option)] = options.get(option)
         if self.spec.incremental and job.data_end is not None:
             base[self.spec.bookmark_field] = iso(job.data_end)
             if self.spec.requestable and job.data_start is not None:

@@ -30,6 +30,7 @@ from tap_amazon_seller.simulator.report_documents import (
     marketplace,
     settlement,
 )
+from tap_amazon_seller.simulator.report_documents_fba import MIN_DATA_RANGE, OPTION_VALUES
 from tap_amazon_seller.simulator.server import Request, Response, Simulator, error_response, route
 
 DOCUMENTS_PATH = "/_documents/"
@@ -255,6 +256,15 @@ def create_report(sim: Simulator, request: Request) -> Response:
     refused = analytics.refusal(report_type, marketplace_ids, options, now)
     if refused:
         return error_response(400, "InvalidInput", refused)
+    # -- FBA flat files (report_documents_fba): option values Amazon accepts --------------
+    for option, value in (body.get("reportOptions") or {}).items():
+        allowed = OPTION_VALUES.get((report_type, option))
+        if allowed is not None and value not in allowed:
+            return error_response(
+                400,
+                "InvalidInput",
+                f"Invalid reportOptions value {value!r} for {option}: one of {', '.join(allowed)}.",
+            )
     reports = store(sim)
     report = SimReport(
         report_id=reports.next_id(),
@@ -309,6 +319,25 @@ def _decide_outcome(sim: Simulator, reports: ReportStore, report: SimReport, now
     )
     if fatal:
         report.document_id = reports.store_document(Rendered(header=["Error"], rows=[[fatal]]))
+        return "FATAL"
+    # -- FBA flat files (report_documents_fba): reports Amazon makes only for a long range --
+    shortest = MIN_DATA_RANGE.get(report.report_type)
+    if shortest is not None and (
+        not report.data_start
+        or not report.data_end
+        or report.data_end - report.data_start < shortest
+    ):
+        report.document_id = reports.store_document(
+            Rendered(
+                header=["Error"],
+                rows=[
+                    [
+                        f"{report.report_type} needs dataStartTime at least "
+                        f"{shortest.total_seconds() / 3600:g} hours before dataEndTime."
+                    ]
+                ],
+            )
+        )
         return "FATAL"
     if report.report_type == "GET_SALES_AND_TRAFFIC_REPORT":
         if len(report.marketplace_ids) != 1:
