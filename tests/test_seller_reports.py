@@ -244,3 +244,41 @@ def test_local_dates_read_by_marketplace() -> None:
     assert column.caster_for(GB)("2026-11-20") == "2026-11-20"
     with pytest.raises(ValueError):
         column.caster_for(US)("20/11/2026")  # month 20: an error, not a wrong date
+
+
+def test_shipping_order_report_xml_restricted_with_buyer_and_address(sim: Simulator) -> None:
+    start = TODAY - timedelta(days=40)
+    rows = sync(
+        sim, "shipping_orders_xml_report", marketplaces=["US", "JP"], include_pii=True
+    ).records["shipping_orders_xml_report"]
+    for marketplace in (US, JP):
+        got = {r["amazon_order_id"]: r for r in rows if r["marketplace_id"] == marketplace}
+        end = max(datetime.fromisoformat(r["report_end_date"]) for r in got.values())
+        expected = {
+            o.order_id: o
+            for o in sim.data.orders.created_between(marketplace, start, end)
+            if o.fulfilled_by == "MERCHANT" and o.status != "CANCELLED"
+        }
+        assert expected and set(got) == set(expected), marketplace
+        for order_id, order in expected.items():
+            row = got[order_id]
+            assert row["order_date"] == order.created.astimezone(UTC).isoformat()
+            assert row["buyer_name"] == order.buyer_name == row["ship_name"]
+            assert row["ship_address_1"] == order.street
+            assert row["ship_postal_code"] == order.city[2]
+            assert [i["sku"] for i in row["items"]] == [line.product.sku for line in order.lines]
+            for item, line in zip(row["items"], order.lines, strict=True):
+                assert item["title"] == line.product.name  # Japanese names in Shift_JIS
+                assert item["quantity"] == line.quantity
+                prices = {p["type"]: p for p in item["item_price"]}
+                assert Decimal(str(prices["Principal"]["amount"])) == line.price
+                assert prices["Principal"]["currency"] == MARKETPLACES_BY_ID[marketplace].currency
+    assert sim.tokens.rdts_issued >= 2  # one per document
+
+
+def test_shipping_order_report_not_requested_without_include_pii(sim: Simulator) -> None:
+    result = sync(sim, "shipping_orders_xml_report", marketplaces=["US"])
+    assert "shipping_orders_xml_report" not in result.records
+    assert not any(
+        r.report_type == "GET_ORDER_REPORT_DATA_SHIPPING" for r in store(sim).reports.values()
+    )

@@ -170,6 +170,47 @@ _XML_ORDER_FIELDS = xml_fields(
     ),
 )
 
+# One OrderReport element of the order report for shipping: the buyer, the ship-to address
+# and each item's price components.
+_XML_SHIPPING_ORDER_FIELDS = xml_fields(
+    "AmazonOrderID",
+    "OrderDate:date-time",
+    "OrderPostedDate:date-time",
+    "buyer_email=BillingData/BuyerEmailAddress",
+    "buyer_name=BillingData/BuyerName",
+    "buyer_phone=BillingData/BuyerPhoneNumber",
+    "fulfillment_method=FulfillmentData/FulfillmentMethod",
+    "ship_service_level=FulfillmentData/FulfillmentServiceLevel",
+    "ship_name=FulfillmentData/Address/Name",
+    "ship_address_1=FulfillmentData/Address/AddressFieldOne",
+    "ship_address_2=FulfillmentData/Address/AddressFieldTwo",
+    "ship_address_3=FulfillmentData/Address/AddressFieldThree",
+    "ship_city=FulfillmentData/Address/City",
+    "ship_state=FulfillmentData/Address/StateOrRegion",
+    "ship_postal_code=FulfillmentData/Address/PostalCode",
+    "ship_country=FulfillmentData/Address/CountryCode",
+    "ship_phone=FulfillmentData/Address/PhoneNumber",
+    "IsBusinessOrder:boolean",
+    XmlField(
+        "items",
+        "Item",
+        repeated=True,
+        fields=xml_fields(
+            "AmazonOrderItemCode",
+            "SKU",
+            "Title",
+            "Quantity:integer",
+            "ProductTaxCode",
+            XmlField(
+                "item_price",
+                "ItemPrice/Component",
+                repeated=True,
+                fields=xml_fields("Type", "Amount:number", "currency=Amount/@currency"),
+            ),
+        ),
+    ),
+)
+
 # One Node element of the Browse Tree Report. Paths are comma-separated, by id and by name
 # (names may hold commas themselves, so only the id path is split into a list).
 _XML_BROWSE_NODE_FIELDS = xml_fields(
@@ -1226,6 +1267,20 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         # getReports does not say which options a listed report was made with (the whole
         # tree, its roots, or a subtree): a report found there is never taken for this one.
         reuse_minutes=0,
+    ),
+    ReportSpec(
+        stream="shipping_orders_xml_report",
+        report_type="GET_ORDER_REPORT_DATA_SHIPPING",
+        description=(
+            "Seller-fulfilled orders with the buyer and ship-to address, as the XML order "
+            "report for shipping software has them (restricted: needs include_pii)."
+        ),
+        role=f"{ORDERS_ROLE}, and {PII_ROLE} for the document",
+        xml_records=XmlRecords("Message/OrderReport", _XML_SHIPPING_ORDER_FIELDS),
+        keys=("amazon_order_id",),
+        incremental=True,
+        window_days=30,
+        restricted=True,
     ),
     # -- FBA: fees, promotions, replacements, Subscribe & Save, storage, ledger summary --
     ReportSpec(

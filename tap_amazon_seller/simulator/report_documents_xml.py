@@ -30,10 +30,12 @@ from tap_amazon_seller.simulator.report_documents import (
 
 ORDERS_XML_TYPE = "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
 BROWSE_TREE_TYPE = "GET_XML_BROWSE_TREE_DATA"
+SHIPPING_ORDERS_TYPE = "GET_ORDER_REPORT_DATA_SHIPPING"
 #: Roles Amazon's Report Type Values pages give these types (the reports family reads it).
 XML_REPORT_ROLES = {
     ORDERS_XML_TYPE: "Inventory and Order Tracking",
     BROWSE_TREE_TYPE: "Product Listing",
+    SHIPPING_ORDERS_TYPE: "Inventory and Order Tracking",
 }
 
 # The name each region's charset goes by in an XML declaration (NA files carry no charset
@@ -127,6 +129,87 @@ def _order_message(order: Any, mp: MarketplaceProfile) -> str:
             lines.append("</ItemPrice>")
         lines.append("</OrderItem>")
     lines.append("</Order></Message>\n")
+    return "".join(lines)
+
+
+# -- the order report for shipping (restricted) ------------------------------------------
+
+
+@renderer(SHIPPING_ORDERS_TYPE, windowed=True)
+def shipping_orders_xml(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """Seller-fulfilled orders placed in the window, as the order report Amazon made for
+    shipping software: an OrderReport per order with the buyer and the ship-to address
+    (buyer PII, hence a restricted report), and each item's price components."""
+    orders = sorted(
+        (
+            o
+            for o in data.orders.created_between(mp.id, start, end)
+            if o.fulfilled_by == "MERCHANT" and o.status != "CANCELLED"
+        ),
+        key=lambda o: o.created,
+    )
+    parts = [
+        declaration(mp),
+        '<AmazonEnvelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:noNamespaceSchemaLocation="amzn-envelope.xsd">\n',
+        "<Header><DocumentVersion>1.01</DocumentVersion></Header>\n",
+        "<MessageType>OrderReport</MessageType>\n",
+    ]
+    parts.extend(_order_report(number, order, mp) for number, order in enumerate(orders, 1))
+    parts.append("</AmazonEnvelope>\n")
+    return Rendered(xml="".join(parts), records=len(orders), charset=CHARSETS[mp.region])
+
+
+def _order_report(number: int, order: Any, mp: MarketplaceProfile) -> str:
+    city, state, postal_code = order.city
+    lines = [
+        "<Message>",
+        element("MessageID", number),
+        "<OrderReport>",
+        element("AmazonOrderID", order.order_id),
+        element("OrderDate", utc_iso(order.created)),
+        element("OrderPostedDate", utc_iso(order.created)),
+        "<BillingData>",
+        element("BuyerEmailAddress", order.buyer_email),
+        element("BuyerName", order.buyer_name),
+        element("BuyerPhoneNumber", order.phone),
+        "</BillingData><FulfillmentData>",
+        element("FulfillmentMethod", "Ship"),
+        element("FulfillmentServiceLevel", _SERVICE_LEVEL_TEXT.get(order.service_level)),
+        "<Address>",
+        element("Name", order.buyer_name),
+        element("AddressFieldOne", order.street),
+        element("City", city),
+        element("StateOrRegion", state),
+        element("PostalCode", postal_code),
+        element("CountryCode", order.country),
+        element("PhoneNumber", order.phone),
+        "</Address></FulfillmentData>",
+        element("IsBusinessOrder", "true" if order.business else "false"),
+    ]
+    for line in order.lines:
+        lines += [
+            "<Item>",
+            element("AmazonOrderItemCode", line.item_id),
+            element("SKU", line.product.sku),
+            element("Title", line.product.name),
+            element("Quantity", line.quantity),
+            "<ItemPrice>",
+        ]
+        for kind, amount in (
+            ("Principal", line.price),
+            ("Shipping", line.shipping),
+            ("Tax", line.tax),
+        ):
+            lines.append(
+                f"<Component>{element('Type', kind)}"
+                f"{element('Amount', money(amount, mp), {'currency': mp.currency})}"
+                "</Component>"
+            )
+        lines.append("</ItemPrice></Item>")
+    lines.append("</OrderReport></Message>\n")
     return "".join(lines)
 
 
