@@ -378,6 +378,42 @@ LISTING_HEADER = [
 ]
 
 
+def listing_row(
+    listing_id: str, p: Any, mp: MarketplaceProfile, *, quantity: str, channel: str = "DEFAULT"
+) -> list[str]:
+    """A product's row in the listings reports' layout (LISTING_HEADER)."""
+    return [
+        p.name,
+        "",
+        listing_id,
+        p.sku,
+        money(p.price, mp),
+        quantity,
+        named_zone(p.opened, mp),
+        "",
+        "y",
+        "1",
+        "",
+        "",
+        "11",
+        "",
+        "",
+        "",
+        p.asin,
+        "",
+        "",
+        "",
+        "",
+        "",
+        p.asin,
+        "",
+        "",
+        "0",
+        channel,
+        "Migrated Template",
+    ]
+
+
 @renderer("GET_MERCHANT_LISTINGS_ALL_DATA")
 def all_listings(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
@@ -385,34 +421,13 @@ def all_listings(
     header = [*LISTING_HEADER, "status"]
     rows = [
         [
-            p.name,
-            "",
-            f"{1000 + i:04d}{p.asin[-6:]}",
-            p.sku,
-            money(p.price, mp),
-            str(p.quantity) if i % 2 else "",
-            named_zone(p.opened, mp),
-            "",
-            "y",
-            "1",
-            "",
-            "",
-            "11",
-            "",
-            "",
-            "",
-            p.asin,
-            "",
-            "",
-            "",
-            "",
-            "",
-            p.asin,
-            "",
-            "",
-            "0",
-            "DEFAULT" if i % 2 else f"AMAZON_{mp.region.upper()}",
-            "Migrated Template",
+            *listing_row(
+                f"{1000 + i:04d}{p.asin[-6:]}",
+                p,
+                mp,
+                quantity=str(p.quantity) if i % 2 else "",
+                channel="DEFAULT" if i % 2 else f"AMAZON_{mp.region.upper()}",
+            ),
             "Active",
         ]
         for i, p in enumerate(data.products(mp.id))

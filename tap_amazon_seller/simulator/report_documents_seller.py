@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from tap_amazon_seller.simulator.data import MarketplaceProfile, Product, SellerData
+from tap_amazon_seller.simulator.data import MarketplaceProfile, SellerData
 from tap_amazon_seller.simulator.report_documents import (
     CHARSETS,
     LISTING_HEADER,
@@ -20,8 +20,7 @@ from tap_amazon_seller.simulator.report_documents import (
     Rendered,
     _order_rows,
     iso_local,
-    money,
-    named_zone,
+    listing_row,
     renderer,
 )
 
@@ -39,42 +38,14 @@ def listing_state(index: int) -> str:
     return "Active"
 
 
-def _listing_row(index: int, p: Product, mp: MarketplaceProfile, quantity: str) -> list[str]:
-    return [
-        p.name,
-        "",
-        f"{2000 + index:04d}{p.asin[-6:]}",
-        p.sku,
-        money(p.price, mp),
-        quantity,
-        named_zone(p.opened, mp),
-        "",
-        "y",
-        "1",
-        "",
-        "",
-        "11",
-        "",
-        "",
-        "",
-        p.asin,
-        "",
-        "",
-        "",
-        "",
-        "",
-        p.asin,
-        "",
-        "",
-        "0",
-        "DEFAULT",
-        "Migrated Template",
-    ]
-
-
 def _listings(data: SellerData, mp: MarketplaceProfile, state: str) -> list[list[str]]:
     return [
-        _listing_row(i, p, mp, str(p.quantity) if state == "Active" else "0")
+        listing_row(
+            f"{2000 + i:04d}{p.asin[-6:]}",
+            p,
+            mp,
+            quantity=str(p.quantity) if state == "Active" else "0",
+        )
         for i, p in enumerate(data.products(mp.id))
         if listing_state(i) == state
     ]
