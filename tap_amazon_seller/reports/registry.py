@@ -1035,8 +1035,9 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         keys=("amazon_order_id", "sku"),
         incremental=True,
         window_days=30,
-        # Orders are archived 18 months after purchase: later windows would be empty.
-        end_lag_minutes=548 * 24 * 60,
+        # Orders are archived about 18 months (548 days) after purchase, on Amazon's own
+        # schedule: windows stop two days short of that, so every order in them is archived.
+        end_lag_minutes=550 * 24 * 60,
     ),
     ReportSpec(
         stream="unshipped_orders",
