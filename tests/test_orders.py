@@ -270,7 +270,7 @@ def test_search_orders_answers_with_pii_match_the_model(sim: Simulator) -> None:
         {"lastUpdatedBefore": "2026-10-02T00:00:00Z"},
         {
             "lastUpdatedAfter": "2026-10-01T00:00:00Z",
-            "lastUpdatedBefore": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "lastUpdatedBefore": "NOW",  # now when the test runs, not when collected
         },
         {"lastUpdatedAfter": "2026-10-02T00:00:00Z", "lastUpdatedBefore": "2026-10-01T00:00:00Z"},
         {"lastUpdatedAfter": "2026-10-01T00:00:00Z", "maxResultsPerPage": 101},
