@@ -115,8 +115,11 @@ def test_transactions_deferred_ones_are_read_again_until_released(sim: Simulator
 def test_order_financial_events_grouped_from_windowed_calls_without_per_order_calls(
     sim: Simulator,
 ) -> None:
-    start = (datetime.now(UTC) - timedelta(days=45)).replace(microsecond=0)
-    config = sim.tap_config(marketplaces=["DE"], start_date=start.isoformat())
+    # A midnight: order_financial_events reads whole days, from the start_date's midnight.
+    start = (datetime.now(UTC) - timedelta(days=45)).replace(hour=0, minute=0, second=0)
+    config = sim.tap_config(
+        marketplaces=["DE"], start_date=start.replace(microsecond=0).isoformat()
+    )
     result = run_sync(config, catalog=select("order_financial_events", "financial_events"))
     grouped = result.records["order_financial_events"]
     events = [r for r in result.records["financial_events"] if r["amazon_order_id"]]
@@ -124,7 +127,54 @@ def test_order_financial_events_grouped_from_windowed_calls_without_per_order_ca
     assert sum(r["event_count"] for r in grouped) == len(events)
     assert {r["amazon_order_id"] for r in grouped} == {r["amazon_order_id"] for r in events}
     assert sim.calls["financesV0.listFinancialEventsByOrderId"] == 0
-    assert len({(r["amazon_order_id"], r["windowEnd"]) for r in grouped}) == len(grouped)
+    assert len({(r["amazon_order_id"], r["posted_day"]) for r in grouped}) == len(grouped)
+    for record in grouped:  # each record holds the order's events posted that UTC day
+        for events_of_list in record["events"].values():
+            assert {e["PostedDate"][:10] for e in events_of_list} == {record["posted_day"]}
+
+
+def test_events_amazon_shows_late_are_read_on_the_next_run_once() -> None:
+    """Amazon shows some events up to 48 hours after their posted date: the next run reads
+    them though their date is behind the bookmark, and re-read days upsert, never repeat."""
+    from tap_amazon_seller.simulator.families.finances import release_late_events
+
+    streams = ("financial_events", "order_financial_events")
+    start = (datetime.now(UTC) - timedelta(days=20)).replace(microsecond=0)
+    simulator = Simulator(
+        SimulatorConfig(time_scale=FAST, page_size=40, late_financial_events=True)
+    )
+    with simulator.running():
+        config = simulator.tap_config(marketplaces=["US"], start_date=start.isoformat())
+        first = run_sync(config, catalog=select(*streams))
+        release_late_events(simulator)
+        second = run_sync(config, catalog=select(*streams), state=first.states[-1])
+        clean = run_sync(config, catalog=select(*streams))
+    late = {r["event_key"] for r in clean.records["financial_events"]} - {
+        r["event_key"] for r in first.records["financial_events"]
+    }
+    assert late  # the first run did not see them
+    bookmark = first.states[-1]["bookmarks"]["financial_events"]["partitions"][0]
+    assert all(  # posted before the first run's bookmark, yet read by the second
+        r["posted_date"] < bookmark["replication_key_value"]
+        for r in clean.records["financial_events"]
+        if r["event_key"] in late
+    )
+    union = Counter(r["event_key"] for r in first.records["financial_events"])
+    union.update({r["event_key"] for r in second.records.get("financial_events", [])} - set(union))
+    assert set(union) == {r["event_key"] for r in clean.records["financial_events"]}
+
+    def upserted(*runs: list[dict]) -> dict[tuple, int]:
+        """What a target holds after the runs: the last record of each key."""
+        table = {}
+        for rows in runs:
+            for r in rows:
+                table[(r["amazon_order_id"], r["posted_day"])] = r["event_count"]
+        return table
+
+    target = upserted(
+        first.records["order_financial_events"], second.records.get("order_financial_events", [])
+    )
+    assert target == upserted(clean.records["order_financial_events"])
 
 
 def test_a_failure_mid_sync_keeps_the_bookmark_and_the_next_run_loses_nothing(

@@ -152,6 +152,11 @@ class SimulatorConfig:
     #: later changes come from `mutate_orders` (stamped 3 minutes in the past, so a tap
     #: that reads up to Amazon's two-minute lag sees them at once).
     orders_frozen_minutes: float = 10.0
+    #: Amazon: "it may take up to 48 hours for orders to appear in your financial events".
+    #: With this, a third of the order events posted in the 48 hours before the simulator
+    #: started are held back until `finances.release_late_events` (tests of the tap's
+    #: re-reading); without it, every event shows as soon as it is posted.
+    late_financial_events: bool = False
 
 
 Handler = Callable[["Simulator", Request], Response]

@@ -10,6 +10,7 @@ import json
 import typing as t
 from collections import Counter
 from collections.abc import Iterable
+from datetime import UTC, timedelta
 
 from tap_amazon_seller.reports.engine import parse_time
 from tap_amazon_seller.schemas import model_schema
@@ -86,6 +87,9 @@ class FinancialEventsStream(WindowedApiStream):
     token_param = "NextToken"
     window_params = ("PostedAfter", "PostedBefore")
     window_days = 179  # "more than 180 days apart: the response is empty"
+    # Amazon: "it may take up to 48 hours for orders to appear in your financial events".
+    # Events shown late carry their posted date, behind the bookmark: re-read two days.
+    lookback = timedelta(hours=48)
     records_path = ("payload", "FinancialEvents")
     schema: t.ClassVar[dict[str, t.Any]] = {
         "type": "object",
@@ -177,25 +181,30 @@ class OrderFinancialEventsStream(FinancialEventsStream):
     """hotglue's `order_financial_events`: the events of each order, grouped from the
     windowed listFinancialEvents call (never one listFinancialEventsByOrderId per order).
 
-    One record per order and window (`amazon_order_id`, `windowEnd`), holding Amazon's
-    event lists for that order; 30-day windows keep the grouping's memory bounded. An
-    order whose events fall in two windows (shipped in one, refunded in the next) has a
-    record for each.
+    One record per order and UTC day of posting (`amazon_order_id`, `posted_day`), holding
+    Amazon's event lists of that order posted that day. Windows are whole days and re-read
+    the two days Amazon may show events late, so a day read again is read whole and its
+    record replaces the earlier one: no event is lost or counted twice. An order whose
+    events were posted on several days (shipped one day, refunded another) has a record
+    for each. Events without a posted date (service fees) fall in `posted_day` "".
     """
 
     name = "order_financial_events"
-    primary_keys: t.ClassVar[list[str]] = ["amazon_order_id", "windowEnd"]
+    primary_keys: t.ClassVar[list[str]] = ["amazon_order_id", "posted_day"]
     window_days = 30
+    whole_days = True
     schema: t.ClassVar[dict[str, t.Any]] = {
         "type": "object",
         "properties": {
             "amazon_order_id": {"type": ["string"]},
+            "posted_day": {"type": ["string"], "description": "UTC date (YYYY-MM-DD) or ''."},
             "region": {"type": ["string"]},
             "windowEnd": {"type": ["string"], "format": "date-time"},
             "event_count": {"type": ["integer"]},
             "events": {
                 "type": ["object"],
-                "description": "Amazon's FinancialEvents lists (ShipmentEventList, ...) for this order.",
+                "description": "Amazon's FinancialEvents lists (ShipmentEventList, ...) for this "
+                "order and day.",
             },
         },
     }
@@ -203,7 +212,7 @@ class OrderFinancialEventsStream(FinancialEventsStream):
     def fetch_pages(
         self, client: SpApiClient, context: Context | None, params: dict[str, t.Any]
     ) -> Iterable[dict]:
-        orders: dict[str, dict[str, list[dict]]] = {}
+        groups: dict[tuple[str, str], dict[str, list[dict]]] = {}
         for page in client.pages(
             self.operation, params=params, token_path=self.token_path, token_param=self.token_param
         ):
@@ -212,11 +221,20 @@ class OrderFinancialEventsStream(FinancialEventsStream):
                 for event in events or []:
                     order_id = event.get("AmazonOrderId")
                     if order_id:
-                        orders.setdefault(order_id, {}).setdefault(list_name, []).append(event)
-        for order_id, events in orders.items():
+                        day = _utc_day(event.get("PostedDate"))
+                        group = groups.setdefault((order_id, day), {})
+                        group.setdefault(list_name, []).append(event)
+        for (order_id, day), events in groups.items():
             yield {
                 "amazon_order_id": order_id,
+                "posted_day": day,
                 "region": client.region,
                 "event_count": sum(len(v) for v in events.values()),
                 "events": events,
             }
+
+
+def _utc_day(posted: t.Any) -> str:
+    """The UTC date of a PostedDate ("" when there is none)."""
+    moment = parse_time(str(posted)) if posted else None
+    return moment.astimezone(UTC).date().isoformat() if moment else ""

@@ -9,6 +9,8 @@ the subscription, and some days carry an inventory reimbursement AdjustmentEvent
 from __future__ import annotations
 
 import hashlib
+import zlib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -41,10 +43,57 @@ def _time(request: Request, name: str) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
+# How late Amazon may show an order's financial events after their posted date.
+LATE_POSTING = timedelta(hours=48)
+
+
+@dataclass
+class LateEvents:
+    """Events held back (`late_financial_events`): posted before the simulator started, but
+    not shown until released, as Amazon shows some events up to 48 hours late."""
+
+    since: datetime
+    released: bool = False
+
+    def hides(self, order_id: str, posted: datetime) -> bool:
+        return (
+            not self.released
+            and self.since - LATE_POSTING <= posted < self.since
+            and zlib.crc32(order_id.encode()) % 3 == 0
+        )
+
+
+def late_events(sim: Simulator) -> LateEvents:
+    return sim.family_state("finances-late", lambda s: LateEvents(datetime.now(UTC)))
+
+
+def release_late_events(sim: Simulator) -> None:
+    """Show the events held back, as Amazon eventually does."""
+    late_events(sim).released = True
+
+
 def events_between(
     sim: Simulator, region: str, after: datetime, before: datetime
 ) -> list[tuple[str, dict[str, Any]]]:
     """(list name, event) of every financial event posted in [after, before), oldest first."""
+    late = late_events(sim) if sim.config.late_financial_events else None
+    found = _events_between(sim, region, after, before)
+    if late is None:
+        return found
+    return [
+        (name, event)
+        for name, event in found
+        if "AmazonOrderId" not in event
+        or not late.hides(
+            str(event["AmazonOrderId"]),
+            datetime.fromisoformat(str(event["PostedDate"]).replace("Z", "+00:00")),
+        )
+    ]
+
+
+def _events_between(
+    sim: Simulator, region: str, after: datetime, before: datetime
+) -> list[tuple[str, dict[str, Any]]]:
     found: list[tuple[datetime, str, dict[str, Any]]] = []
     for profile in sim.data.marketplaces(region):
         if not profile.participating:
