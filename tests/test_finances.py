@@ -138,7 +138,7 @@ def test_events_amazon_shows_late_are_read_on_the_next_run_once() -> None:
     them though their date is behind the bookmark, and re-read days upsert, never repeat."""
     from tap_amazon_seller.simulator.families.finances import release_late_events
 
-    streams = ("financial_events", "order_financial_events")
+    streams = ("financial_events", "order_financial_events", "finance_transactions")
     start = (datetime.now(UTC) - timedelta(days=20)).replace(microsecond=0)
     simulator = Simulator(
         SimulatorConfig(time_scale=FAST, page_size=40, late_financial_events=True)
@@ -162,6 +162,12 @@ def test_events_amazon_shows_late_are_read_on_the_next_run_once() -> None:
     union = Counter(r["event_key"] for r in first.records["financial_events"])
     union.update({r["event_key"] for r in second.records.get("financial_events", [])} - set(union))
     assert set(union) == {r["event_key"] for r in clean.records["financial_events"]}
+
+    transactions = {r["transactionId"] for r in first.records["finance_transactions"]}
+    late_transactions = {r["transactionId"] for r in clean.records["finance_transactions"]}
+    assert late_transactions - transactions  # held back from the first run too
+    transactions |= {r["transactionId"] for r in second.records.get("finance_transactions", [])}
+    assert transactions == late_transactions
 
     def upserted(*runs: list[dict]) -> dict[tuple, int]:
         """What a target holds after the runs: the last record of each key."""

@@ -43,7 +43,8 @@ def _time(request: Request, name: str) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
-# How late Amazon may show an order's financial events after their posted date.
+# How late Amazon may show an order's financial events (and transactions) after their
+# posted date: "Orders from the last 48 hours might not be included in financial events".
 LATE_POSTING = timedelta(hours=48)
 
 
@@ -349,10 +350,13 @@ def transactions_between(
     """One transaction per shipped order item; the last week's are still DEFERRED."""
     profile = sim.data_marketplace(marketplace_id)
     now = datetime.now(UTC)
+    late = late_events(sim) if sim.config.late_financial_events else None
     found = []
     for day in sim.data.days(marketplace_id, after, before):
         for s in day.shipments:
             if not after <= s.shipped < before:
+                continue
+            if late is not None and late.hides(s.order_id, s.shipped):
                 continue
             principal = (s.product.price * s.quantity).quantize(CENT)
             fee = (principal * Decimal("0.15")).quantize(CENT)
