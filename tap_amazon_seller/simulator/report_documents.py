@@ -1584,6 +1584,11 @@ def marketplace(marketplace_id: str) -> MarketplaceProfile:
     return MARKETPLACES_BY_ID[marketplace_id]
 
 
-# -- XML reports: their renderers live in their own module and register with RENDERERS ----
-# whenever this one is loaded (at the end, as that module imports from this one).
-from tap_amazon_seller.simulator import report_documents_xml  # noqa: E402, F401
+# -- the other report families: their renderers live in modules of their own and register
+# with RENDERERS whenever this one is loaded (at its end, as they import from it).
+from tap_amazon_seller.simulator import (  # noqa: E402, F401
+    report_documents_analytics,
+    report_documents_fba,
+    report_documents_seller,
+    report_documents_xml,
+)

@@ -19,9 +19,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-# brand analytics, promotions, coupons (JSON): imported to register their renderers too
+# brand analytics, promotions, coupons (JSON): the options and ranges Amazon refuses
 from tap_amazon_seller.simulator import report_documents_analytics as analytics
-from tap_amazon_seller.simulator import report_documents_seller  # noqa: F401 (registers)
 from tap_amazon_seller.simulator.report_documents import (
     RENDERERS,
     SETTLEMENT_TYPE,
