@@ -282,3 +282,12 @@ def test_shipping_order_report_not_requested_without_include_pii(sim: Simulator)
     assert not any(
         r.report_type == "GET_ORDER_REPORT_DATA_SHIPPING" for r in store(sim).reports.values()
     )
+
+
+def test_all_listings_status_agrees_with_the_other_listings_reports(sim: Simulator) -> None:
+    rows = sync(sim, "products_inventory", "inactive_listings", marketplaces=["DE"]).records
+    status = {r["seller_sku"]: r["status"] for r in rows["products_inventory"]}
+    assert {"Active", "Inactive", "Cancelled"} <= set(status.values())
+    assert {r["seller_sku"] for r in rows["inactive_listings"]} == {
+        sku for sku, s in status.items() if s == "Inactive"
+    }

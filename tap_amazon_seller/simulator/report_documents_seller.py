@@ -21,21 +21,13 @@ from tap_amazon_seller.simulator.report_documents import (
     _order_rows,
     iso_local,
     listing_row,
+    listing_state,
     renderer,
 )
 
 # Months the listings stay in Amazon's files after they were archived: the archived orders
 # report holds orders older than this (18 months).
 ARCHIVE_AGE = timedelta(days=548)
-
-
-def listing_state(index: int) -> str:
-    """Which listings report a product is in: the same rule for every report here."""
-    if index % 3 == 0:
-        return "Inactive"  # as the inactive listings report (report_documents.py) has them
-    if index % 7 == 1:
-        return "Cancelled"
-    return "Active"
 
 
 def _listings(data: SellerData, mp: MarketplaceProfile, state: str) -> list[list[str]]:
