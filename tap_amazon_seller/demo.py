@@ -30,7 +30,16 @@ def main(argv: list[str] | None = None) -> int:
         config_path = args.out / "config.json"
         start = datetime.now(UTC) - timedelta(days=14)
         config = sim.tap_config(
-            marketplaces=["US", "DE"], start_date=start.strftime("%Y-%m-%dT00:00:00Z")
+            marketplaces=["US", "DE"],
+            start_date=start.strftime("%Y-%m-%dT00:00:00Z"),
+            # The opt-in streams too: the restricted reports (buyer PII) and Brand Analytics
+            # search query performance, which reports on the ASINs it is given.
+            include_pii=True,
+            report_options={
+                "brand_analytics_search_query_performance": {
+                    "asin": " ".join(p.asin for p in sim.data.products("ATVPDKIKX0DER")[:3])
+                }
+            },
         )
         config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
         output_path = args.out / "output.jsonl"
