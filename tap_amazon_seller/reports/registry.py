@@ -1478,7 +1478,8 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         incremental=True,
         # A month a report; the month before the bookmark's is read again (fees charged
         # in the following month revise its estimate).
-        aggregation_period="MONTHLY",
+        period="MONTHLY",
+        period_reads="running",
         window_days=31,
         lookback_days=31,
     ),
@@ -1532,7 +1533,8 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "aggregatedByTimePeriod": ("DAILY", "WEEKLY", "MONTHLY"),
         },
         option_fields=("aggregatedByTimePeriod", "aggregateByLocation"),
-        aggregation_option="aggregatedByTimePeriod",
+        period_option="aggregatedByTimePeriod",
+        period_reads="running",
     ),
 )
 

@@ -188,10 +188,18 @@ class ReportSpec:
     #: A restricted report (it holds PII): its document is fetched with a Restricted Data
     #: Token, and the stream reads it only when the `include_pii` setting allows PII.
     restricted: bool = False
-    #: The report option naming the period of the data ("reportPeriod"): windows then start
-    #: and end on that period's edges (periods.py) and only whole, finished periods are asked.
+    #: Reports whose rows sum a period (a day, week, month or quarter; periods.py): windows
+    #: start and end on its edges, so no row covers part of one. `period_option` names the
+    #: report option that sets it (reportPeriod, aggregatedByTimePeriod); `period` is the
+    #: period when no option does.
     period_option: str | None = None
-    #: With `period_option`: whether one request may cover several periods.
+    period: str | None = None
+    #: How the periods are read. "finished" (Brand Analytics): only periods that are over,
+    #: each request ending on a period's last second, so the bookmark sits on a period edge.
+    #: "running" (FBA ledger summary, storage fees): up to now, and the period the bookmark
+    #: is in, still running when it was read, is read again whole.
+    period_reads: Literal["finished", "running"] = "finished"
+    #: With "finished" periods: whether one request may cover several periods.
     spans_periods: bool = True
     #: Report options that carry the window instead of dataStartTime/dataEndTime, as
     #: (from, to): reports that select by another date (promotions by their start).
@@ -207,13 +215,6 @@ class ReportSpec:
     #: Report options copied into every record (as snake_case fields), for reports whose
     #: rows mean something else under another option (the ledger summary's aggregations).
     option_fields: tuple[str, ...] = ()
-    #: The period rows sum over (DAILY/WEEKLY/MONTHLY; FBA ledger summary, storage fees):
-    #: windows then start and end on its boundaries, so no row covers part of one, and the
-    #: period the bookmark is in (still running when read) is read again whole.
-    #: `aggregation_option` names a report option that sets it instead. (Brand Analytics'
-    #: `period_option` differs: only periods that are over are asked, each exactly.)
-    aggregation_period: str | None = None
-    aggregation_option: str | None = None
 
     @property
     def is_json(self) -> bool:

@@ -188,7 +188,7 @@ class ReportStream(PendingReports):
             data_end=end,
             options=options,
             restricted=self.spec.restricted,
-            end_inclusive=self.spec.period_option is not None,
+            end_inclusive=self._reads_finished_periods,
             send_range=self.spec.window_options is None,
         )
         job.on_created.append(lambda created: self._remember_pending(context, created))
@@ -220,13 +220,13 @@ class ReportStream(PendingReports):
             )
             return [engine.adopt(job, recent) if recent else engine.plan(job)]
 
-        if self.spec.period_option is not None:
-            return self._plan_periods(engine, context, pending)
+        period = self._period()
+        if period and self.spec.period_reads == "finished":
+            return self._plan_periods(engine, context, pending, period)
         start = self._window_start(context)
         end = self._now_limit()
         if self.spec.whole_days:
             start = start.replace(hour=0, minute=0, second=0, microsecond=0)
-        period = self._aggregation_period()
         if period:
             # Back to the start of the period the bookmark is in: a period read while it was
             # still running (the current day, week or month) is read again whole.
@@ -278,13 +278,12 @@ class ReportStream(PendingReports):
         return jobs
 
     def _plan_periods(
-        self, engine: ReportEngine, context: Context, pending: list[dict]
+        self, engine: ReportEngine, context: Context, pending: list[dict], period: str
     ) -> list[ReportJob]:
-        """Windows of whole report periods (the `period_option`, e.g. reportPeriod=WEEK): each
-        starts on a period's first day and ends after a period's last, and a period not over
-        yet is left for a later run, so the bookmark always sits on a period edge."""
+        """Windows of whole, finished periods (e.g. reportPeriod=WEEK): each starts on a
+        period's first day and ends after a period's last, and a period not over yet is left
+        for a later run, so the bookmark always sits on a period edge."""
         region, marketplace = str(context["region"]), str(context["marketplace_id"])
-        period = dict(self._options)[str(self.spec.period_option)]
         jobs: list[ReportJob] = []
         for start, end in period_windows(
             self._window_start(context),
@@ -313,12 +312,15 @@ class ReportStream(PendingReports):
                 jobs.append(engine.plan(job))
         return jobs
 
-    def _aggregation_period(self) -> str | None:
-        """The period rows sum over (DAILY, WEEKLY, MONTHLY), if the report has one."""
-        if not self.spec.aggregation_option:
-            return self.spec.aggregation_period
-        options = self.spec.report_options(self.amazon.settings)
-        return options.get(self.spec.aggregation_option, self.spec.aggregation_period)
+    def _period(self) -> str | None:
+        """The period the report's rows sum over (set by its option, else the spec's)."""
+        if not self.spec.period_option:
+            return self.spec.period
+        return dict(self._options).get(self.spec.period_option, self.spec.period)
+
+    @property
+    def _reads_finished_periods(self) -> bool:
+        return self.spec.period_reads == "finished" and self._period() is not None
 
     @staticmethod
     def _window_end(
