@@ -22,6 +22,15 @@ FAST = 1000.0
 
 
 @pytest.fixture
+def sim() -> Iterator[Simulator]:
+    """A running simulator at the default test settings (modules needing others, such as
+    smaller pages, define their own `sim`)."""
+    simulator = Simulator(SimulatorConfig(time_scale=FAST))
+    with simulator.running():
+        yield simulator
+
+
+@pytest.fixture
 def simulator() -> Iterator[Simulator]:
     sim = Simulator(SimulatorConfig(time_scale=FAST))
     with sim.running():

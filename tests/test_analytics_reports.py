@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tap_amazon_seller.settings import SettingsError, parse_settings
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.families.reports import SimReport, store
-from tests.conftest import FAST, run_sync, select
+from tests.conftest import run_sync, select
 from tests.test_conformance import access_token, call
 
 US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
@@ -23,13 +22,6 @@ NOW = datetime.now(UTC)
 TODAY = NOW.replace(hour=0, minute=0, second=0, microsecond=0)
 CREATE = "reports_2021-06-30.createReport"
 LAST_SECOND = timedelta(hours=23, minutes=59, seconds=59)
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    simulator = Simulator(SimulatorConfig(time_scale=FAST))
-    with simulator.running():
-        yield simulator
 
 
 def rendered(sim: Simulator, report_type: str, array: str) -> list[tuple[SimReport, dict]]:

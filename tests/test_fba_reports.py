@@ -5,7 +5,6 @@ rendered (and with the seller data they were rendered from)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,13 +24,6 @@ US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 CREATE = "reports_2021-06-30.createReport"
 TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 START = TODAY - timedelta(days=45)
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    simulator = Simulator(SimulatorConfig(time_scale=FAST))
-    with simulator.running():
-        yield simulator
 
 
 def sync(sim: Simulator, *streams: str, state: dict | None = None, **overrides: Any):

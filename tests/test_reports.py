@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from tap_amazon_seller.reports.registry import REPORT_SPECS
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID
-from tests.conftest import FAST, run_sync, select
+from tests.conftest import run_sync, select
 
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 CREATE = "reports_2021-06-30.createReport"
@@ -51,13 +51,6 @@ def shipments(sim: Simulator, marketplace: str, start: datetime, end: datetime) 
         for shipment in day.shipments:
             if start <= shipment.shipped <= end:
                 yield shipment
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    simulator = Simulator(SimulatorConfig(time_scale=FAST))
-    with simulator.running():
-        yield simulator
 
 
 def test_fba_shipment_sales_values_match_the_simulator(sim: Simulator) -> None:

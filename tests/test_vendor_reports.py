@@ -4,24 +4,14 @@ rendered from Amazon's report schemas."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.families.reports import store
-from tests.conftest import FAST, run_sync, select
+from tests.conftest import run_sync, select
 
 US = "ATVPDKIKX0DER"
 TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    simulator = Simulator(SimulatorConfig(time_scale=FAST))
-    with simulator.running():
-        yield simulator
 
 
 def rendered_rows(sim: Simulator, report_type: str, array: str, **options: str) -> list[dict]:

@@ -10,7 +10,6 @@ import logging
 import re
 import tracemalloc
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -23,14 +22,14 @@ from tap_amazon_seller.reports.documents import Document, DocumentError
 from tap_amazon_seller.reports.engine import ReportJob
 from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
 from tap_amazon_seller.reports.xml_records import iter_xml_records
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID
 from tap_amazon_seller.simulator.families.reports import store
 from tap_amazon_seller.simulator.report_documents import RENDERERS, Rendered, money
 from tap_amazon_seller.simulator.report_documents_xml import browse_tree
 from tap_amazon_seller.streams.reports import ReportStream
 from tap_amazon_seller.tap import TapAmazonSeller
-from tests.conftest import FAST, run_sync, select
+from tests.conftest import run_sync, select
 
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 ORDERS_XML = "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
@@ -39,13 +38,6 @@ CREATE = "reports_2021-06-30.createReport"
 TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 START = TODAY - timedelta(days=45)  # two 30-day windows of purchase date
 CONFIG = {"refresh_token": "r", "lwa_client_id": "c", "lwa_client_secret": "s", "region": "eu"}
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    simulator = Simulator(SimulatorConfig(time_scale=FAST))
-    with simulator.running():
-        yield simulator
 
 
 def sync(sim: Simulator, *streams: str, state: dict | None = None, **overrides: Any):

@@ -242,6 +242,23 @@ def _as_iso(value: t.Any) -> str | None:
     return iso(parsed) if parsed else None
 
 
+def _daily_metrics(
+    client: SpApiClient, context: Context, first: date, last: date, metrics: tuple[str, ...]
+) -> dict[str, t.Any]:
+    """getSellingPartnerMetrics, PERFORMANCE by DAY, for the days first..last (both in)."""
+    return client.call(
+        f"{MODEL}.getSellingPartnerMetrics",
+        json_body={
+            "marketplaceId": context["marketplace_id"],
+            "programTypes": PROGRAM_TYPES,
+            "timePeriodType": "PERFORMANCE",
+            "aggregationFrequency": "DAY",
+            "timeInterval": {"startDate": _midnight(first), "endDate": _midnight(last)},
+            "metrics": list(metrics),
+        },
+    )
+
+
 class ReplenishmentDailyMetricsStream(ReplenishmentStream):
     """getSellingPartnerMetrics, PERFORMANCE by DAY: the seller's Subscribe & Save day by day.
 
@@ -264,17 +281,7 @@ class ReplenishmentDailyMetricsStream(ReplenishmentStream):
         start = first
         while start <= last:
             end = min(start + MAX_DAY_INTERVAL, last)
-            answer = client.call(
-                f"{MODEL}.getSellingPartnerMetrics",
-                json_body={
-                    "marketplaceId": context["marketplace_id"],
-                    "programTypes": PROGRAM_TYPES,
-                    "timePeriodType": "PERFORMANCE",
-                    "aggregationFrequency": "DAY",
-                    "timeInterval": {"startDate": _midnight(start), "endDate": _midnight(end)},
-                    "metrics": list(DAILY_METRICS),
-                },
-            )
+            answer = _daily_metrics(client, context, start, end, DAILY_METRICS)
             for metric in answer.get("metrics") or []:
                 if metric.get("timeInterval"):
                     yield self.with_period(metric, context, client.region)
@@ -302,18 +309,8 @@ class ReplenishmentRollingMetricsStream(ReplenishmentStream):
 
     def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
         assert context is not None
-        day = _midnight(self.last_day())
-        answer = client.call(
-            f"{MODEL}.getSellingPartnerMetrics",
-            json_body={
-                "marketplaceId": context["marketplace_id"],
-                "programTypes": PROGRAM_TYPES,
-                "timePeriodType": "PERFORMANCE",
-                "aggregationFrequency": "DAY",
-                "timeInterval": {"startDate": day, "endDate": day},
-                "metrics": list(ROLLING_METRICS),
-            },
-        )
+        day = self.last_day()
+        answer = _daily_metrics(client, context, day, day, ROLLING_METRICS)
         for metric in answer.get("metrics") or []:
             # A bundle without any rolling figure (a bare day) is not this stream's.
             if metric.get("timeInterval") and _ROLLING_FIELDS & metric.keys():

@@ -335,13 +335,16 @@ def _page(items: list[dict[str, Any]], sim: Simulator, limit: int, offset: int) 
     return {"offers": items[offset : offset + size], "pagination": {"totalResults": len(items)}}
 
 
-def _seen(sim: Simulator, request: Request) -> Any:
-    """The JSON body, kept for tests (what the tap asked)."""
+def _seen(sim: Simulator, request: Request) -> dict[str, Any]:
+    """The JSON body (an object, as every operation here takes), kept for tests (what the
+    tap asked)."""
     try:
         body = request.json()
     except ValueError:
         raise Invalid("The request body is not JSON.") from None
     sim.family_state("replenishment:requests", lambda _: []).append((request.operation, body))
+    if not isinstance(body, dict):
+        raise Invalid("The request body must be a JSON object.")
     return body
 
 
@@ -550,8 +553,6 @@ def _filtered(chosen: list[Offer], filters: dict[str, Any]) -> list[Offer]:
 @_checked
 def list_offer_metrics(sim: Simulator, request: Request) -> Response:
     body = _seen(sim, request)
-    if not isinstance(body, dict):
-        raise Invalid("The request body must be a JSON object.")
     limit, offset = _pagination(body, 500)
     sort = _sort(body, OFFER_METRIC_SORT_KEYS)
     filters = body.get("filters")
@@ -648,8 +649,6 @@ def offer_record(sim: Simulator, offer: Offer) -> dict[str, Any]:
 @_checked
 def list_offers(sim: Simulator, request: Request) -> Response:
     body = _seen(sim, request)
-    if not isinstance(body, dict):
-        raise Invalid("The request body must be a JSON object.")
     limit, offset = _pagination(body, 100)
     sort = _sort(body, OFFER_SORT_KEYS)
     filters = body.get("filters")

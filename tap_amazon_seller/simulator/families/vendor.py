@@ -259,6 +259,21 @@ def _in_window(stamp: str, window: tuple[datetime, datetime]) -> bool:
     return window[0] < moment < window[1]
 
 
+def _df_page(
+    sim: Simulator, request: Request, name: str, items: list[dict[str, Any]], array: str
+) -> Response:
+    """A page of a Direct Fulfillment list (100 at most) under `array`, with
+    pagination.nextToken while more follow."""
+    paged = _paged(sim, request, name, items, 100)
+    if isinstance(paged, Response):
+        return paged
+    page, token = paged
+    body: dict[str, Any] = {array: page}
+    if token:
+        body["pagination"] = {"nextToken": token}
+    return Response(200, body)
+
+
 @route("vendorDirectFulfillmentOrders_2021-12-28.getOrders", DF_ROLES, regions=("na",))
 def get_df_orders(sim: Simulator, request: Request) -> Response:
     window = _window(request, max_days=7)
@@ -269,14 +284,7 @@ def get_df_orders(sim: Simulator, request: Request) -> Response:
         for o in direct_fulfillment_orders(sim)
         if _in_window(o["orderDetails"]["orderDate"], window)
     ]
-    paged = _paged(sim, request, "df-orders", matches, 100)
-    if isinstance(paged, Response):
-        return paged
-    page, token = paged
-    body: dict[str, Any] = {"orders": page}
-    if token:
-        body["pagination"] = {"nextToken": token}
-    return Response(200, body)
+    return _df_page(sim, request, "df-orders", matches, "orders")
 
 
 @route("vendorDirectFulfillmentShipping_2021-12-28.getCustomerInvoices", DF_ROLES, regions=("na",))
@@ -295,14 +303,7 @@ def get_customer_invoices(sim: Simulator, request: Request) -> Response:
         if o["orderDetails"]["orderStatus"] == "SHIPPED"
         and _in_window(o["orderDetails"]["orderDate"], window)
     ]
-    paged = _paged(sim, request, "df-invoices", invoices, 100)
-    if isinstance(paged, Response):
-        return paged
-    page, token = paged
-    body: dict[str, Any] = {"customerInvoices": page}
-    if token:
-        body["pagination"] = {"nextToken": token}
-    return Response(200, body)
+    return _df_page(sim, request, "df-invoices", invoices, "customerInvoices")
 
 
 @route("vendorShipments.GetShipmentDetails", ROLES, regions=("na",))
@@ -407,14 +408,9 @@ def get_shipping_labels(sim: Simulator, request: Request) -> Response:
     orders = _documents_in_window(sim, request, LABEL_DELAY)
     if isinstance(orders, Response):
         return orders
-    paged = _paged(sim, request, "df-labels", [shipping_label_of(o) for o in orders], 100)
-    if isinstance(paged, Response):
-        return paged
-    page, token = paged
-    body: dict[str, Any] = {"shippingLabels": page}
-    if token:
-        body["pagination"] = {"nextToken": token}
-    return Response(200, body)
+    return _df_page(
+        sim, request, "df-labels", [shipping_label_of(o) for o in orders], "shippingLabels"
+    )
 
 
 @route("vendorDirectFulfillmentShipping_2021-12-28.getPackingSlips", DF_ROLES, regions=("na",))
@@ -422,11 +418,6 @@ def get_packing_slips(sim: Simulator, request: Request) -> Response:
     orders = _documents_in_window(sim, request, PACKING_SLIP_DELAY, only_if="isPslipRequired")
     if isinstance(orders, Response):
         return orders
-    paged = _paged(sim, request, "df-packing-slips", [packing_slip_of(o) for o in orders], 100)
-    if isinstance(paged, Response):
-        return paged
-    page, token = paged
-    body: dict[str, Any] = {"packingSlips": page}
-    if token:
-        body["pagination"] = {"nextToken": token}
-    return Response(200, body)
+    return _df_page(
+        sim, request, "df-packing-slips", [packing_slip_of(o) for o in orders], "packingSlips"
+    )
