@@ -16,7 +16,7 @@ import io
 import json
 from collections import Counter
 from contextlib import redirect_stdout
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 API_STREAMS = (
     "marketplaces",
@@ -69,7 +69,8 @@ def main() -> None:
     args = parser.parse_args()
     sim = Simulator(SimulatorConfig(time_scale=1000, size=args.size))
     sim.start()
-    start = (datetime.now(UTC) - timedelta(days=args.days)).replace(microsecond=0)
+    from tap_amazon_seller import clock
+    start = (clock.now() - timedelta(days=args.days)).replace(microsecond=0)
     config = sim.tap_config(
         marketplaces=["US", "DE"], start_date=start.isoformat(), orders_source="api"
     )

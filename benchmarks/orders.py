@@ -30,7 +30,7 @@ import subprocess
 import sys
 import time
 from contextlib import redirect_stdout
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +168,8 @@ def setup(args: argparse.Namespace) -> tuple[SimulatorProcess, dict[str, Any]]:
     per_day = max(1, round(args.orders / 730))
     sim = SimulatorProcess(args.time_scale, per_day)
     sim.post("warm-orders", {"marketplace_ids": [US], "days": args.days + 5})
-    start = (datetime.now(UTC) - timedelta(days=args.days)).replace(microsecond=0)
+    from tap_amazon_seller import clock
+    start = (clock.now() - timedelta(days=args.days)).replace(microsecond=0)
     config = {
         **sim.config,
         "marketplaces": ["US"],
@@ -224,7 +225,8 @@ def per_order_v0(args: argparse.Namespace) -> None:
         client = SpApiClient(
             region="na", base_url=config["api_base_url"].replace("{region}", "na"), auth=auth
         )
-        end = datetime.now(UTC) - timedelta(minutes=3)
+        from tap_amazon_seller import clock
+        end = clock.now() - timedelta(minutes=3)
         orders = items = 0
         with Timer(sim, args.time_scale) as timer:
             for page in client.pages(

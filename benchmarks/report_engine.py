@@ -195,7 +195,8 @@ def sync(time_scale: float, days: int) -> None:
 
     sim = Simulator(SimulatorConfig(time_scale=time_scale))
     sim.start()
-    start = (datetime.now(UTC) - timedelta(days=days)).replace(
+    from tap_amazon_seller import clock
+    start = (clock.now() - timedelta(days=days)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
     config = sim.tap_config(marketplaces=["US", "DE"], start_date=start.isoformat())

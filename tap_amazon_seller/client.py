@@ -15,14 +15,13 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Generator, Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import backoff
 import requests
 
-from tap_amazon_seller import __version__
+from tap_amazon_seller import __version__, clock
 from tap_amazon_seller.auth import LwaAuth
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError, ThrottledError
 from tap_amazon_seller.rate_limits import Operation, RateLimiter, operation, parse_rate_limit_header
@@ -83,7 +82,7 @@ def _parse_retry_after(value: str | None) -> float | None:
         parsed = email.utils.parsedate_to_datetime(value) if value else None
         if parsed is None:
             return None
-        return max(0.0, (parsed - datetime.now(UTC)).total_seconds())
+        return max(0.0, (parsed - clock.now()).total_seconds())
 
 
 def _error_list(response: requests.Response) -> list[dict]:
@@ -254,7 +253,7 @@ class SpApiClient:
         token = token_source() if token_source else self.auth.access_token()
         headers = {
             "x-amz-access-token": token,
-            "x-amz-date": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
+            "x-amz-date": clock.now().strftime("%Y%m%dT%H%M%SZ"),
             "user-agent": USER_AGENT,
             "accept": "application/json",
         }

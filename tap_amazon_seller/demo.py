@@ -12,9 +12,10 @@ import json
 import subprocess
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 
 
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     # (the tap's pacing is unchanged: it follows the rates the simulator announces).
     with Simulator(SimulatorConfig(time_scale=1000)).running() as sim:
         config_path = args.out / "config.json"
-        start = datetime.now(UTC) - timedelta(days=14)
+        start = clock.now() - timedelta(days=14)
         config = sim.tap_config(
             marketplaces=["US", "DE"],
             start_date=start.strftime("%Y-%m-%dT00:00:00Z"),

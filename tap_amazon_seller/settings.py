@@ -15,6 +15,7 @@ from typing import Any
 import pendulum
 from singer_sdk import typing as th
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.regions import LWA_TOKEN_URL, REGIONS, Marketplace, resolve_marketplace
 
@@ -432,7 +433,7 @@ def _report_options(config: dict[str, Any], errors: list[str]) -> dict[str, dict
 
 def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Settings:
     """Validate `config` beyond its JSON schema and resolve it; raise SettingsError."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     errors: list[str] = []
     secret = str(config.get("lwa_client_secret") or config.get("client_secret") or "")
     if not secret:

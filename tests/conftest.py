@@ -1,24 +1,136 @@
-"""Shared fixtures: a fresh simulator per test, and a helper to run a sync in-process."""
+"""Shared fixtures: the test clock, a fresh simulator per test, and a helper to run a sync
+in-process.
+
+The clock: every test starts at an instant set with time-machine (the real one unless
+`--instant` says otherwise); tests marked `edges` run again at each edge instant that
+`--edges` chooses (see tests/instants.py). Subprocesses that a test starts follow the
+same clock through tests/clock_shim.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import io
 import json
+import os
+import tempfile
+import typing as t
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import _time_machine
 import pytest
+import time_machine
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.tap import TapAmazonSeller
+from tests import instants
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "sp-api"
 # Rate limits 1000x faster than Amazon's: the tap's own pacing logic runs unchanged.
 FAST = 1000.0
+#: The shim's variable: seconds the test clock is ahead of the real one (tests/clock_shim).
+OFFSET_ENV = "TAP_TEST_CLOCK_OFFSET"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("clock", "the instant the tests run at")
+    group.addoption(
+        "--instant",
+        help="Run the whole suite from this instant (ISO 8601, e.g. 2027-01-01T00:00:05Z): "
+        "the process clock starts there and runs on, like faketime, subprocesses included.",
+    )
+    group.addoption(
+        "--edges",
+        default="rotate",
+        help="Edge instants the tests marked `edges` also run at: rotate (default: "
+        f"{', '.join(instants.ALWAYS)} and {instants.ROTATING} more picked by the real date), "
+        "all, none, or names from tests/instants.py separated by commas.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "edges: also run at the edge instants of tests/instants.py (--edges)"
+    )
+    instant = config.getoption("--instant")
+    if instant:
+        moment = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        config.stash[_SESSION_TRAVEL] = traveller
+        _pass_clock_on(os.environ)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_SESSION_TRAVEL, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("edges") is None:
+        return
+    real_day = _process_clock().date().toordinal()
+    names = instants.choose_edges(metafunc.config.getoption("--edges"), real_day)
+    metafunc.parametrize("test_clock", ["now", *names], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def test_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Sets the test's clock (autouse, so before the simulator and the tap start): the
+    session's instant, or the edge instant this run of an `edges` test is for."""
+    name = getattr(request, "param", "now")
+    if name == "now":
+        instants.begin_test()
+        yield name
+        return
+    with time_machine.travel(instants.EDGES[name], tick=True):
+        _pass_clock_on(monkeypatch)
+        instants.begin_test()
+        yield name
+
+
+def _process_clock() -> datetime:
+    """The process's own clock, under any time-machine travel (faketime's, if it runs
+    under faketime)."""
+    if time_machine.escape_hatch.is_travelling():
+        return time_machine.escape_hatch.datetime.datetime.now(UTC)
+    return datetime.now(UTC)
+
+
+@functools.cache
+def _shim_path() -> Path:
+    """A folder holding only the shim and time-machine, to put first on PYTHONPATH."""
+    links = Path(tempfile.mkdtemp(prefix="tap-test-clock-"))
+    (links / "sitecustomize.py").symlink_to(_SHIM / "sitecustomize.py")
+    (links / "time_machine").symlink_to(Path(time_machine.__file__).parent)
+    (links / Path(_time_machine.__file__).name).symlink_to(_time_machine.__file__)
+    return links
+
+
+_SESSION_TRAVEL = pytest.StashKey[time_machine.travel]()
+_SHIM = Path(__file__).resolve().parent / "clock_shim"
+
+
+def _pass_clock_on(environ: t.Any) -> None:
+    """Make Python subprocesses started from here keep the test clock: the shim's
+    sitecustomize moves their clock by the same offset, with a time-machine of its own
+    (linked from this environment, so a Meltano or target virtualenv needs none)."""
+    offset = (clock.now() - _process_clock()).total_seconds()
+    links = _shim_path()
+    path = os.environ.get("PYTHONPATH", "")
+    setenv = environ.setenv if isinstance(environ, pytest.MonkeyPatch) else environ.__setitem__
+    setenv("PYTHONPATH", f"{links}{os.pathsep}{path}" if path else str(links))
+    setenv(OFFSET_ENV, f"{offset:.6f}")
 
 
 @pytest.fixture

@@ -14,12 +14,14 @@ import pytest
 from tap_amazon_seller.settings import SettingsError, parse_settings
 from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.families.reports import SimReport, store
+from tests import instants
 from tests.conftest import run_sync, select
 from tests.test_conformance import access_token, call
 
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
+
 US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
-NOW = datetime.now(UTC)
-TODAY = NOW.replace(hour=0, minute=0, second=0, microsecond=0)
 CREATE = "reports_2021-06-30.createReport"
 LAST_SECOND = timedelta(hours=23, minutes=59, seconds=59)
 
@@ -38,7 +40,11 @@ def rendered(sim: Simulator, report_type: str, array: str) -> list[tuple[SimRepo
 def requests_of(sim: Simulator, report_type: str) -> list[SimReport]:
     return sorted(
         (r for r in store(sim).reports.values() if r.report_type == report_type),
-        key=lambda r: (r.marketplace_ids, r.data_start or NOW, sorted(r.options.items())),
+        key=lambda r: (
+            r.marketplace_ids,
+            r.data_start or instants.started(),
+            sorted(r.options.items()),
+        ),
     )
 
 
@@ -48,7 +54,7 @@ def sunday_on_or_before(day: date) -> date:
 
 def last_complete_week_end() -> datetime:
     """The exclusive end of the last week Amazon has published (three days after it ends)."""
-    sunday = sunday_on_or_before((NOW - timedelta(hours=72)).date())
+    sunday = sunday_on_or_before((instants.started() - timedelta(hours=72)).date())
     return datetime(sunday.year, sunday.month, sunday.day, tzinfo=UTC)
 
 
@@ -109,7 +115,7 @@ def test_brand_analytics_streams_by_week(
     sim: Simulator, stream: str, report_type: str, array: str, keys: tuple, values: tuple
 ) -> None:
     result = run_sync(
-        config(sim, TODAY - timedelta(days=30), report_options=sqp_options(sim)),
+        config(sim, instants.midnight() - timedelta(days=30), report_options=sqp_options(sim)),
         catalog=select(stream),
     )
     records = result.records[stream]
@@ -147,7 +153,8 @@ def test_brand_analytics_streams_by_week(
 
 def test_search_terms_one_report_a_week_with_international_departments(sim: Simulator) -> None:
     result = run_sync(
-        config(sim, TODAY - timedelta(days=23)), catalog=select("brand_analytics_search_terms")
+        config(sim, instants.midnight() - timedelta(days=23)),
+        catalog=select("brand_analytics_search_terms"),
     )
     records = result.records["brand_analytics_search_terms"]
     expected = rendered(
@@ -209,14 +216,14 @@ def test_search_terms_one_report_a_week_with_international_departments(sim: Simu
 def test_other_periods_align_to_calendar(
     sim: Simulator, stream: str, report_type: str, period: str, days_back: int
 ) -> None:
-    start = TODAY - timedelta(days=days_back)
+    start = instants.midnight() - timedelta(days=days_back)
     result = run_sync(
         config(sim, start, marketplaces=["US"], report_options={stream: {"reportPeriod": period}}),
         catalog=select(stream),
     )
     requests = requests_of(sim, report_type)
     assert requests and all(r.outcome == "DONE" for r in requests)
-    published = (NOW - timedelta(hours=72)).date()
+    published = (instants.started() - timedelta(hours=72)).date()
     covered = set()
     for report in requests:
         assert report.options["reportPeriod"] == period
@@ -239,9 +246,9 @@ def test_other_periods_align_to_calendar(
 
 def test_incremental_runs_neither_lose_nor_repeat_a_period(sim: Simulator) -> None:
     streams = ("brand_analytics_search_terms", "brand_analytics_market_basket")
-    start = TODAY - timedelta(days=45)
+    start = instants.midnight() - timedelta(days=45)
     first = run_sync(
-        config(sim, start, end_date=(TODAY - timedelta(days=17)).isoformat()),
+        config(sim, start, end_date=(instants.midnight() - timedelta(days=17)).isoformat()),
         catalog=select(*streams),
     )
     second = run_sync(config(sim, start), catalog=select(*streams), state=first.states[-1])
@@ -293,7 +300,7 @@ def test_search_query_performance_needs_the_asin_option(
 ) -> None:
     with caplog.at_level(logging.ERROR):
         result = run_sync(
-            config(sim, TODAY - timedelta(days=20)),
+            config(sim, instants.midnight() - timedelta(days=20)),
             catalog=select("brand_analytics_search_query_performance"),
         )
     assert sim.calls[CREATE] == 0
@@ -340,7 +347,7 @@ def _create(
 
 def test_simulator_refuses_what_amazon_refuses(sim: Simulator) -> None:
     token = access_token(sim)
-    sunday = sunday_on_or_before((NOW - timedelta(days=30)).date())
+    sunday = sunday_on_or_before((instants.started() - timedelta(days=30)).date())
     week = (f"{sunday}T00:00:00Z", f"{sunday + timedelta(days=6)}T23:59:59Z")
     two_weeks = (week[0], f"{sunday + timedelta(days=13)}T23:59:59Z")
     monday = (f"{sunday + timedelta(days=1)}T00:00:00Z", f"{sunday + timedelta(days=7)}T23:59:59Z")
@@ -359,7 +366,7 @@ def test_simulator_refuses_what_amazon_refuses(sim: Simulator) -> None:
     query = "GET_BRAND_ANALYTICS_SEARCH_QUERY_PERFORMANCE_REPORT"
     assert _create(sim, token, query, *week, reportPeriod="WEEK") == (400, None)  # no asin
     assert _create(sim, token, "GET_PROMOTION_PERFORMANCE_REPORT", None, None) == (400, None)
-    old = (NOW - timedelta(days=800)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    old = (instants.started() - timedelta(days=800)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert _create(
         sim,
         token,
@@ -373,7 +380,7 @@ def test_simulator_refuses_what_amazon_refuses(sim: Simulator) -> None:
 
 def test_promotions_and_coupons_by_start_date(sim: Simulator) -> None:
     streams = ("promotion_performance", "coupon_performance", "vendor_coupon_performance")
-    start = TODAY - timedelta(days=50)
+    start = instants.midnight() - timedelta(days=50)
     result = run_sync(config(sim, start), catalog=select(*streams))
     for stream, report_type, array, key, metric in (
         (
@@ -429,7 +436,7 @@ def test_promotions_and_coupons_by_start_date(sim: Simulator) -> None:
 def test_reports_of_a_run_without_state_are_found_and_reused(sim: Simulator) -> None:
     """getReports lists a Brand Analytics report with its inclusive end (Saturday 23:59:59);
     the planner matches it to the window it asked for, rather than asking again."""
-    cfg = config(sim, TODAY - timedelta(days=20), marketplaces=["US"])
+    cfg = config(sim, instants.midnight() - timedelta(days=20), marketplaces=["US"])
     first = run_sync(cfg, catalog=select("brand_analytics_repeat_purchase"))
     created = sim.calls[CREATE]
     second = run_sync(cfg, catalog=select("brand_analytics_repeat_purchase"))

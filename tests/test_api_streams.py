@@ -9,6 +9,9 @@ import pytest
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tests.conftest import FAST, run_sync, select
 
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
+
 US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
 
 

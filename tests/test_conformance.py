@@ -20,6 +20,7 @@ import jsonschema
 import pytest
 import requests
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.rate_limits import operations
 from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.server import simulated_operations
@@ -53,9 +54,9 @@ def _document_id(sim: Simulator) -> str:
 
 
 def _last_week(days: int = 0, *, posted: bool = False) -> dict[str, str]:
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
-    end = datetime.now(UTC) - timedelta(days=days, minutes=5)
+    end = clock.now() - timedelta(days=days, minutes=5)
     fmt = "%Y-%m-%dT%H:%M:%SZ"
     names = ("postedAfter", "postedBefore") if posted else ("createdAfter", "createdBefore")
     return {names[0]: (end - timedelta(days=7)).strftime(fmt), names[1]: end.strftime(fmt)}
@@ -354,9 +355,9 @@ ALL_ORDER_DATA = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PROMOTION", 
 
 def _sns_days(first_ago: int, last_ago: int) -> tuple[str, str]:
     """(startDate, endDate) of whole days this many days ago (negative: ahead)."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
-    today = datetime.now(UTC).date()
+    today = clock.today()
     return tuple(f"{today - timedelta(days=n)}T00:00:00Z" for n in (first_ago, last_ago))  # type: ignore[return-value]
 
 
@@ -382,9 +383,9 @@ def _sns_body(
 
 
 def _order_id(sim: Simulator) -> str:
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
-    now = datetime.now(UTC)
+    now = clock.now()
     return sim.data.orders.updated_between(US, now - timedelta(days=20), now)[0].order_id
 
 
@@ -521,14 +522,14 @@ def test_shipped_report_schemas_are_amazons() -> None:
 
 @pytest.mark.parametrize("report_type", sorted(JSON_REPORTS))
 def test_simulated_json_reports_match_amazons_report_schemas(report_type: str) -> None:
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, SellerData
     from tap_amazon_seller.simulator.report_documents import RENDERERS
 
     schema_path = shared_models().parent / "schemas" / "reports" / JSON_REPORTS[report_type]
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    end = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
     options = {
         "reportPeriod": "DAY",
         "distributorView": "MANUFACTURING",
@@ -603,7 +604,7 @@ def test_shipped_analytics_report_schemas_are_amazons() -> None:
 def test_simulated_analytics_reports_match_amazons_report_schemas(
     report_type: str, schema_file: str, kind: dict[str, str]
 ) -> None:
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from tap_amazon_seller.simulator import report_documents_analytics
     from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, SellerData
@@ -614,7 +615,7 @@ def test_simulated_analytics_reports_match_amazons_report_schemas(
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     data = SellerData()
     # A whole week, Sunday to Saturday, some weeks back; a quarter of promotion starts.
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
     sunday = today - timedelta(days=today.isoweekday() % 7 + 14)
     start, end = sunday, sunday + timedelta(days=6, hours=23, minutes=59, seconds=59)
     options = {"reportPeriod": "WEEK"}
@@ -676,12 +677,12 @@ def test_simulated_xml_reports_use_amazons_elements_and_declare_their_charset(
 ) -> None:
     import re
     import xml.etree.ElementTree as ET
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, SellerData
     from tap_amazon_seller.simulator.report_documents import RENDERERS
 
-    end = datetime.now(UTC) - timedelta(hours=1)
+    end = clock.now() - timedelta(hours=1)
     rendered = RENDERERS[report_type](
         SellerData(), MARKETPLACES_BY_ID[marketplace], end - timedelta(days=5), end, {}
     )
@@ -723,14 +724,14 @@ def request_validator(operation_name: str) -> jsonschema.Draft4Validator:
 
 
 def test_replenishment_requests_of_the_tap_follow_the_model() -> None:
-    from datetime import UTC, date, datetime, timedelta
+    from datetime import date, timedelta
 
     from tap_amazon_seller.simulator import SimulatorConfig
     from tap_amazon_seller.simulator.families.replenishment import requests_seen
     from tests.conftest import run_sync, select
 
     sim = Simulator(SimulatorConfig(time_scale=1000.0, page_size=3, enforce_rate_limits=False))
-    today = datetime.now(UTC).date()
+    today = clock.today()
     with sim.running():
         # Two years and more of the period metrics (Amazon's history is two years) ...
         run_sync(

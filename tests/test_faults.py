@@ -9,10 +9,11 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tests.conftest import FAST, run_sync, select
 
@@ -27,9 +28,7 @@ FAMILIES = {
     "vendor shipping": ("vendor_fulfilment_shipping_labels",),
 }
 STREAMS = tuple(s for streams in FAMILIES.values() for s in streams)
-MIDNIGHT = (datetime.now(UTC) - timedelta(days=40)).replace(
-    hour=0, minute=0, second=0, microsecond=0
-)
+MIDNIGHT = (clock.now() - timedelta(days=40)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture(scope="module")

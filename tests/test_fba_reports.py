@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.casting import cast_datetime
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.simulator.families.reports import store
@@ -18,18 +19,20 @@ from tap_amazon_seller.simulator.report_documents_fba import (
     replacement_order_id,
     summary_period,
 )
+from tests import instants
 from tests.conftest import FAST, run_sync, select
+
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
 
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 CREATE = "reports_2021-06-30.createReport"
-TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-START = TODAY - timedelta(days=45)
 
 
 def sync(sim: Simulator, *streams: str, state: dict | None = None, **overrides: Any):
     values: dict[str, Any] = {
         "marketplaces": ["US", "DE", "JP"],
-        "start_date": START.isoformat(),
+        "start_date": instants.days_ago(45, at_midnight=True).isoformat(),
         "report_poll_interval": 0.02,
         **overrides,
     }
@@ -77,7 +80,7 @@ def test_fee_preview_asks_72_hours_and_reads_both_spellings(sim: Simulator) -> N
     assert sim.calls[CREATE] == 3
     for report in reports:  # "StartDate at least 72 hours before now, EndDate now"
         assert report.data_end - report.data_start == timedelta(hours=72)
-        assert datetime.now(UTC) - report.data_end < timedelta(minutes=5)
+        assert clock.now() - report.data_end < timedelta(minutes=5)
     expected = {
         (r["_marketplace"], r["sku"]): r
         for r in rendered_rows(sim, "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA")
@@ -123,7 +126,7 @@ def test_fee_preview_under_72_hours_ends_fatal_with_amazons_reason(sim: Simulato
         if (SHARED / "models").is_dir()
         else lambda report: None
     )
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     outcomes = {}
     for label, hours in (("24 hours", 24), ("no range", None), ("72 hours", 72)):
         body: dict[str, Any] = {
@@ -175,11 +178,14 @@ def test_a_window_shorter_than_a_minimum_range_starts_earlier(
         key=lambda r: r.data_start,
     )
     assert len(reports) == 2
-    assert (reports[0].data_start, reports[0].data_end) == (START, START + timedelta(days=30))
+    assert (reports[0].data_start, reports[0].data_end) == (
+        instants.days_ago(45, at_midnight=True),
+        instants.days_ago(45, at_midnight=True) + timedelta(days=30),
+    )
     # The rest (15 days) is asked as 20 days ending now; its rows start where data is new.
     assert reports[1].data_end - reports[1].data_start == timedelta(days=20)
     assert {r["report_start_date"] for r in rows} == {
-        utc(START).replace("+00:00", "Z"),
+        utc(instants.days_ago(45, at_midnight=True)).replace("+00:00", "Z"),
         utc(reports[1].data_start).replace("+00:00", "Z"),
     }
     expected = {
@@ -207,7 +213,9 @@ def test_promotions_per_shipment_item_with_local_text(sim: Simulator) -> None:
     shipped = {
         s.item_id: s
         for mp in (US, DE, JP)
-        for day in sim.data.days(mp, START, TODAY + timedelta(days=1))
+        for day in sim.data.days(
+            mp, instants.days_ago(45, at_midnight=True), instants.midnight() + timedelta(days=1)
+        )
         for s in day.shipments
     }
     for key, row in got.items():
@@ -239,7 +247,9 @@ def test_replacements_read_both_spellings_of_the_order_id(sim: Simulator) -> Non
     returns = {
         r.order_id: r
         for mp in (US, DE, JP)
-        for day in sim.data.days(mp, START - timedelta(days=1), TODAY)
+        for day in sim.data.days(
+            mp, instants.days_ago(45, at_midnight=True) - timedelta(days=1), instants.midnight()
+        )
         for r in day.returns
         if r.disposition == "CUSTOMER_DAMAGED"
     }
@@ -258,7 +268,7 @@ def test_replacements_read_both_spellings_of_the_order_id(sim: Simulator) -> Non
 
 def test_subscribe_and_save_forecast_and_performance(sim: Simulator) -> None:
     result = sync(sim, "fba_sns_forecast", "fba_sns_performance", marketplaces=["US", "JP"])
-    today = datetime.now(UTC).date()
+    today = clock.today()
     sunday = today - timedelta(days=(today.weekday() + 1) % 7)
     forecast = result.records["fba_sns_forecast"]
     expected = {
@@ -299,7 +309,11 @@ def test_subscribe_and_save_forecast_and_performance(sim: Simulator) -> None:
 def test_storage_fees_a_month_a_report_and_the_next_run_rereads_the_last_month(
     sim: Simulator,
 ) -> None:
-    month_start = TODAY.replace(day=1)
+    # The last month asked is the one "now minus the two-minute lag" is in, once at least
+    # the 5 minutes of the shortest window have passed in it (in a month's first minutes,
+    # still the month before).
+    last_asked = instants.started() - timedelta(minutes=2 + 5)
+    month_start = clock.midnight(last_asked).replace(day=1)
     first_month = (month_start - timedelta(days=40)).replace(day=1)
     start = first_month + timedelta(days=9)  # mid-month: the month is read whole
     first = sync(sim, "fba_storage_fees", marketplaces=["DE"], start_date=start.isoformat())
@@ -316,7 +330,10 @@ def test_storage_fees_a_month_a_report_and_the_next_run_rereads_the_last_month(
         (first_month + timedelta(days=32)).replace(day=1),
         month_start,
     ]
-    assert [r.data_end for r in reports[:-1]] == [r.data_start for r in reports[1:]]
+    # Contiguous: each asks up to the last second of its month (a day included whole).
+    assert [r.data_end + timedelta(seconds=1) for r in reports[:-1]] == [
+        r.data_start for r in reports[1:]
+    ]
     rows = first.records["fba_storage_fees"]
     expected = {
         (r["month_of_charge"], r["asin"], r["fulfillment_center"]): r
@@ -348,14 +365,13 @@ def test_storage_fees_a_month_a_report_and_the_next_run_rereads_the_last_month(
     again = second.records["fba_storage_fees"]
     bookmark_month = datetime.fromisoformat(rows[-1]["report_end_date"]).date().replace(day=1)
     previous_month = (bookmark_month - timedelta(days=1)).replace(day=1)
-    assert {r["month_of_charge"] for r in again} == {
-        previous_month.isoformat(),
-        bookmark_month.isoformat(),
-    }
-    assert {r["report_start_date"][:10] for r in again} == {
-        previous_month.isoformat(),
-        bookmark_month.isoformat(),
-    }
+    # The bookmark's month itself once 5 minutes of it are past the lag (right after a
+    # month began, the bookmark sits on its first second and only the month before is due).
+    months = {previous_month.isoformat()}
+    if (clock.now() - timedelta(minutes=2 + 5)).date() >= bookmark_month:
+        months.add(bookmark_month.isoformat())
+    assert {r["month_of_charge"] for r in again} == months
+    assert {r["report_start_date"][:10] for r in again} == months
 
     def keys(records: list[dict]) -> set[tuple]:
         return {(r["month_of_charge"], r["asin"], r["fulfillment_center"]) for r in records}
@@ -372,7 +388,7 @@ def test_storage_fees_a_month_a_report_and_the_next_run_rereads_the_last_month(
     [("DAILY", "COUNTRY"), ("WEEKLY", "FC"), ("MONTHLY", "COUNTRY"), ("DAILY", "FC")],
 )
 def test_ledger_summary_by_each_aggregation(sim: Simulator, period: str, location: str) -> None:
-    start = TODAY - timedelta(days=50)
+    start = instants.midnight() - timedelta(days=50)
     result = sync(
         sim,
         "fba_inventory_ledger_summary",
@@ -490,12 +506,12 @@ def test_second_run_neither_loses_nor_duplicates(sim: Simulator, stream: str) ->
     # second reads that day again whole.
     cut = next(
         day + timedelta(hours=12)
-        for day in (TODAY - timedelta(days=n) for n in range(12, 40))
+        for day in (instants.midnight() - timedelta(days=n) for n in range(12, 40))
         if {e.at.hour < 12 for e in sim.data.day(US, day.date()).ledger} == {True, False}
         and {s.shipped.hour < 12 for s in sim.data.day(US, day.date()).shipments} == {True, False}
     )
     first = sync(sim, stream, end_date=cut.isoformat(), **settings)
-    # START to now in one run, with the first run's reports still at Amazon (one of them
+    # instants.days_ago(45, at_midnight=True) to now in one run, with the first run's reports still at Amazon (one of them
     # ends inside a month: not one to continue from).
     again = sync(sim, stream, **settings).records[stream]
     second = sync(sim, stream, state=first.states[-1], **settings)

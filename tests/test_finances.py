@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.simulator.families.finances import (
     event_groups,
     events_between,
     transactions_between,
 )
+from tests import instants
 from tests.conftest import FAST, run_sync, select
 
-START = (datetime.now(UTC) - timedelta(days=200)).replace(hour=0, minute=0, second=0, microsecond=0)
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
 
 
 @pytest.fixture
@@ -41,13 +44,15 @@ def principal_sums(events: list[dict]) -> dict[str, Decimal]:
 
 
 def test_financial_events_each_once_with_counts_and_sums_of_the_simulator(sim: Simulator) -> None:
-    config = sim.tap_config(marketplaces=["US", "DE"], start_date=START.isoformat())
+    config = sim.tap_config(
+        marketplaces=["US", "DE"], start_date=instants.days_ago(200, at_midnight=True).isoformat()
+    )
     result = run_sync(config, catalog=select("financial_events"))
     rows = result.records["financial_events"]
     assert len({r["event_key"] for r in rows}) == len(rows)  # a deterministic key each
     end = datetime.fromisoformat(max(r["windowEnd"] for r in rows).replace("Z", "+00:00"))
     for region in ("na", "eu"):
-        expected = events_between(sim, region, START, end)
+        expected = events_between(sim, region, instants.days_ago(200, at_midnight=True), end)
         got = [r for r in rows if r["region"] == region]
         assert Counter(r["event_type"] for r in got) == Counter(
             n.removesuffix("List") for n, _ in expected
@@ -63,7 +68,9 @@ def test_financial_events_each_once_with_counts_and_sums_of_the_simulator(sim: S
 
 
 def test_a_window_read_again_upserts(sim: Simulator) -> None:
-    config = sim.tap_config(marketplaces=["DE"], start_date=START.isoformat())
+    config = sim.tap_config(
+        marketplaces=["DE"], start_date=instants.days_ago(200, at_midnight=True).isoformat()
+    )
     first = run_sync(config, catalog=select("financial_events")).records["financial_events"]
     again = run_sync(config, catalog=select("financial_events")).records["financial_events"]
     assert {r["event_key"] for r in first} == {r["event_key"] for r in again}
@@ -92,7 +99,7 @@ def test_open_event_group_is_read_again_until_closed(sim: Simulator) -> None:
 
 
 def test_transactions_deferred_ones_are_read_again_until_released(sim: Simulator) -> None:
-    start = (datetime.now(UTC) - timedelta(days=20)).replace(microsecond=0)
+    start = (clock.now() - timedelta(days=20)).replace(microsecond=0)
     config = sim.tap_config(marketplaces=["US"], start_date=start.isoformat())
     first = run_sync(config, catalog=select("finance_transactions"))
     rows = first.records["finance_transactions"]
@@ -116,7 +123,7 @@ def test_order_financial_events_grouped_from_windowed_calls_without_per_order_ca
     sim: Simulator,
 ) -> None:
     # A midnight: order_financial_events reads whole days, from the start_date's midnight.
-    start = (datetime.now(UTC) - timedelta(days=45)).replace(hour=0, minute=0, second=0)
+    start = (clock.now() - timedelta(days=45)).replace(hour=0, minute=0, second=0)
     config = sim.tap_config(
         marketplaces=["DE"], start_date=start.replace(microsecond=0).isoformat()
     )
@@ -139,12 +146,12 @@ def test_events_amazon_shows_late_are_read_on_the_next_run_once() -> None:
     from tap_amazon_seller.simulator.families.finances import release_late_events
 
     streams = ("financial_events", "order_financial_events", "finance_transactions")
-    start = (datetime.now(UTC) - timedelta(days=20)).replace(microsecond=0)
+    start = (clock.now() - timedelta(days=20)).replace(microsecond=0)
     simulator = Simulator(
         SimulatorConfig(time_scale=FAST, page_size=40, late_financial_events=True)
     )
     with simulator.running():
-        config = simulator.tap_config(marketplaces=["US"], start_date=start.isoformat())
+        config = simulator.tap_config(marketplaces=["US", "DE"], start_date=start.isoformat())
         first = run_sync(config, catalog=select(*streams))
         release_late_events(simulator)
         second = run_sync(config, catalog=select(*streams), state=first.states[-1])
@@ -186,7 +193,9 @@ def test_events_amazon_shows_late_are_read_on_the_next_run_once() -> None:
 def test_a_failure_mid_sync_keeps_the_bookmark_and_the_next_run_loses_nothing(
     sim: Simulator,
 ) -> None:
-    config = sim.tap_config(marketplaces=["US"], start_date=START.isoformat())
+    config = sim.tap_config(
+        marketplaces=["US"], start_date=instants.days_ago(200, at_midnight=True).isoformat()
+    )
     sim.faults.script["financesV0.listFinancialEvents"] = [None, None, 400]  # the third page fails
     first = run_sync(config, catalog=select("financial_events", "financial_event_groups"))
     assert first.records["financial_event_groups"]  # the other stream went on

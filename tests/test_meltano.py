@@ -12,11 +12,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +65,7 @@ def read(path: Path) -> list[dict]:
 def test_meltano_install_invoke_and_run_into_target_jsonl(
     meltano: Path, sim: Simulator, tmp_path: Path
 ) -> None:
-    start = (datetime.now(UTC) - timedelta(days=20)).replace(microsecond=0)
+    start = (clock.now() - timedelta(days=20)).replace(microsecond=0)
     env = {
         **os.environ,
         "MELTANO_DATABASE_URI": f"sqlite:///{tmp_path / 'meltano.db'}",
@@ -82,7 +83,7 @@ def test_meltano_install_invoke_and_run_into_target_jsonl(
     assert "orders_source" in json.loads(about.stdout)["settings"]["properties"]
 
     run(meltano, env, "--environment=simulator", "run", "tap-amazon-seller", "target-jsonl")
-    now = datetime.now(UTC)
+    now = clock.now()
     expected = {
         o.order_id: o for m in (US, DE) for o in sim.data.orders.updated_between(m, start, now)
     }

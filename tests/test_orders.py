@@ -5,20 +5,24 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.simulator.orders_data import SimOrder
 from tap_amazon_seller.streams.orders import order_from_report
+from tests import instants
 from tests.conftest import FAST, run_sync, select
 from tests.test_conformance import access_token, call, response_validator
 
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
+
 US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
 FAMILY = ("orders", "order_items", "order_buyer_info", "order_address")
-START = (datetime.now(UTC) - timedelta(days=45)).replace(microsecond=0)
 
 
 @pytest.fixture
@@ -28,15 +32,21 @@ def sim() -> Iterator[Simulator]:
         yield simulator
 
 
-def truth(sim: Simulator, since: datetime = START) -> dict[str, SimOrder]:
-    """The simulator's orders updated since `since`, as they stand now, by id."""
-    now = datetime.now(UTC)
+def truth(sim: Simulator, since: datetime | None = None) -> dict[str, SimOrder]:
+    """The simulator's orders updated since `since` (the test's start date), as they stand
+    now, by id."""
+    since = since or instants.days_ago(45)
+    now = clock.now()
     return {o.order_id: o for m in (US, DE) for o in sim.data.orders.updated_between(m, since, now)}
 
 
 def config(sim: Simulator, **overrides: object) -> dict:
     return sim.tap_config(
-        **{"marketplaces": ["US", "DE"], "start_date": START.isoformat(), **overrides}
+        **{
+            "marketplaces": ["US", "DE"],
+            "start_date": instants.days_ago(45).isoformat(),
+            **overrides,
+        }
     )
 
 
@@ -143,7 +153,7 @@ def test_incremental_run_after_changes_delivers_each_change_once(sim: Simulator)
 def test_interrupted_sync_resumed_from_its_state_loses_nothing(sim: Simulator) -> None:
     # The DE report of the first window fails: DE stops there, US goes on.
     sim.faults.fatal_report_types = {
-        f"GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL@{DE}@{START.date().isoformat()}"
+        f"GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL@{DE}@{instants.days_ago(45).date().isoformat()}"
     }
     broken = run_sync(config(sim), catalog=select(*FAMILY))
     expected = truth(sim)
@@ -250,7 +260,7 @@ def test_search_orders_answers_with_pii_match_the_model(sim: Simulator) -> None:
         },
     ).json()["restrictedDataToken"]
     query = {
-        "lastUpdatedAfter": START.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "lastUpdatedAfter": instants.days_ago(45).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "marketplaceIds": US,
         "includedData": "BUYER,RECIPIENT,PROCEEDS,FULFILLMENT",
     }
@@ -278,7 +288,7 @@ def test_search_orders_answers_with_pii_match_the_model(sim: Simulator) -> None:
     ],
 )
 def test_search_orders_refuses_what_the_model_forbids(sim: Simulator, query: dict) -> None:
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     query = {k: now if v == "NOW" else v for k, v in query.items()}
     answer = call(sim, "orders_2026-01-01.searchOrders", "na", {}, query, access_token(sim))
     assert answer.status_code == 400

@@ -4,11 +4,12 @@ bookmarks, paging, partial failures."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.simulator.families.replenishment import (
     brand_of,
@@ -20,6 +21,9 @@ from tap_amazon_seller.simulator.families.replenishment import (
 )
 from tap_amazon_seller.streams.replenishment import ROLLING_METRICS, ReplenishmentStream
 from tests.conftest import FAST, run_sync, select
+
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
 
 US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
 DAILY, ROLLING = "replenishment_daily_metrics", "replenishment_rolling_metrics"
@@ -56,7 +60,7 @@ def _config(sim: Simulator, start: date, **more: object) -> dict:
 
 
 def test_daily_metrics_are_the_sums_of_the_offers_day_by_day(sim: Simulator) -> None:
-    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     start = yesterday - timedelta(days=44)  # two intervals: 31 days, then 14
     result = run_sync(_config(sim, start), catalog=select(DAILY, OFFER_METRICS))
 
@@ -100,7 +104,7 @@ def test_daily_metrics_are_the_sums_of_the_offers_day_by_day(sim: Simulator) -> 
 
 
 def test_offer_metrics_one_day_per_call_paged_by_offset(sim: Simulator) -> None:
-    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     start = yesterday - timedelta(days=4)
     result = run_sync(_config(sim, start), catalog=select(OFFER_METRICS))
     rows = result.records[OFFER_METRICS]
@@ -129,7 +133,7 @@ def test_offer_metrics_one_day_per_call_paged_by_offset(sim: Simulator) -> None:
 
 
 def test_the_next_run_reads_again_only_the_last_three_days(sim: Simulator) -> None:
-    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     config = _config(sim, yesterday - timedelta(days=20))
     first = run_sync(config, catalog=select(DAILY, OFFER_METRICS))
     state = first.states[-1]
@@ -146,7 +150,7 @@ def test_the_next_run_reads_again_only_the_last_three_days(sim: Simulator) -> No
 
 
 def test_history_starts_no_earlier_than_amazons_two_years(sim: Simulator) -> None:
-    today = datetime.now(UTC).date()
+    today = clock.today()
     result = run_sync(
         sim.tap_config(marketplaces=["US"], start_date="2023-01-01T00:00:00Z"),
         catalog=select(DAILY),
@@ -158,7 +162,7 @@ def test_history_starts_no_earlier_than_amazons_two_years(sim: Simulator) -> Non
 
 
 def test_rolling_metrics_keep_amazons_windows(sim: Simulator) -> None:
-    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     result = run_sync(_config(sim, yesterday), catalog=select(ROLLING))
     rows = result.records[ROLLING]
     assert len(rows) == 4  # a 12-month and a 24-month window per marketplace
@@ -178,7 +182,7 @@ def test_rolling_metrics_keep_amazons_windows(sim: Simulator) -> None:
 
 def test_offer_forecast_and_offers_full_table(sim: Simulator) -> None:
     result = run_sync(_config(sim, date(2026, 1, 1)), catalog=select(FORECAST, OFFERS))
-    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     forecasts = result.records[FORECAST]
     listed = result.records[OFFERS]
     for marketplace in (US, DE):
@@ -214,7 +218,7 @@ def test_offer_forecast_and_offers_full_table(sim: Simulator) -> None:
 def test_a_failed_page_keeps_the_bookmark_and_the_other_marketplaces_go_on(
     sim: Simulator,
 ) -> None:
-    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     config = _config(sim, yesterday - timedelta(days=9))
     old = f"{yesterday - timedelta(days=6)}T00:00:00Z"
     state = {

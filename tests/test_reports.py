@@ -10,23 +10,26 @@ from typing import Any
 
 import pytest
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.reports.registry import REPORT_SPECS
 from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID
+from tests import instants
 from tests.conftest import run_sync, select
+
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
 
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 CREATE = "reports_2021-06-30.createReport"
 DOCUMENT = "reports_2021-06-30.getReportDocument"
-TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-# Two 30-day windows for the flat-file streams; a window edge falls on START + 30 days.
-START = TODAY - timedelta(days=45)
+# Two 30-day windows for the flat-file streams; a window edge falls on instants.days_ago(45, at_midnight=True) + 30 days.
 
 
 def config(sim: Simulator, **overrides: Any) -> dict:
     values = {
         "marketplaces": ["US", "DE", "JP"],
-        "start_date": START.isoformat(),
+        "start_date": instants.days_ago(45, at_midnight=True).isoformat(),
         "report_poll_interval": 0.02,
     }
     values.update(overrides)
@@ -56,11 +59,14 @@ def shipments(sim: Simulator, marketplace: str, start: datetime, end: datetime) 
 def test_fba_shipment_sales_values_match_the_simulator(sim: Simulator) -> None:
     result = sync(sim, "fba_customer_shipment_sales")
     rows = result.records["fba_customer_shipment_sales"]
-    end = datetime.fromisoformat(rows[0]["report_end_date"]) if rows else TODAY
+    end = datetime.fromisoformat(rows[0]["report_end_date"]) if rows else instants.midnight()
     latest_end = max(datetime.fromisoformat(r["report_end_date"]) for r in rows)
     for marketplace in (US, DE, JP):
         expected = {
-            (s.order_id, s.product.sku): s for s in shipments(sim, marketplace, START, latest_end)
+            (s.order_id, s.product.sku): s
+            for s in shipments(
+                sim, marketplace, instants.days_ago(45, at_midnight=True), latest_end
+            )
         }
         got = unique(
             [r for r in rows if r["marketplace_id"] == marketplace], "amazon_order_id", "sku"
@@ -80,7 +86,7 @@ def test_rows_on_a_window_edge_come_twice_under_one_key(sim: Simulator) -> None:
     # Find a day whose first ledger event is exactly at midnight, and put a window edge there.
     edge = next(
         day
-        for day in (TODAY - timedelta(days=n) for n in range(31, 120))
+        for day in (instants.midnight() - timedelta(days=n) for n in range(31, 120))
         if any(e.at == day for e in sim.data.day(US, day.date()).ledger)
     )
     result = sync(
@@ -104,9 +110,9 @@ def test_ledger_dates_from_mm_dd_yyyy_and_local_offsets(sim: Simulator) -> None:
     rows = result.records["fba_inventory_ledger"]
     events = {
         e.reference_id: e
-        for day in sim.data.days(US, START, TODAY)
+        for day in sim.data.days(US, instants.days_ago(45, at_midnight=True), instants.midnight())
         for e in day.ledger
-        if e.at >= START
+        if e.at >= instants.days_ago(45, at_midnight=True)
     }
     assert rows
     for row in rows:
@@ -169,9 +175,9 @@ def test_merchant_returns_dd_mon_yyyy_and_y_n_booleans(sim: Simulator) -> None:
     rows = result.records["returns"]
     expected = {
         r.rma_id: r
-        for day in sim.data.days(DE, START, TODAY)
+        for day in sim.data.days(DE, instants.days_ago(45, at_midnight=True), instants.midnight())
         for r in day.returns
-        if r.reason != "DEFECTIVE" and r.returned >= START
+        if r.reason != "DEFECTIVE" and r.returned >= instants.days_ago(45, at_midnight=True)
     }
     assert {r["amazon_rma_id"] for r in rows} == set(expected)
     for row in rows:
@@ -204,7 +210,7 @@ def test_settlements_are_listed_not_requested_with_eu_number_and_date_formats(
 
 
 def test_sales_and_traffic_json_by_date_and_by_asin(sim: Simulator) -> None:
-    start = TODAY - timedelta(days=3)
+    start = instants.midnight() - timedelta(days=3)
     result = sync(
         sim,
         "sales_traffic_report",
@@ -224,10 +230,19 @@ def test_sales_and_traffic_json_by_date_and_by_asin(sim: Simulator) -> None:
     asin_rows = result.records["sales_traffic_by_asin"]
     assert all(r["sku"] == "" and r["childAsin"] for r in asin_rows)  # CHILD granularity
     # by-date: one 30-day report; by-ASIN: one report per day (Amazon totals ASIN rows
-    # over a report's range), three whole days and today's part.
+    # over a report's range): the three whole days and today's part up to two minutes ago
+    # (in a day's first two minutes, yesterday's last part instead), each with rows when
+    # the simulator shipped something that day.
     assert len({r["report_id"] for r in result.records["sales_traffic_report"]}) == 1
-    assert len({r["report_start_date"] for r in asin_rows}) == 4
-    assert sim.calls[CREATE] == 5
+    end = clock.now() - timedelta(minutes=2)
+    days = [start + timedelta(days=n) for n in range(5) if start + timedelta(days=n) < end]
+    shipped_days = {
+        day.date().isoformat()
+        for day in days
+        if any(s.shipped < end for s in sim.data.day(US, day.date()).shipments)
+    }
+    assert {r["report_start_date"][:10] for r in asin_rows} == shipped_days
+    assert sim.calls[CREATE] == 1 + len(days)
 
 
 def test_vendor_reports_keyed_by_day_and_asin(sim: Simulator) -> None:
@@ -236,29 +251,38 @@ def test_vendor_reports_keyed_by_day_and_asin(sim: Simulator) -> None:
         "vendor_sales_report",
         "vendor_traffic_report",
         marketplaces=["US"],
-        start_date=(TODAY - timedelta(days=10)).isoformat(),
+        start_date=(instants.midnight() - timedelta(days=10)).isoformat(),
     )
     sales = result.records["vendor_sales_report"]
     traffic = result.records["vendor_traffic_report"]
     assert sales and traffic
     assert len(unique(sales, "startDate", "asin")) == len(sales)
     # 72 hours of lag: no day after today - 3 days.
-    assert max(r["startDate"] for r in sales) <= (TODAY - timedelta(days=3)).date().isoformat()
+    assert (
+        max(r["startDate"] for r in sales)
+        <= (instants.midnight() - timedelta(days=3)).date().isoformat()
+    )
 
 
 def test_fatal_window_stops_its_partition_and_keeps_the_bookmark(sim: Simulator) -> None:
-    second_window = (START + timedelta(days=30)).date().isoformat()
+    second_window = (
+        (instants.days_ago(45, at_midnight=True) + timedelta(days=30)).date().isoformat()
+    )
     sim.faults.fatal_report_types = {f"GET_LEDGER_DETAIL_VIEW_DATA@{DE}@{second_window}"}
     result = sync(sim, "fba_inventory_ledger", "warehouse_inventory")
     ledger = result.records["fba_inventory_ledger"]
     de_windows = {r["report_end_date"] for r in ledger if r["marketplace_id"] == DE}
-    assert de_windows == {utc(START + timedelta(days=30)).replace("+00:00", "Z")}
+    assert de_windows == {
+        utc(instants.days_ago(45, at_midnight=True) + timedelta(days=30)).replace("+00:00", "Z")
+    }
     # Other partitions and streams are complete.
     assert {r["marketplace_id"] for r in ledger} == {US, DE, JP}
     assert {r["marketplace_id"] for r in result.records["warehouse_inventory"]} == {US, DE, JP}
     partitions = result.states[-1]["bookmarks"]["fba_inventory_ledger"]["partitions"]
     bookmarks = {p["context"]["marketplace_id"]: p.get("replication_key_value") for p in partitions}
-    assert bookmarks[DE] == utc(START + timedelta(days=30)).replace("+00:00", "Z")
+    assert bookmarks[DE] == utc(
+        instants.days_ago(45, at_midnight=True) + timedelta(days=30)
+    ).replace("+00:00", "Z")
     assert bookmarks[US] > bookmarks[DE]
 
 
@@ -382,12 +406,12 @@ def test_report_options_reach_create_report_and_shape_the_data(sim: Simulator) -
     rows = result.records["fba_inventory_ledger"]
     expected = [
         e
-        for day in sim.data.days(US, START, TODAY)
+        for day in sim.data.days(US, instants.days_ago(45, at_midnight=True), instants.midnight())
         for e in day.ledger
-        if e.at >= START and e.event_type == "Shipments"
+        if e.at >= instants.days_ago(45, at_midnight=True) and e.event_type == "Shipments"
     ]
     assert rows and {r["event_type"] for r in rows} == {"Shipments"}
-    assert len(rows) == len([e for e in expected if e.at <= datetime.now(UTC)])
+    assert len(rows) == len([e for e in expected if e.at <= clock.now()])
     options = {
         r.report_type: r.options for r in store(sim).reports.values() if r.marketplace_ids == [US]
     }
@@ -412,7 +436,7 @@ def test_orders_by_order_date_rows_per_item(sim: Simulator) -> None:
         "orders_by_order_date_report"
     ]
     end = max(datetime.fromisoformat(r["report_end_date"]) for r in rows)
-    expected = sim.data.orders.created_between(DE, START, end)
+    expected = sim.data.orders.created_between(DE, instants.days_ago(45, at_midnight=True), end)
     assert Counter((r["amazon_order_id"], r["sku"]) for r in rows) == Counter(
         (o.order_id, line.product.sku) for o in expected for line in o.lines
     )
@@ -433,13 +457,16 @@ def test_fba_reimbursements_removals_and_stock_by_condition(sim: Simulator) -> N
     streams = ("fba_reimbursements", "fba_removal_orders", "fba_removal_shipments", "afn_inventory")
     result = sync(sim, *streams, marketplaces=["US", "DE"])
     assert all(result.records.get(stream) for stream in streams)
-    end = datetime.now(UTC) - timedelta(minutes=2)
+    end = clock.now() - timedelta(minutes=2)
     for marketplace in (US, DE):
         returns = [
             r
-            for day in sim.data.days(marketplace, START - timedelta(days=2), end)
+            for day in sim.data.days(
+                marketplace, instants.days_ago(45, at_midnight=True) - timedelta(days=2), end
+            )
             for r in day.returns
-            if r.disposition != "SELLABLE" and START <= r.returned + timedelta(days=2) <= end
+            if r.disposition != "SELLABLE"
+            and instants.days_ago(45, at_midnight=True) <= r.returned + timedelta(days=2) <= end
         ]
         got = [
             r for r in result.records["fba_reimbursements"] if r["marketplace_id"] == marketplace
@@ -451,9 +478,11 @@ def test_fba_reimbursements_removals_and_stock_by_condition(sim: Simulator) -> N
 
         removals = [
             e
-            for day in sim.data.days(marketplace, START, end)
+            for day in sim.data.days(marketplace, instants.days_ago(45, at_midnight=True), end)
             for e in day.ledger
-            if e.event_type == "Adjustments" and e.quantity < 0 and START <= e.at <= end
+            if e.event_type == "Adjustments"
+            and e.quantity < 0
+            and instants.days_ago(45, at_midnight=True) <= e.at <= end
         ]
         orders = [
             r for r in result.records["fba_removal_orders"] if r["marketplace_id"] == marketplace
@@ -507,7 +536,7 @@ def test_stranded_inventory_and_restock_with_amazons_365_plus(sim: Simulator) ->
             if row["recommended_ship_date"]:
                 assert (
                     row["recommended_ship_date"]
-                    == (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
+                    == (clock.now() + timedelta(days=3)).date().isoformat()
                 )
 
 
@@ -519,5 +548,7 @@ def test_every_simulated_report_encodes_in_its_marketplaces_charset(marketplace:
 
     data, profile = SellerData(), MARKETPLACES_BY_ID[marketplace]
     for report_type, render in RENDERERS.items():
-        payload, _ = render(data, profile, START, TODAY, {}).encode()
+        payload, _ = render(
+            data, profile, instants.days_ago(45, at_midnight=True), instants.midnight(), {}
+        ).encode()
         assert payload, report_type

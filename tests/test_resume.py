@@ -11,13 +11,16 @@ import random
 import subprocess
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tap_amazon_seller.simulator import Simulator
+from tests import instants
 from tests.conftest import run_sync, select
+
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
 
 STREAMS = (
     "orders",
@@ -28,7 +31,6 @@ STREAMS = (
     "finance_transactions",
     "feeds",
 )
-START = (datetime.now(UTC) - timedelta(days=75)).replace(microsecond=0)
 
 
 def keyed(messages: list[dict], keys: dict[str, list[str]]) -> Counter[tuple]:
@@ -74,7 +76,9 @@ def run_cli(
 def test_killed_and_resumed_run_loses_nothing(
     simulator: Simulator, tmp_path: Path, seed: int
 ) -> None:
-    config = simulator.tap_config(marketplaces=["US", "DE"], start_date=START.isoformat())
+    config = simulator.tap_config(
+        marketplaces=["US", "DE"], start_date=instants.days_ago(75).isoformat()
+    )
     config_file = tmp_path / "config.json"
     config_file.write_text(json.dumps(config), encoding="utf-8")
     catalog = select(*STREAMS)
@@ -107,7 +111,9 @@ def test_killed_and_resumed_run_loses_nothing(
 def test_refresh_token_revoked_mid_sync_stops_clearly_and_loses_nothing(
     simulator: Simulator, tmp_path: Path
 ) -> None:
-    config = simulator.tap_config(marketplaces=["US", "DE"], start_date=START.isoformat())
+    config = simulator.tap_config(
+        marketplaces=["US", "DE"], start_date=instants.days_ago(75).isoformat()
+    )
     config_file = tmp_path / "config.json"
     config_file.write_text(json.dumps(config), encoding="utf-8")
     catalog = select(*STREAMS)

@@ -19,16 +19,19 @@ from tap_amazon_seller.simulator.report_documents_seller import (
     feedback_of,
     listing_state,
 )
+from tests import instants
 from tests.conftest import FAST, run_sync, select
 
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
+
 US, DE, GB, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1F83G8C2ARO7P", "A1VC38T7YXB528"
-TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def config(sim: Simulator, **overrides: Any) -> dict:
     values: dict[str, Any] = {
         "marketplaces": ["US", "DE", "JP"],
-        "start_date": (TODAY - timedelta(days=40)).isoformat(),
+        "start_date": (instants.midnight() - timedelta(days=40)).isoformat(),
         "report_poll_interval": 0.02,
     }
     values.update(overrides)
@@ -101,7 +104,7 @@ def test_suppressed_listings_with_local_dates(sim: Simulator) -> None:
 def test_seller_feedback_in_each_language_and_date_spelling(
     sim: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    start = TODAY - timedelta(days=40)
+    start = instants.midnight() - timedelta(days=40)
     with caplog.at_level(logging.WARNING):
         result = sync(sim, "seller_feedback", marketplaces=["US", "UK", "DE", "FR", "JP"])
     rows = result.records["seller_feedback"]
@@ -239,7 +242,7 @@ def test_local_dates_read_by_marketplace() -> None:
 
 
 def test_shipping_order_report_xml_restricted_with_buyer_and_address(sim: Simulator) -> None:
-    start = TODAY - timedelta(days=40)
+    start = instants.midnight() - timedelta(days=40)
     rows = sync(
         sim, "shipping_orders_xml_report", marketplaces=["US", "JP"], include_pii=True
     ).records["shipping_orders_xml_report"]

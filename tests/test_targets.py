@@ -12,11 +12,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tests.conftest import select
 
@@ -105,13 +106,13 @@ def query(venv: Path, database: Path, sql: str) -> list:
 def test_full_then_incremental_load_into_duckdb(
     duckdb_venv: Path, sim: Simulator, tmp_path: Path
 ) -> None:
-    start = (datetime.now(UTC) - timedelta(days=40)).replace(microsecond=0)
+    start = (clock.now() - timedelta(days=40)).replace(microsecond=0)
     config = sim.tap_config(marketplaces=["US", "DE"], start_date=start.isoformat())
     database = tmp_path / "warehouse.duckdb"
     target_config = {"filepath": str(database), "default_target_schema": "amazon"}
 
     def truth() -> dict:
-        now = datetime.now(UTC) + timedelta(hours=1)
+        now = clock.now() + timedelta(hours=1)
         return {
             o.order_id: o for m in (US, DE) for o in sim.data.orders.updated_between(m, start, now)
         }
@@ -251,7 +252,7 @@ def test_full_then_incremental_load_into_postgres(
     postgres: dict, sim: Simulator, tmp_path: Path
 ) -> None:
     venv = target_venv("meltanolabs-target-postgres", "target-postgres")
-    start = (datetime.now(UTC) - timedelta(days=40)).replace(microsecond=0)
+    start = (clock.now() - timedelta(days=40)).replace(microsecond=0)
     config = sim.tap_config(marketplaces=["US", "DE"], start_date=start.isoformat())
     target_config = {
         **postgres,
@@ -262,7 +263,7 @@ def test_full_then_incremental_load_into_postgres(
     target = [str(venv / "bin" / "target-postgres")]
 
     def truth() -> dict:
-        now = datetime.now(UTC) + timedelta(hours=1)
+        now = clock.now() + timedelta(hours=1)
         return {
             o.order_id: o for m in (US, DE) for o in sim.data.orders.updated_between(m, start, now)
         }

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.simulator.families.vendor import (
     LABEL_DELAY,
@@ -17,6 +18,9 @@ from tap_amazon_seller.simulator.families.vendor import (
     shipping_label_of,
 )
 from tests.conftest import FAST, run_sync, select
+
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
 
 LABELS, SLIPS = "vendor_fulfilment_shipping_labels", "vendor_fulfilment_packing_slips"
 START = datetime(2026, 10, 1, tzinfo=UTC)
@@ -31,7 +35,7 @@ def sim() -> Iterator[Simulator]:
 
 
 def _available_since(sim: Simulator, delay: timedelta, start: datetime) -> dict[str, dict]:
-    now = datetime.now(UTC)
+    now = clock.now()
     found = {}
     for order in direct_fulfillment_orders(sim):
         ordered = datetime.fromisoformat(order["orderDetails"]["orderDate"].replace("Z", "+00:00"))
@@ -74,7 +78,7 @@ def test_labels_and_packing_slips_keep_amazons_base64_and_each_order_once(sim: S
         assert title.encode("utf-8") in pdf  # "Café Crème Mug, Größe L #3"
 
     # 7-day windows, Amazon's maximum: the calls are at least one per window.
-    days = (datetime.now(UTC) - START).days
+    days = (clock.now() - START).days
     assert sim.calls["vendorDirectFulfillmentShipping_2021-12-28.getShippingLabels"] >= days / 7
 
 
@@ -93,7 +97,7 @@ def test_the_next_run_starts_at_the_bookmark(sim: Simulator) -> None:
 
 def test_a_failed_call_keeps_the_bookmark_before_the_records_it_cut_short(sim: Simulator) -> None:
     config = sim.tap_config(marketplaces=["US"], start_date=START.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    old = (datetime.now(UTC) - timedelta(days=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    old = (clock.now() - timedelta(days=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
     state = {
         "bookmarks": {
             SLIPS: {"partitions": [{"context": {"region": "na"}, "replication_key_value": old}]}

@@ -4,14 +4,20 @@ rendered from Amazon's report schemas."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+import pytest
+
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.families.reports import store
+from tests import instants
 from tests.conftest import run_sync, select
 
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
+
 US = "ATVPDKIKX0DER"
-TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def rendered_rows(sim: Simulator, report_type: str, array: str, **options: str) -> list[dict]:
@@ -28,7 +34,7 @@ def rendered_rows(sim: Simulator, report_type: str, array: str, **options: str) 
 
 
 def test_net_pure_product_margin_by_day_and_asin(sim: Simulator) -> None:
-    start = TODAY - timedelta(days=20)
+    start = instants.midnight() - timedelta(days=20)
     result = run_sync(
         sim.tap_config(marketplaces=["US"], start_date=start.isoformat()),
         catalog=select("vendor_net_pure_product_margin_report"),
@@ -42,11 +48,14 @@ def test_net_pure_product_margin_by_day_and_asin(sim: Simulator) -> None:
     }
     assert {(r["startDate"], r["asin"]): r["netPureProductMargin"] for r in rows} == expected
     # Four days of lag: margins settle late.
-    assert max(r["startDate"] for r in rows) <= (TODAY - timedelta(days=4)).date().isoformat()
+    assert (
+        max(r["startDate"] for r in rows)
+        <= (instants.midnight() - timedelta(days=4)).date().isoformat()
+    )
 
 
 def test_real_time_reports_hourly_within_amazons_30_days(sim: Simulator) -> None:
-    start = TODAY - timedelta(days=90)  # older than Amazon keeps: not asked for
+    start = instants.midnight() - timedelta(days=90)  # older than Amazon keeps: not asked for
     result = run_sync(
         sim.tap_config(marketplaces=["US"], start_date=start.isoformat()),
         catalog=select(
@@ -66,7 +75,7 @@ def test_real_time_reports_hourly_within_amazons_30_days(sim: Simulator) -> None
         assert got == {(e["startTime"], e["asin"]): e[metric] for e in expected}
         assert len(got) == len(rows)  # keyed by hour and ASIN: each once
         earliest = min(r["startTime"] for r in rows)
-        assert earliest >= (datetime.now(UTC) - timedelta(days=31)).isoformat()
+        assert earliest >= (clock.now() - timedelta(days=31)).isoformat()
     # 30 days in 7-day windows: five reports a type, none for the older 60 days.
     assert sim.calls["reports_2021-06-30.createReport"] == 15
 

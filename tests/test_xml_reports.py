@@ -29,21 +29,23 @@ from tap_amazon_seller.simulator.report_documents import RENDERERS, Rendered, mo
 from tap_amazon_seller.simulator.report_documents_xml import browse_tree
 from tap_amazon_seller.streams.reports import ReportStream
 from tap_amazon_seller.tap import TapAmazonSeller
+from tests import instants
 from tests.conftest import run_sync, select
+
+# Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
+pytestmark = pytest.mark.edges
 
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 ORDERS_XML = "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
 BROWSE_TREE = "GET_XML_BROWSE_TREE_DATA"
 CREATE = "reports_2021-06-30.createReport"
-TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-START = TODAY - timedelta(days=45)  # two 30-day windows of purchase date
 CONFIG = {"refresh_token": "r", "lwa_client_id": "c", "lwa_client_secret": "s", "region": "eu"}
 
 
 def sync(sim: Simulator, *streams: str, state: dict | None = None, **overrides: Any):
     values: dict[str, Any] = {
         "marketplaces": ["DE", "JP"],
-        "start_date": START.isoformat(),
+        "start_date": instants.days_ago(45, at_midnight=True).isoformat(),
         "report_poll_interval": 0.02,
     }
     values.update(overrides)
@@ -97,7 +99,9 @@ def test_xml_orders_one_record_per_order_agreeing_with_the_flat_file(sim: Simula
     checked_non_ascii = False
     for marketplace in (DE, JP):
         profile = MARKETPLACES_BY_ID[marketplace]
-        orders = sim.data.orders.created_between(marketplace, START, end)
+        orders = sim.data.orders.created_between(
+            marketplace, instants.days_ago(45, at_midnight=True), end
+        )
         assert {o.order_id for o in orders} == {k for m, k in by_key if m == marketplace}
         for order in orders:
             record = by_key[(marketplace, order.order_id)]
@@ -148,7 +152,7 @@ def test_a_window_whose_document_declares_entities_stops_its_partition(
     honest = RENDERERS[ORDERS_XML]
 
     def second_window_is_a_bomb(data: Any, mp: Any, start: datetime, *rest: Any) -> Rendered:
-        if start > START + timedelta(days=1):
+        if start > instants.days_ago(45, at_midnight=True) + timedelta(days=1):
             return Rendered(xml=BILLION_LAUGHS, records=1)
         return honest(data, mp, start, *rest)
 
@@ -156,7 +160,9 @@ def test_a_window_whose_document_declares_entities_stops_its_partition(
     with caplog.at_level(logging.ERROR):
         result = sync(sim, "orders_xml_report", marketplaces=["DE"])
     rows = result.records["orders_xml_report"]
-    assert rows and {r["report_start_date"][:10] for r in rows} == {START.date().isoformat()}
+    assert rows and {r["report_start_date"][:10] for r in rows} == {
+        instants.days_ago(45, at_midnight=True).date().isoformat()
+    }
     (partition,) = result.states[-1]["bookmarks"]["orders_xml_report"]["partitions"]
     first_end = datetime.fromisoformat(rows[0]["report_end_date"])
     assert datetime.fromisoformat(partition["replication_key_value"]) == first_end

@@ -22,6 +22,7 @@ from typing import Any
 
 import requests
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE, RestrictedDataTokens
 from tap_amazon_seller.client import SpApiClient
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
@@ -190,7 +191,7 @@ class ReportEngine:
         if not types:
             return
         client = self._client_for(region)
-        since = iso(datetime.now(UTC) - REUSE_LOOKBACK)
+        since = iso(clock.now() - REUSE_LOOKBACK)
         markets = sorted(set(marketplace_ids))[:10]
         for chunk_start in range(0, len(types), 10):
             chunk = types[chunk_start : chunk_start + 10]
@@ -240,7 +241,7 @@ class ReportEngine:
     ) -> dict[str, Any] | None:
         """The newest existing snapshot report of this type and marketplaces, if recent enough."""
         newest = None
-        cutoff = datetime.now(UTC) - max_age
+        cutoff = clock.now() - max_age
         for report in self._existing.get((region, report_type), []):
             if tuple(sorted(report.get("marketplaceIds") or ())) != tuple(sorted(marketplace_ids)):
                 continue

@@ -1481,7 +1481,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         period="MONTHLY",
         period_reads="running",
         window_days=31,
-        lookback_days=31,
+        lookback_periods=1,
     ),
     ReportSpec(
         stream="fba_inventory_ledger_summary",

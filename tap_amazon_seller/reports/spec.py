@@ -169,6 +169,10 @@ class ReportSpec:
     bookmark_field: str = "report_end_date"
     #: Incremental streams re-read this many days before the bookmark (data Amazon revises).
     lookback_days: int = 0
+    #: Running-period streams re-read this many whole periods before the bookmark's (a
+    #: month's estimate revised the month after): counted in periods, not days, so the
+    #: first of a month reaches back one month, not two.
+    lookback_periods: int = 0
     #: Windows start and end on UTC midnights (reports whose data is by calendar day).
     whole_days: bool = False
     #: Report options taken from settings: option name -> setting name.

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from tap_amazon_seller.simulator import clock
+
 # How much data each size generates (later API families scale their volumes by this).
 SIZES = {"small": 1, "medium": 20, "large": 400}
 
@@ -198,7 +200,7 @@ class SellerData:
         #: The orders (Orders APIs and order reports), frozen as of `orders_as_of`.
         self.orders = OrderBook(
             self,
-            as_of=orders_as_of or datetime.now(UTC) - timedelta(minutes=10),
+            as_of=orders_as_of or clock.now() - timedelta(minutes=10),
             orders_per_day=orders_per_day,
         )
 

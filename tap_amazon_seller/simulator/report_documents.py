@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+from tap_amazon_seller.simulator import clock
 from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, MarketplaceProfile, SellerData
 
 # Local clock of each region in its files (fixed offsets, as Amazon's files carry them).
@@ -276,7 +277,7 @@ def planning(
         "quantity-to-be-charged-ais-181-210-days",
         "estimated-ais-181-210-days",
     ]
-    today = datetime.now(UTC).date().isoformat()
+    today = clock.today().isoformat()
     rows = [
         [
             today,
@@ -730,7 +731,7 @@ def restock(
         "Unit storage size",
     ]
     rows = []
-    today = datetime.now(UTC)
+    today = clock.now()
     for index, p in enumerate(data.products(mp.id)):
         sold = index % 5
         supply = "365+" if sold == 0 else str(p.quantity // sold)
@@ -1349,7 +1350,7 @@ def vendor_forecast(
 ) -> Rendered:
     """Weekly demand forecasts (mean and P70/P80/P90 units) for the next four weeks,
     generated on the last Sunday; FRESH forecasts cover fewer ASINs than RETAIL."""
-    today = datetime.now(UTC).date()
+    today = clock.today()
     generated = today - timedelta(days=(today.weekday() + 1) % 7)
     products = data.products(mp.id)[: 2 if options.get("sellingProgram") == "FRESH" else 4]
     rows = []

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from tap_amazon_seller.simulator import clock
 from tap_amazon_seller.simulator.data import MarketplaceProfile, Product, SellerData, Shipment
 from tap_amazon_seller.simulator.report_documents import (
     CHARSETS,
@@ -293,7 +294,7 @@ def sns_forecast(
         "week-1-start-date",
         *(f"scheduled-sns-units-week-{week}" for week in range(1, 9)),
     ]
-    sunday = _last_sunday(datetime.now(UTC).date())
+    sunday = _last_sunday(clock.today())
     # The snapshot's moment in the marketplace's local time, with its offset.
     snapshot = datetime(sunday.year, sunday.month, sunday.day, tzinfo=LOCAL[mp.region][0])
     rows = [
@@ -336,7 +337,7 @@ def sns_performance(
             f"sns-sale-price-week-{week}",
             f"sns-discount-week-{week}",
         ]
-    sunday = _last_sunday(datetime.now(UTC).date())
+    sunday = _last_sunday(clock.today())
     rows = []
     for i, p in _subscribed(data, mp):
         row = [

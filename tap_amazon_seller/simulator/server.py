@@ -24,14 +24,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tap_amazon_seller.rate_limits import Operation, TokenBucket, operations
-from tap_amazon_seller.simulator import lwa
+from tap_amazon_seller.simulator import clock, lwa
 from tap_amazon_seller.simulator.data import SellerData
 
 LOGGER = logging.getLogger("tap_amazon_seller.simulator")
@@ -153,7 +153,7 @@ class SimulatorConfig:
     #: that reads up to Amazon's two-minute lag sees them at once).
     orders_frozen_minutes: float = 10.0
     #: Amazon: "it may take up to 48 hours for orders to appear in your financial events".
-    #: With this, a third of the order events posted in the 48 hours before the simulator
+    #: With this, the order events posted in the 48 hours before the simulator
     #: started are held back until `finances.release_late_events` (tests of the tap's
     #: re-reading); without it, every event shows as soon as it is posted.
     late_financial_events: bool = False
@@ -204,7 +204,7 @@ class Simulator:
         self.data = SellerData(
             seed=self.config.seed,
             size=self.config.size,
-            orders_as_of=datetime.now(UTC) - timedelta(minutes=self.config.orders_frozen_minutes),
+            orders_as_of=clock.now() - timedelta(minutes=self.config.orders_frozen_minutes),
             orders_per_day=self.config.orders_per_day,
         )
         self.faults = Faults()
@@ -271,7 +271,7 @@ class Simulator:
         before the previous change); keyword arguments as OrderBook.mutate.
         """
         book = self.data.orders
-        at = kwargs.pop("at", None) or datetime.now(UTC) - timedelta(minutes=3)
+        at = kwargs.pop("at", None) or clock.now() - timedelta(minutes=3)
         if isinstance(at, str):
             at = datetime.fromisoformat(at.replace("Z", "+00:00"))
         latest = max((o.last_updated for o in book.changed.values()), default=book.as_of)
@@ -442,7 +442,7 @@ class Simulator:
         if action == "warm-orders" and request.method == "POST":
             # Generate the orders of these marketplaces and days now, not inside a timed call.
             body = request.json() or {}
-            now = datetime.now(UTC)
+            now = clock.now()
             days = timedelta(days=int(body.get("days", 30)))
             for marketplace_id in body.get("marketplace_ids") or []:
                 self.data.orders.updated_between(marketplace_id, now - days, now)

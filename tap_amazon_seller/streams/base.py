@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from singer_sdk.streams import Stream
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 
 if t.TYPE_CHECKING:
@@ -182,26 +183,50 @@ class WindowedApiStream(PagedApiStream):
     #: records that gather a whole day, so no day is split between two windows.
     whole_days: t.ClassVar[bool] = False
 
+    #: The re-read behind the bookmark is asked as a window of its own (one more call), so
+    #: `window_records` can tell data read before from new data.
+    reread_apart: t.ClassVar[bool] = False
+
+    def bookmark(self, context: Context | None) -> datetime | None:
+        value = self.get_starting_replication_key_value(context)
+        if isinstance(value, str) and value:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return None
+
     def window_start(self, context: Context | None) -> datetime:
         start = self.amazon.settings.start_date
-        bookmark = self.get_starting_replication_key_value(context)
-        if isinstance(bookmark, str) and bookmark:
-            bookmarked = datetime.fromisoformat(bookmark.replace("Z", "+00:00"))
+        bookmarked = self.bookmark(context)
+        if bookmarked:
             start = max(start, bookmarked - self.lookback)
         if self.whole_days:
             start = _midnight(start)
         return start
 
+    def window_records(
+        self,
+        client: SpApiClient,
+        context: Context | None,
+        params: dict[str, t.Any],
+        *,
+        rereading: bool,
+    ) -> Iterable[dict]:
+        """The records of one window; `rereading` when the window lies wholly behind the
+        bookmark (only with `reread_apart`)."""
+        return self.fetch_pages(client, context, params)
+
     def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
         settings = self.amazon.settings
         start = self.window_start(context)
-        end = datetime.now(UTC) - self.lag
+        resume = self.bookmark(context) if self.reread_apart else None
+        end = clock.now() - self.lag
         if settings.end_date:
             end = min(end, settings.end_date)
         while start < end:
             window_end = min(start + timedelta(days=self.window_days), end)
             if self.whole_days and window_end < end:
                 window_end = max(_midnight(window_end), start + timedelta(days=1))
+            if resume and start < resume < window_end:
+                window_end = resume
             after, before = self.window_params
             params = {
                 **self.params(context),
@@ -209,7 +234,8 @@ class WindowedApiStream(PagedApiStream):
                 before: window_end.strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
             stamp = window_end.strftime("%Y-%m-%dT%H:%M:%SZ")
-            for record in self.fetch_pages(client, context, params):
+            rereading = resume is not None and window_end <= resume
+            for record in self.window_records(client, context, params, rereading=rereading):
                 yield {**record, "windowEnd": stamp}
             start = window_end
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import typing as t
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.reports.engine import iso, parse_time
 from tap_amazon_seller.schemas import model_schema
 from tap_amazon_seller.streams.base import PagedApiStream
@@ -41,7 +42,7 @@ class FeedsStream(PagedApiStream):
         bookmark = parse_time(self.get_starting_replication_key_value(context))
         if bookmark:
             since = max(since, bookmark - RE_READ)
-        since = max(since, datetime.now(UTC) - FEED_HORIZON)
+        since = max(since, clock.now() - FEED_HORIZON)
         types = self.amazon.settings.feed_types
         for start in range(0, len(types), 10):  # getFeeds takes ten feed types a call
             query = {

@@ -9,7 +9,7 @@ import hashlib
 import json
 import typing as t
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, timedelta
 
 from tap_amazon_seller.reports.engine import parse_time
@@ -81,6 +81,14 @@ class FinancialEventsStream(WindowedApiStream):
 
     `event_key` is a digest of the event's type and content plus its occurrence within
     the window, so a window read again upserts and two identical events stay two.
+
+    Some event types carry no PostedDate (ServiceFee, DebtRecovery, LoanServicing, ...):
+    Amazon returns each in the one window its posting falls in (its Solutions Architects:
+    "within ... your postedAfter and postedBefore"), but two identical ones of different
+    windows (a monthly subscription fee) have the same content. Their occurrence is counted
+    over the whole run, and their key names where the run's reading began (the bookmark),
+    so one run's fees never take another's keys; the re-read behind the bookmark is asked
+    apart (`reread_apart`) and skips them, as the run before read them already.
     """
 
     name = "financial_events"
@@ -93,6 +101,7 @@ class FinancialEventsStream(WindowedApiStream):
     window_params = ("PostedAfter", "PostedBefore")
     window_days = 179  # "more than 180 days apart: the response is empty"
     lookback = LATE_POSTING
+    reread_apart = True
     records_path = ("payload", "FinancialEvents")
     schema: t.ClassVar[dict[str, t.Any]] = {
         "type": "object",
@@ -110,29 +119,56 @@ class FinancialEventsStream(WindowedApiStream):
     def params(self, context: Context | None) -> dict[str, t.Any]:
         return {"MaxResultsPerPage": 100}
 
-    def fetch_pages(
-        self, client: SpApiClient, context: Context | None, params: dict[str, t.Any]
+    def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
+        # Undated events: occurrences by digest over this run, and where the run began.
+        self._undated: Counter[str] = Counter()
+        began = self.bookmark(context) or self.window_start(context)
+        self._began = began.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return super().fetch(client, context)
+
+    def window_records(
+        self,
+        client: SpApiClient,
+        context: Context | None,
+        params: dict[str, t.Any],
+        *,
+        rereading: bool,
     ) -> Iterable[dict]:
         seen: Counter[str] = Counter()
+        for list_name, event in self.window_events(client, params):
+            undated = not event.get("PostedDate")
+            if undated and rereading:
+                continue
+            event_type = list_name.removesuffix("List")
+            digest = hashlib.sha1(
+                f"{client.region}|{event_type}|{json.dumps(event, sort_keys=True, default=str)}".encode()
+            ).hexdigest()[:32]
+            if undated:
+                self._undated[digest] += 1
+                key = f"{digest}:{self._began}:{self._undated[digest]}"
+            else:
+                seen[digest] += 1
+                key = f"{digest}:{seen[digest]}"
+            yield {
+                "event_key": key,
+                "event_type": event_type,
+                "posted_date": event.get("PostedDate"),
+                "amazon_order_id": event.get("AmazonOrderId"),
+                "region": client.region,
+                "event": event,
+            }
+
+    def window_events(
+        self, client: SpApiClient, params: dict[str, t.Any]
+    ) -> Iterator[tuple[str, dict]]:
+        """(list name, event) of every event of one window, page by page."""
         for page in client.pages(
             self.operation, params=params, token_path=self.token_path, token_param=self.token_param
         ):
             lists = (page.get("payload") or {}).get("FinancialEvents") or {}
             for list_name, events in lists.items():
-                event_type = list_name.removesuffix("List")
                 for event in events or []:
-                    digest = hashlib.sha1(
-                        f"{client.region}|{event_type}|{json.dumps(event, sort_keys=True, default=str)}".encode()
-                    ).hexdigest()[:32]
-                    seen[digest] += 1
-                    yield {
-                        "event_key": f"{digest}:{seen[digest]}",
-                        "event_type": event_type,
-                        "posted_date": event.get("PostedDate"),
-                        "amazon_order_id": event.get("AmazonOrderId"),
-                        "region": client.region,
-                        "event": event,
-                    }
+                    yield list_name, event
 
 
 class FinanceTransactionsStream(WindowedApiStream):
@@ -190,13 +226,15 @@ class OrderFinancialEventsStream(FinancialEventsStream):
     the two days Amazon may show events late, so a day read again is read whole and its
     record replaces the earlier one: no event is lost or counted twice. An order whose
     events were posted on several days (shipped one day, refunded another) has a record
-    for each. Events without a posted date (service fees) fall in `posted_day` "".
+    for each. An order's events without a posted date (some service fees) are gathered
+    over the run into one record with `posted_day` "", emitted once at the run's end.
     """
 
     name = "order_financial_events"
     primary_keys: t.ClassVar[list[str]] = ["amazon_order_id", "posted_day"]
     window_days = 30
     whole_days = True
+    reread_apart = False  # a day is read whole; undated events are gathered per run instead
     schema: t.ClassVar[dict[str, t.Any]] = {
         "type": "object",
         "properties": {
@@ -213,29 +251,50 @@ class OrderFinancialEventsStream(FinancialEventsStream):
         },
     }
 
-    def fetch_pages(
-        self, client: SpApiClient, context: Context | None, params: dict[str, t.Any]
+    def window_records(
+        self,
+        client: SpApiClient,
+        context: Context | None,
+        params: dict[str, t.Any],
+        *,
+        rereading: bool,
     ) -> Iterable[dict]:
         groups: dict[tuple[str, str], dict[str, list[dict]]] = {}
-        for page in client.pages(
-            self.operation, params=params, token_path=self.token_path, token_param=self.token_param
-        ):
-            lists = (page.get("payload") or {}).get("FinancialEvents") or {}
-            for list_name, events in lists.items():
-                for event in events or []:
-                    order_id = event.get("AmazonOrderId")
-                    if order_id:
-                        day = _utc_day(event.get("PostedDate"))
-                        group = groups.setdefault((order_id, day), {})
-                        group.setdefault(list_name, []).append(event)
+        self._last_window_end = params[self.window_params[1]]
+        for list_name, event in self.window_events(client, params):
+            order_id = event.get("AmazonOrderId")
+            if not order_id:
+                continue
+            day = _utc_day(event.get("PostedDate"))
+            if not day:
+                # Undated: gathered over the whole run and emitted once at its end (below).
+                self._undated_groups.setdefault(order_id, {}).setdefault(list_name, []).append(
+                    event
+                )
+                continue
+            groups.setdefault((order_id, day), {}).setdefault(list_name, []).append(event)
         for (order_id, day), events in groups.items():
-            yield {
-                "amazon_order_id": order_id,
-                "posted_day": day,
-                "region": client.region,
-                "event_count": sum(len(v) for v in events.values()),
-                "events": events,
-            }
+            yield self._record(client, order_id, day, events)
+
+    def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
+        self._undated_groups: dict[str, dict[str, list[dict]]] = {}
+        yield from super().fetch(client, context)
+        for order_id, events in self._undated_groups.items():
+            # Bookmarked by the run's last window: the run has read them all by then.
+            record = self._record(client, order_id, "", events)
+            yield {**record, "windowEnd": self._last_window_end}
+
+    @staticmethod
+    def _record(
+        client: SpApiClient, order_id: str, day: str, events: dict[str, list[dict]]
+    ) -> dict:
+        return {
+            "amazon_order_id": order_id,
+            "posted_day": day,
+            "region": client.region,
+            "event_count": sum(len(v) for v in events.values()),
+            "events": events,
+        }
 
 
 def _utc_day(posted: t.Any) -> str:

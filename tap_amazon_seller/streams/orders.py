@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE, RestrictedDataTokens
 from tap_amazon_seller.casting import CastError, as_bool, snake_case
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
@@ -405,7 +406,7 @@ class OrdersStream(PendingReports):
 
     def _end(self) -> datetime:
         settings = self.amazon.settings
-        end = datetime.now(UTC).replace(microsecond=0) - LAG
+        end = clock.now().replace(microsecond=0) - LAG
         return min(end, settings.end_date) if settings.end_date else end
 
     def _report_until(self, start: datetime, end: datetime) -> datetime:

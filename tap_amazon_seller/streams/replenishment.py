@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import typing as t
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.regions import MARKETPLACES_BY_COUNTRY
 from tap_amazon_seller.reports.engine import iso, parse_time
 from tap_amazon_seller.schemas import model_schema
@@ -160,7 +161,7 @@ class ReplenishmentStream(SpApiStream):
 
     def last_day(self) -> date:
         """The last whole UTC day to read (and not past `end_date`)."""
-        last = datetime.now(UTC).date() - timedelta(days=1)
+        last = clock.today() - timedelta(days=1)
         if self.amazon.settings.end_date:
             last = min(last, (self.amazon.settings.end_date - timedelta(days=1)).date())
         return last
@@ -178,7 +179,7 @@ class ReplenishmentStream(SpApiStream):
         known = [moment.date() for moment in read if moment is not None]
         if known:
             first = max(first, max(known) - timedelta(days=REREAD_DAYS))
-        earliest = datetime.now(UTC).date() - timedelta(days=HISTORY_DAYS)
+        earliest = clock.today() - timedelta(days=HISTORY_DAYS)
         if first < earliest:
             self.logger.info(
                 "Stream %s starts at %s: Amazon keeps only two years of replenishment metrics.",
@@ -363,7 +364,7 @@ class ReplenishmentOfferForecastStream(ReplenishmentStream):
     def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
         assert context is not None
         # A forecast looks ahead: the coming week (Amazon computes the 30/60/90 days from now).
-        tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+        tomorrow = clock.today() + timedelta(days=1)
         filters = {
             "marketplaceId": context["marketplace_id"],
             "programTypes": PROGRAM_TYPES,

@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import typing as t
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from singer_sdk import typing as th
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE
 from tap_amazon_seller.casting import CastError, cast_string, conform_json, snake_case
 from tap_amazon_seller.errors import SpApiError
@@ -39,6 +40,8 @@ if t.TYPE_CHECKING:
 MAX_LOGGED_PROBLEMS = 5
 # A shorter tail is left for the next run rather than spent a createReport on.
 MIN_WINDOW = timedelta(minutes=5)
+# Periods this long (months, quarters) are read one a report.
+MONTH_OR_LONGER = timedelta(days=28)
 # Amazon keeps reports for 90 days: listing further back finds nothing.
 LISTING_HORIZON_DAYS = 90
 
@@ -162,7 +165,7 @@ class ReportStream(PendingReports):
 
     def _now_limit(self) -> datetime:
         settings = self.amazon.settings
-        latest = datetime.now(UTC) - timedelta(minutes=self.spec.end_lag_minutes)
+        latest = clock.now() - timedelta(minutes=self.spec.end_lag_minutes)
         return min(settings.end_date, latest) if settings.end_date else latest
 
     def _partition_options(self, context: Context) -> tuple[tuple[str, str], ...]:
@@ -188,7 +191,9 @@ class ReportStream(PendingReports):
             data_end=end,
             options=options,
             restricted=self.spec.restricted,
-            end_inclusive=self._reads_finished_periods,
+            # Reports by calendar day, week or month take dataEndTime as a day included
+            # whole: a window ending at midnight is sent as the last second before it.
+            end_inclusive=self.spec.whole_days or self._period() is not None,
             send_range=self.spec.window_options is None,
         )
         job.on_created.append(lambda created: self._remember_pending(context, created))
@@ -231,6 +236,9 @@ class ReportStream(PendingReports):
             # Back to the start of the period the bookmark is in: a period read while it was
             # still running (the current day, week or month) is read again whole.
             start = period_start(start, period)
+            earliest = period_start(self.amazon.settings.start_date, period)
+            for _ in range(self.spec.lookback_periods if self._has_bookmark(context) else 0):
+                start = max(period_start(start - timedelta(seconds=1), period), earliest)
         window = timedelta(days=self.spec.window_days or 30)
         jobs: list[ReportJob] = []
         while end - start >= MIN_WINDOW:
@@ -318,19 +326,22 @@ class ReportStream(PendingReports):
             return self.spec.period
         return dict(self._options).get(self.spec.period_option, self.spec.period)
 
-    @property
-    def _reads_finished_periods(self) -> bool:
-        return self.spec.period_reads == "finished" and self._period() is not None
-
     @staticmethod
     def _window_end(
         start: datetime, end: datetime, window: timedelta, period: str | None
     ) -> datetime:
         window_end = min(start + window, end)
-        if period and window_end < end:
+        if not period:
+            return window_end
+        following = period_after(start, period)
+        if following - start >= MONTH_OR_LONGER and following < window_end:
+            # A calendar month (or quarter) a report, the running one too: on the 1st, a
+            # window from the month before must not run on into the new month.
+            return following
+        if window_end < end:
             # Whole periods only (at least one), so no row sums part of a period.
             aligned = period_start(window_end, period)
-            window_end = aligned if aligned > start else min(period_after(start, period), end)
+            window_end = aligned if aligned > start else min(following, end)
         return window_end
 
     def _request_start(self, start: datetime, end: datetime) -> datetime:
@@ -343,7 +354,7 @@ class ReportStream(PendingReports):
         """Reports Amazon makes on its own (settlements): list those created since the bookmark."""
         since = max(
             self._window_start(context),
-            datetime.now(UTC) - timedelta(days=LISTING_HORIZON_DAYS),
+            clock.now() - timedelta(days=LISTING_HORIZON_DAYS),
         )
         client = self.amazon.client(str(context["region"]))
         params = {
@@ -371,6 +382,12 @@ class ReportStream(PendingReports):
             jobs.append(engine.plan(job))
         return jobs
 
+    def _has_bookmark(self, context: Context) -> bool:
+        state = self.get_context_state(context)
+        return state.get("replication_key") == self.replication_key and bool(
+            parse_time(state.get("replication_key_value"))
+        )
+
     def _window_start(self, context: Context) -> datetime:
         state = self.get_context_state(context)
         start = self.amazon.settings.start_date
@@ -380,7 +397,7 @@ class ReportStream(PendingReports):
                 start = max(bookmark - timedelta(days=self.spec.lookback_days), start)
         if self.spec.history_days is not None:
             # Amazon keeps no older data: asking for it spends createReport on nothing.
-            start = max(start, datetime.now(UTC) - timedelta(days=self.spec.history_days))
+            start = max(start, clock.now() - timedelta(days=self.spec.history_days))
         return start
 
     # -- state ---------------------------------------------------------------------------
@@ -620,7 +637,7 @@ class ReportListStream(SpApiStream):
         bookmark = parse_time(self.get_starting_replication_key_value(context))
         if bookmark:
             since = max(since, bookmark - timedelta(days=1))
-        since = max(since, datetime.now(UTC) - timedelta(days=LISTING_HORIZON_DAYS - 1))
+        since = max(since, clock.now() - timedelta(days=LISTING_HORIZON_DAYS - 1))
         types = list(settings.report_types) or sorted(
             {s.report_type for s in REPORT_SPECS} | {t for s in REPORT_SPECS for t in s.also_list}
         )

@@ -4,8 +4,9 @@ Vendor Shipments v1."""
 from __future__ import annotations
 
 import typing as t
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.reports.engine import iso, parse_time
 from tap_amazon_seller.schemas import model_schema
 from tap_amazon_seller.streams.base import PagedApiStream, WindowedApiStream
@@ -49,7 +50,7 @@ class VendorPurchaseOrdersStream(PagedApiStream):
         bookmark = parse_time(self.get_starting_replication_key_value(context))
         if bookmark:
             since = max(since, bookmark)
-        until = datetime.now(UTC) - LAG
+        until = clock.now() - LAG
         if self.amazon.settings.end_date:
             until = min(until, self.amazon.settings.end_date)
         return {

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from tap_amazon_seller.simulator import clock
 from tap_amazon_seller.simulator.paging import page_of
 from tap_amazon_seller.simulator.server import Request, Response, Simulator, error_response, route
 
@@ -24,7 +25,7 @@ def feeds_of(sim: Simulator, region: str) -> list[dict[str, Any]]:
 
     def make(_: Simulator) -> list[dict[str, Any]]:
         rng = random.Random(f"{sim.config.seed}:feeds:{region}")
-        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
         feeds = []
         for profile in sim.data.marketplaces(region):
             if not profile.participating:

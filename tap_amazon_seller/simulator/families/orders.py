@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from tap_amazon_seller.simulator import clock
 from tap_amazon_seller.simulator.orders_data import OrderLine, SimOrder
 from tap_amazon_seller.simulator.server import Request, Response, Simulator, error_response, route
 
@@ -265,7 +266,7 @@ def _marketplaces(sim: Simulator, request: Request, name: str, *, required: bool
 def search_orders(sim: Simulator, request: Request) -> Response:
     if request.region not in sim.config.orders_2026_regions:
         return error_response(404, "NotFound", "Resource not found.")
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         if request.param("paginationToken") is None:
             marketplaces = _marketplaces(sim, request, "marketplaceIds", required=False)
@@ -330,7 +331,7 @@ def _v0_money(amount: Decimal, currency: str) -> dict[str, str]:
 
 @route("ordersV0.getOrders", ROLES)
 def get_orders_v0(sim: Simulator, request: Request) -> Response:
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         if request.param("NextToken") is None:
             marketplaces = _marketplaces(sim, request, "MarketplaceIds", required=True)

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from tap_amazon_seller.simulator import clock
 from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, Product
 from tap_amazon_seller.simulator.server import Request, Response, Simulator, error_response, route
 
@@ -260,7 +261,7 @@ def _period_end(start: date, frequency: str) -> date:
 def periods(first: date, last: date, frequency: str) -> list[tuple[date, date]]:
     """The periods of `frequency` from the one holding `first` to the one holding `last`
     (as Amazon widens startDate and endDate), cut at yesterday (data available)."""
-    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     found = []
     start = _period_start(first, frequency)
     while start <= min(last, yesterday):
@@ -280,7 +281,7 @@ def _interval(body: dict[str, Any], *, performance: bool) -> tuple[date, date]:
     )
     if last < first:
         raise Invalid("timeInterval.endDate must not be before startDate.")
-    if performance and first < datetime.now(UTC).date() - timedelta(days=HISTORY_DAYS):
+    if performance and first < clock.today() - timedelta(days=HISTORY_DAYS):
         raise Invalid("Only data for the trailing 2 years is supported.")
     return first, last
 
@@ -467,7 +468,7 @@ def _window(start: datetime, end: datetime) -> dict[str, str]:
 
 def forecast_of(sim: Simulator, offer: Offer, days: int) -> tuple[int, Decimal]:
     """Projected subscription units and revenue over the next `days` (a delivery a month)."""
-    today = offer_day(sim, offer, datetime.now(UTC).date())
+    today = offer_day(sim, offer, clock.today())
     units = 0 if offer.out_of_stock else today.active * days // 30
     discount = Decimal(100 - offer.base_discount) / HUNDRED
     return units, (offer.product.price * units * discount).quantize(CENT)
@@ -610,7 +611,7 @@ def list_offer_metrics(sim: Simulator, request: Request) -> Response:
 
 
 def offer_record(sim: Simulator, offer: Offer) -> dict[str, Any]:
-    today = offer_day(sim, offer, datetime.now(UTC).date())
+    today = offer_day(sim, offer, clock.today())
     next30, _ = forecast_of(sim, offer, 30)
     condition = (
         "NEXT_30_DAYS_DELIVERIES_PAUSED_NON_BUYABLE"

@@ -19,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from tap_amazon_seller.simulator import clock
+
 # brand analytics, promotions, coupons (JSON): the options and ranges Amazon refuses
 from tap_amazon_seller.simulator import report_documents_analytics as analytics
 from tap_amazon_seller.simulator.report_documents import (
@@ -183,7 +185,7 @@ class ReportStore:
         if self._scheduled:
             return
         self._scheduled = True
-        now = datetime.now(UTC)
+        now = clock.now()
         anchor = datetime(2026, 1, 1, tzinfo=UTC)
         for profile in self.sim.data.marketplaces():
             if not profile.participating:
@@ -236,7 +238,7 @@ def create_report(sim: Simulator, request: Request) -> Response:
             return error_response(
                 400, "InvalidInput", f"Invalid marketplaceId {marketplace_id} for this region."
             )
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         start = _parse(body.get("dataStartTime"))
         end = _parse(body.get("dataEndTime"))
@@ -386,8 +388,8 @@ def get_reports(sim: Simulator, request: Request) -> Response:
     markets = set(request.param_list("marketplaceIds"))
     try:
         page_size = int(request.param("pageSize") or 10)
-        since = _parse(request.param("createdSince")) or datetime.now(UTC) - RETENTION
-        until = _parse(request.param("createdUntil")) or datetime.now(UTC)
+        since = _parse(request.param("createdSince")) or clock.now() - RETENTION
+        until = _parse(request.param("createdUntil")) or clock.now()
     except ValueError:
         return error_response(
             400, "InvalidInput", "Invalid pageSize, createdSince or createdUntil."
@@ -426,7 +428,7 @@ def get_report_document(sim: Simulator, request: Request) -> Response:
     document_id = request.path_params["reportDocumentId"]
     if document_id not in reports.documents:
         return error_response(404, "NotFound", "The report document was not found.")
-    expires = time.time() + sim.faults.url_ttl / sim.config.time_scale
+    expires = time.monotonic() + sim.faults.url_ttl / sim.config.time_scale
     signature = _sign(reports, document_id, expires)
     host = request.headers.get("host", "127.0.0.1")
     scheme = "https" if sim.url.startswith("https") else "http"
@@ -479,7 +481,7 @@ def serve_document(sim: Simulator, request: Request) -> Response:
         return denied
     if (
         document_id not in reports.documents
-        or time.time() > expires
+        or time.monotonic() > expires
         or not hmac.compare_digest(signature, _sign(reports, document_id, float(f"{expires:.3f}")))
     ):
         return denied

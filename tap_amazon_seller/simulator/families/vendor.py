@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from tap_amazon_seller.simulator import clock
 from tap_amazon_seller.simulator.paging import page_of
 from tap_amazon_seller.simulator.server import Request, Response, Simulator, error_response, route
 
@@ -26,7 +27,7 @@ def purchase_orders(sim: Simulator) -> list[dict[str, Any]]:
 
     def make(_sim: Simulator) -> list[dict[str, Any]]:
         rng = random.Random(f"{sim.config.seed}:vendor-orders")
-        now = datetime.now(UTC)
+        now = clock.now()
         products = sim.data.products("ATVPDKIKX0DER")
         orders = []
         for day in range(DAYS):
@@ -121,7 +122,7 @@ def get_purchase_orders(sim: Simulator, request: Request) -> Response:
         return error_response(400, "InvalidInput", "Invalid limit or date parameter.")
     if not 1 <= limit <= 100:
         return error_response(400, "InvalidInput", "limit must be between 1 and 100.")
-    now = datetime.now(UTC)
+    now = clock.now()
     if any(v is not None and v > now for v in bounds.values()):
         return error_response(400, "InvalidInput", "Date filters must not be in the future.")
     matches = [
@@ -161,7 +162,7 @@ def direct_fulfillment_orders(sim: Simulator) -> list[dict[str, Any]]:
 
     def make(_sim: Simulator) -> list[dict[str, Any]]:
         rng = random.Random(f"{sim.config.seed}:df-orders")
-        now = datetime.now(UTC)
+        now = clock.now()
         products = sim.data.products("ATVPDKIKX0DER")
         orders = []
         for day in range(DAYS):
@@ -226,7 +227,7 @@ def _window(request: Request, max_days: int | None) -> tuple[datetime, datetime]
         return error_response(
             400, "InvalidInput", "createdAfter and createdBefore are both required."
         )
-    if before <= after or before > datetime.now(UTC):
+    if before <= after or before > clock.now():
         return error_response(
             400, "InvalidInput", "createdBefore must be after createdAfter and not in the future."
         )
