@@ -20,6 +20,7 @@ from tap_amazon_seller.simulator.families.replenishment import (
     rolling_metrics,
 )
 from tap_amazon_seller.streams.replenishment import ROLLING_METRICS, ReplenishmentStream
+from tests import instants
 from tests.conftest import FAST, run_sync, select
 
 # Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
@@ -181,7 +182,7 @@ def test_rolling_metrics_keep_amazons_windows(sim: Simulator) -> None:
 
 
 def test_offer_forecast_and_offers_full_table(sim: Simulator) -> None:
-    result = run_sync(_config(sim, date(2026, 1, 1)), catalog=select(FORECAST, OFFERS))
+    result = run_sync(_config(sim, instants.days_ago(300).date()), catalog=select(FORECAST, OFFERS))
     tomorrow = clock.today() + timedelta(days=1)
     forecasts = result.records[FORECAST]
     listed = result.records[OFFERS]
@@ -260,7 +261,7 @@ def test_a_missing_role_names_brand_analytics(
     sim: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     sim.config.roles = {"Amazon Fulfillment"}
-    result = run_sync(_config(sim, date(2026, 11, 1)), catalog=select(OFFERS, DAILY))
+    result = run_sync(_config(sim, instants.days_ago(30).date()), catalog=select(OFFERS, DAILY))
     assert OFFERS not in result.records and DAILY not in result.records
     assert "'Brand Analytics'" in caplog.text
 

@@ -173,11 +173,15 @@ def test_snapshot_reports_typed_with_extras_and_named_zone_dates(sim: Simulator)
 def test_merchant_returns_dd_mon_yyyy_and_y_n_booleans(sim: Simulator) -> None:
     result = sync(sim, "returns", marketplaces=["DE"])
     rows = result.records["returns"]
+    # Up to the bookmark (two minutes before the run): later returns are the next run's.
+    bookmark = result.states[-1]["bookmarks"]["returns"]["partitions"][0]
+    end = datetime.fromisoformat(bookmark["replication_key_value"].replace("Z", "+00:00"))
+    start = instants.days_ago(45, at_midnight=True)
     expected = {
         r.rma_id: r
-        for day in sim.data.days(DE, instants.days_ago(45, at_midnight=True), instants.midnight())
+        for day in sim.data.days(DE, start, end)
         for r in day.returns
-        if r.reason != "DEFECTIVE" and r.returned >= instants.days_ago(45, at_midnight=True)
+        if r.reason != "DEFECTIVE" and start <= r.returned < end
     }
     assert {r["amazon_rma_id"] for r in rows} == set(expected)
     for row in rows:
@@ -235,7 +239,12 @@ def test_sales_and_traffic_json_by_date_and_by_asin(sim: Simulator) -> None:
     # the simulator shipped something that day.
     assert len({r["report_id"] for r in result.records["sales_traffic_report"]}) == 1
     end = clock.now() - timedelta(minutes=2)
-    days = [start + timedelta(days=n) for n in range(5) if start + timedelta(days=n) < end]
+    # A window needs 5 minutes at least: in a day's first minutes, that day is not asked yet.
+    days = [
+        start + timedelta(days=n)
+        for n in range(5)
+        if start + timedelta(days=n) <= end - timedelta(minutes=5)
+    ]
     shipped_days = {
         day.date().isoformat()
         for day in days
@@ -456,7 +465,10 @@ def test_orders_by_order_date_rows_per_item(sim: Simulator) -> None:
 def test_fba_reimbursements_removals_and_stock_by_condition(sim: Simulator) -> None:
     streams = ("fba_reimbursements", "fba_removal_orders", "fba_removal_shipments", "afn_inventory")
     result = sync(sim, *streams, marketplaces=["US", "DE"])
-    assert all(result.records.get(stream) for stream in streams)
+    # Removal shipments are compared with the simulator's below, and may be none in a range
+    # whose removals were all disposals: the others always have rows.
+    assert [s for s in streams if not result.records.get(s)] in ([], ["fba_removal_shipments"])
+    result.records.setdefault("fba_removal_shipments", [])
     end = clock.now() - timedelta(minutes=2)
     for marketplace in (US, DE):
         returns = [

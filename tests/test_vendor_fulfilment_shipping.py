@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -17,13 +17,13 @@ from tap_amazon_seller.simulator.families.vendor import (
     packing_slip_of,
     shipping_label_of,
 )
+from tests import instants
 from tests.conftest import FAST, run_sync, select
 
 # Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
 pytestmark = pytest.mark.edges
 
 LABELS, SLIPS = "vendor_fulfilment_shipping_labels", "vendor_fulfilment_packing_slips"
-START = datetime(2026, 10, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -45,11 +45,14 @@ def _available_since(sim: Simulator, delay: timedelta, start: datetime) -> dict[
 
 
 def test_labels_and_packing_slips_keep_amazons_base64_and_each_order_once(sim: Simulator) -> None:
-    config = sim.tap_config(marketplaces=["US"], start_date=START.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    config = sim.tap_config(
+        marketplaces=["US"],
+        start_date=instants.days_ago(61, at_midnight=True).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
     result = run_sync(config, catalog=select(LABELS, SLIPS))
 
     labels = result.records[LABELS]
-    expected = _available_since(sim, LABEL_DELAY, START)
+    expected = _available_since(sim, LABEL_DELAY, instants.days_ago(61, at_midnight=True))
     assert sorted(r["purchaseOrderNumber"] for r in labels) == sorted(expected)  # each once
     for row in labels:
         order = expected[row["purchaseOrderNumber"]]
@@ -66,7 +69,9 @@ def test_labels_and_packing_slips_keep_amazons_base64_and_each_order_once(sim: S
         assert timedelta(0) < window_end - (ordered + LABEL_DELAY) <= timedelta(days=7)
 
     slips = result.records[SLIPS]
-    expected_slips = _available_since(sim, PACKING_SLIP_DELAY, START)
+    expected_slips = _available_since(
+        sim, PACKING_SLIP_DELAY, instants.days_ago(61, at_midnight=True)
+    )
     assert sorted(r["purchaseOrderNumber"] for r in slips) == sorted(expected_slips)
     for row in slips:
         order = expected_slips[row["purchaseOrderNumber"]]
@@ -78,12 +83,15 @@ def test_labels_and_packing_slips_keep_amazons_base64_and_each_order_once(sim: S
         assert title.encode("utf-8") in pdf  # "Café Crème Mug, Größe L #3"
 
     # 7-day windows, Amazon's maximum: the calls are at least one per window.
-    days = (clock.now() - START).days
+    days = (clock.now() - instants.days_ago(61, at_midnight=True)).days
     assert sim.calls["vendorDirectFulfillmentShipping_2021-12-28.getShippingLabels"] >= days / 7
 
 
 def test_the_next_run_starts_at_the_bookmark(sim: Simulator) -> None:
-    config = sim.tap_config(marketplaces=["US"], start_date=START.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    config = sim.tap_config(
+        marketplaces=["US"],
+        start_date=instants.days_ago(61, at_midnight=True).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
     first = run_sync(config, catalog=select(LABELS))
     state = first.states[-1]
     bookmark = state["bookmarks"][LABELS]["partitions"][0]["replication_key_value"]
@@ -96,8 +104,23 @@ def test_the_next_run_starts_at_the_bookmark(sim: Simulator) -> None:
 
 
 def test_a_failed_call_keeps_the_bookmark_before_the_records_it_cut_short(sim: Simulator) -> None:
-    config = sim.tap_config(marketplaces=["US"], start_date=START.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    old = (clock.now() - timedelta(days=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    config = sim.tap_config(
+        marketplaces=["US"],
+        start_date=instants.days_ago(61, at_midnight=True).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+
+    # A bookmark whose next 7-day window holds more than one page (of 2) of packing slips.
+    def slips_in_week(start: datetime) -> int:
+        return len(_available_since(sim, PACKING_SLIP_DELAY, start)) - len(
+            _available_since(sim, PACKING_SLIP_DELAY, start + timedelta(days=7))
+        )
+
+    bookmark = next(
+        start
+        for start in (instants.days_ago(days) for days in range(20, 50))
+        if slips_in_week(start) > 3
+    )
+    old = bookmark.strftime("%Y-%m-%dT%H:%M:%SZ")
     state = {
         "bookmarks": {
             SLIPS: {"partitions": [{"context": {"region": "na"}, "replication_key_value": old}]}
