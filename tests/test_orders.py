@@ -358,7 +358,11 @@ def test_without_the_2026_api_the_tail_falls_back_to_v0(caplog: pytest.LogCaptur
     assert_matches(result.records, expected)
     de_orders = [i for i, o in expected.items() if o.marketplace_id == DE]
     # v0 costs one getOrderItems call per order: the reason it is only the fallback.
-    assert simulator.calls["ordersV0.getOrderItems"] == len(de_orders)
+    # (A call throttled on a busy machine is retried: count the answered ones.)
+    answered = (
+        simulator.calls["ordersV0.getOrderItems"] - simulator.throttled["ordersV0.getOrderItems"]
+    )
+    assert answered == len(de_orders)
     de_buyers = [b for b in result.records["order_buyer_info"] if b["marketplace_id"] == DE]
     assert all(b["buyerEmail"] for b in de_buyers)  # PII through an RDT for the v0 path
     items = [i for i in result.records["order_items"] if i["marketplace_id"] == DE]

@@ -210,6 +210,8 @@ class Simulator:
         self.faults = Faults()
         self.tokens = lwa.TokenStore(self.config)
         self.calls: Counter[str] = Counter()
+        #: Of those, the ones answered 429 (a test counting the calls that did work).
+        self.throttled: Counter[str] = Counter()
         self.call_log: list[tuple[str, str, int]] = []
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
         self._random = random.Random(self.config.seed)
@@ -384,6 +386,8 @@ class Simulator:
             or self._chance(self.faults.throttle_rate)
             or not self._take_token(request.region, op, rate)
         ):
+            with self._lock:
+                self.throttled[request.operation] += 1
             return self._throttled(rate)
         if (scripted is not None and scripted >= 500) or self._chance(self.faults.error_rate):
             status = scripted or self._random.choice((500, 503))
