@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator
 
 TAP = [sys.executable, "-m", "tap_amazon_seller"]
@@ -64,3 +68,20 @@ def test_discover_then_sync_with_catalog_and_state_files(
     second_orders = [m for m in second if m["type"] == "RECORD" and m["stream"] == "orders"]
     assert len(first_orders) > 20
     assert len(second_orders) <= 2  # only what sits at the bookmark's second
+
+
+@pytest.mark.edges
+def test_a_tap_process_started_by_a_test_keeps_the_test_clock() -> None:
+    """At an edge instant, a subprocess's clock is the test's (tests/clock_shim), so a sync
+    run as a command agrees with the expectations the test computes."""
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from tap_amazon_seller import clock; print(clock.now().isoformat())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert abs(datetime.fromisoformat(child.stdout.strip()) - clock.now()) < timedelta(seconds=30)
