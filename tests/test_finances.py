@@ -209,3 +209,31 @@ def test_a_failure_mid_sync_keeps_the_bookmark_and_the_next_run_loses_nothing(
     }
     clean = run_sync(config, catalog=select("financial_events")).records["financial_events"]
     assert union == {r["event_key"] for r in clean}
+
+
+def test_events_without_a_posted_date_keep_a_key_each_across_windows_and_runs(
+    sim: Simulator,
+) -> None:
+    """Service fees carry no PostedDate, and each month's subscription fee has the same
+    content: across windows and runs each keeps a key of its own, and a target that upserts
+    ends with every one of them once."""
+    start = instants.days_ago(200, at_midnight=True)
+    # The first run stops just before the latest month's fees are posted (03:00 on the 1st).
+    month = clock.midnight(instants.started() - timedelta(hours=4)).replace(day=1)
+    cut = month + timedelta(hours=2)
+    config = sim.tap_config(marketplaces=["US"], start_date=start.isoformat())
+    first = run_sync({**config, "end_date": cut.isoformat()}, catalog=select("financial_events"))
+    second = run_sync(config, catalog=select("financial_events"), state=first.states[-1])
+    rows = first.records["financial_events"] + second.records.get("financial_events", [])
+    end = datetime.fromisoformat(max(r["windowEnd"] for r in rows).replace("Z", "+00:00"))
+    fees = [e for name, e in events_between(sim, "na", start, end) if name == "ServiceFeeEventList"]
+    table = {r["event_key"]: r for r in rows}  # what a target holds after both runs
+    got = [r["event"] for r in table.values() if r["event_type"] == "ServiceFeeEvent"]
+
+    def fee(event: dict) -> tuple:
+        (item,) = event["FeeList"]
+        amount = item["FeeAmount"]
+        return event["FeeReason"], amount["CurrencyCode"], Decimal(str(amount["CurrencyAmount"]))
+
+    assert len(fees) > 6  # months of fees over several windows, some identical
+    assert Counter(map(fee, got)) == Counter(map(fee, fees))
