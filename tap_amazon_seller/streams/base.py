@@ -188,10 +188,19 @@ class WindowedApiStream(PagedApiStream):
     reread_apart: t.ClassVar[bool] = False
 
     def bookmark(self, context: Context | None) -> datetime | None:
+        """Where reading starts: the state's bookmark, else (the SDK's way) start_date."""
         value = self.get_starting_replication_key_value(context)
         if isinstance(value, str) and value:
             return datetime.fromisoformat(value.replace("Z", "+00:00"))
         return None
+
+    def resumed_from(self, context: Context | None) -> datetime | None:
+        """The bookmark an earlier run left in the state (None on a first run)."""
+        state = self.get_context_state(context)
+        value = state.get("replication_key_value")
+        if state.get("replication_key") != self.replication_key or not isinstance(value, str):
+            return None
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
     def window_start(self, context: Context | None) -> datetime:
         start = self.amazon.settings.start_date
@@ -217,7 +226,7 @@ class WindowedApiStream(PagedApiStream):
     def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
         settings = self.amazon.settings
         start = self.window_start(context)
-        resume = self.bookmark(context) if self.reread_apart else None
+        resume = self.resumed_from(context) if self.reread_apart else None
         end = clock.now() - self.lag
         if settings.end_date:
             end = min(end, settings.end_date)

@@ -86,8 +86,8 @@ class FinancialEventsStream(WindowedApiStream):
     Amazon returns each in the one window its posting falls in (its Solutions Architects:
     "within ... your postedAfter and postedBefore"), but two identical ones of different
     windows (a monthly subscription fee) have the same content. Their occurrence is counted
-    over the whole run, and their key names where the run's reading began (the bookmark),
-    so one run's fees never take another's keys; the re-read behind the bookmark is asked
+    over the whole run, and their key names the bookmark the run resumed from, so one run's
+    fees never take another's keys; the re-read behind the bookmark is asked
     apart (`reread_apart`) and skips them, as the run before read them already.
     """
 
@@ -120,10 +120,11 @@ class FinancialEventsStream(WindowedApiStream):
         return {"MaxResultsPerPage": 100}
 
     def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
-        # Undated events: occurrences by digest over this run, and where the run began.
+        # Undated events: occurrences by digest over this run, and the bookmark it resumed
+        # from ("" on a first run, so first runs from any start_date agree).
         self._undated: Counter[str] = Counter()
-        began = self.bookmark(context) or self.window_start(context)
-        self._began = began.strftime("%Y-%m-%dT%H:%M:%SZ")
+        began = self.resumed_from(context)
+        self._began = began.strftime("%Y-%m-%dT%H:%M:%SZ") if began else ""
         return super().fetch(client, context)
 
     def window_records(
