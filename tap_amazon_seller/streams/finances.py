@@ -85,10 +85,12 @@ class FinancialEventsStream(WindowedApiStream):
     Some event types carry no PostedDate (ServiceFee, DebtRecovery, LoanServicing, ...):
     Amazon returns each in the one window its posting falls in (its Solutions Architects:
     "within ... your postedAfter and postedBefore"), but two identical ones of different
-    windows (a monthly subscription fee) have the same content. Their occurrence is counted
-    over the whole run, and their key names the bookmark the run resumed from, so one run's
-    fees never take another's keys; the re-read behind the bookmark is asked
-    apart (`reread_apart`) and skips them, as the run before read them already.
+    windows (a monthly subscription fee) have the same content. Their key adds the start of
+    the window they were read in: a window read again from the same start (a run resumed
+    after a crash, a retried page) gives the same keys, and windows start on UTC midnights
+    or at the bookmark, so runs from any start time of a day agree. The re-read behind the
+    bookmark is asked apart (`reread_apart`) and skips them: the window that ended at the
+    bookmark read them already.
     """
 
     name = "financial_events"
@@ -102,6 +104,7 @@ class FinancialEventsStream(WindowedApiStream):
     window_days = 179  # "more than 180 days apart: the response is empty"
     lookback = LATE_POSTING
     reread_apart = True
+    whole_days = True  # windows start on midnights (or the bookmark): undated events' keys
     records_path = ("payload", "FinancialEvents")
     schema: t.ClassVar[dict[str, t.Any]] = {
         "type": "object",
@@ -118,14 +121,6 @@ class FinancialEventsStream(WindowedApiStream):
 
     def params(self, context: Context | None) -> dict[str, t.Any]:
         return {"MaxResultsPerPage": 100}
-
-    def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
-        # Undated events: occurrences by digest over this run, and the bookmark it resumed
-        # from ("" on a first run, so first runs from any start_date agree).
-        self._undated: Counter[str] = Counter()
-        began = self.resumed_from(context)
-        self._began = began.strftime("%Y-%m-%dT%H:%M:%SZ") if began else ""
-        return super().fetch(client, context)
 
     def window_records(
         self,
@@ -144,12 +139,10 @@ class FinancialEventsStream(WindowedApiStream):
             digest = hashlib.sha1(
                 f"{client.region}|{event_type}|{json.dumps(event, sort_keys=True, default=str)}".encode()
             ).hexdigest()[:32]
+            seen[digest] += 1
+            key = f"{digest}:{seen[digest]}"
             if undated:
-                self._undated[digest] += 1
-                key = f"{digest}:{self._began}:{self._undated[digest]}"
-            else:
-                seen[digest] += 1
-                key = f"{digest}:{seen[digest]}"
+                key = f"{digest}@{params[self.window_params[0]]}:{seen[digest]}"
             yield {
                 "event_key": key,
                 "event_type": event_type,
