@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -222,4 +223,21 @@ def test_direct_fulfillment_orders_invoices_and_shipments_by_7_day_windows(sim: 
     assert all(
         r["windowEnd"] > bookmark
         for r in again.records.get("vendor_fulfilment_purchase_orders", [])
+    )
+
+
+def test_a_stream_with_no_partition_for_the_config_is_skipped_and_the_sync_goes_on(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A US + CA seller with the EU-only multi-country inventory report selected (as the
+    default catalog does): that stream says it has nothing to sync; the next one is read."""
+    with caplog.at_level(logging.INFO):
+        result = run_sync(
+            sim.tap_config(marketplaces=["US", "CA"]),
+            catalog=select("afn_inventory_country", "fba_inventory_summaries"),
+        )
+    assert "afn_inventory_country" not in result.records
+    assert "Stream afn_inventory_country has nothing to sync for this config" in caplog.text
+    assert len(result.records["fba_inventory_summaries"]) == len(sim.data.products(US)) + len(
+        sim.data.products("A2EUQ1WTGCTBG2")
     )

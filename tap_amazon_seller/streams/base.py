@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typing as t
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from singer_sdk.streams import Stream
@@ -53,6 +53,20 @@ class SpApiStream(Stream):
         # the last one, the sync is over and its summary is due.
         if self.name == next(reversed(self.amazon.streams)):
             self.amazon.log_summary()
+
+    def _sync_records(
+        self, context: Context | None = None, *, write_messages: bool = True
+    ) -> Generator[dict, t.Any, t.Any]:
+        # A stream with no partition for this config (an EU-only report in an NA config):
+        # the SDK would read it once with no context at all. Say so and read nothing.
+        if context is None and self.partitions == []:
+            self.logger.info(
+                "Stream %s has nothing to sync for this config: none of its marketplaces or "
+                "regions is configured (see the README's stream table).",
+                self.name,
+            )
+            return
+        yield from super()._sync_records(context, write_messages=write_messages)
 
     def _write_record_message(self, record: dict) -> None:
         self.amazon.record_counts[self.name] += 1
