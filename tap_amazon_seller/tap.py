@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import re
 import threading
 import time
 import typing as t
@@ -89,7 +90,11 @@ class TapAmazonSeller(Tap):
         super().__init__(*args, **kwargs)
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        errors = super()._validate_config(raise_errors=raise_errors)
+        errors = [self._masked(error) for error in super()._validate_config(raise_errors=False)]
+        if errors and raise_errors:
+            raise ConfigValidationError(
+                "Config validation failed", errors=errors, schema=self.config_jsonschema
+            )
         try:
             parse_settings(dict(self.config))
         except SettingsError as exc:
@@ -99,6 +104,20 @@ class TapAmazonSeller(Tap):
                     "Config validation failed", errors=exc.errors, schema=self.config_jsonschema
                 ) from None
         return errors
+
+    def _masked(self, error: str) -> str:
+        """A schema error about a secret setting, said without the value (the SDK's message
+        starts with it): masked by the setting's name, whatever the value looks like."""
+        found = re.fullmatch(r"(?s).* in config\['([^']+)'\]", error)
+        schema = self.config_jsonschema.get("properties", {}).get(found.group(1)) if found else None
+        if not found or not schema or not schema.get("secret"):
+            return error
+        types = schema.get("type", "string")
+        expected = " or ".join([types] if isinstance(types, str) else types)
+        return (
+            f"config['{found.group(1)}']: expected {expected}; the value is a secret and is "
+            "not shown."
+        )
 
     @cached_property
     def settings(self) -> Settings:

@@ -75,3 +75,26 @@ def test_redaction_masks_tokens_urls_and_registered_secrets(
     for leaked in ("Atza|IwEBIabc", "X-Amz-Signature=ab", "s3cr3t-value"):
         assert leaked not in text
     assert text.count(redaction.MASK) >= 3
+
+
+def test_a_secret_of_the_wrong_type_is_named_not_shown(tmp_path: Path) -> None:
+    """The schema check names the setting and the type it wants, never the value: a
+    refresh token given as a list and a numeric client secret look like no Amazon token."""
+    config = {
+        "refresh_token": ["plainrefresh-LIST-0123456789 is not a token"],
+        "lwa_client_id": "amzn1.application-oa2-client.example",
+        "lwa_client_secret": 987654321012,
+        "marketplaces": ["US"],
+    }
+    (tmp_path / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "tap_amazon_seller", "--config", str(tmp_path / "config.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "config['refresh_token']: expected string" in output
+    assert "config['lwa_client_secret']: expected string or null" in output
+    assert "plainrefresh" not in output and "987654321012" not in output
