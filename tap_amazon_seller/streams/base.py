@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import typing as t
 from collections.abc import Generator, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from singer_sdk.streams import Stream
 
 from tap_amazon_seller import clock
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
+from tap_amazon_seller.reports.engine import parse_time
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -67,6 +68,14 @@ class SpApiStream(Stream):
             )
             return
         yield from super()._sync_records(context, write_messages=write_messages)
+
+    def resumed_from(self, context: Context | None) -> datetime | None:
+        """The bookmark an earlier run left in the state (None on a first run)."""
+        state = self.get_context_state(context)
+        if state.get("replication_key") != self.replication_key:
+            return None
+        value = state.get("replication_key_value")
+        return parse_time(value) if isinstance(value, str) else None
 
     def _write_record_message(self, record: dict) -> None:
         self.amazon.record_counts[self.name] += 1
@@ -208,21 +217,13 @@ class WindowedApiStream(PagedApiStream):
             return datetime.fromisoformat(value.replace("Z", "+00:00"))
         return None
 
-    def resumed_from(self, context: Context | None) -> datetime | None:
-        """The bookmark an earlier run left in the state (None on a first run)."""
-        state = self.get_context_state(context)
-        value = state.get("replication_key_value")
-        if state.get("replication_key") != self.replication_key or not isinstance(value, str):
-            return None
-        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-
     def window_start(self, context: Context | None) -> datetime:
         start = self.amazon.settings.start_date
         bookmarked = self.bookmark(context)
         if bookmarked:
             start = max(start, bookmarked - self.lookback)
         if self.whole_days:
-            start = _midnight(start)
+            start = clock.midnight(start)
         return start
 
     def window_records(
@@ -247,7 +248,7 @@ class WindowedApiStream(PagedApiStream):
         while start < end:
             window_end = min(start + timedelta(days=self.window_days), end)
             if self.whole_days and window_end < end:
-                window_end = max(_midnight(window_end), start + timedelta(days=1))
+                window_end = max(clock.midnight(window_end), start + timedelta(days=1))
             if resume and start < resume < window_end:
                 window_end = resume
             after, before = self.window_params
@@ -261,7 +262,3 @@ class WindowedApiStream(PagedApiStream):
             for record in self.window_records(client, context, params, rereading=rereading):
                 yield {**record, "windowEnd": stamp}
             start = window_end
-
-
-def _midnight(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

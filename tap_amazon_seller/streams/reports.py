@@ -231,13 +231,13 @@ class ReportStream(PendingReports):
         start = self._window_start(context)
         end = self._now_limit()
         if self.spec.whole_days:
-            start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+            start = clock.midnight(start)
         if period:
             # Back to the start of the period the bookmark is in: a period read while it was
             # still running (the current day, week or month) is read again whole.
             start = period_start(start, period)
             earliest = period_start(self.amazon.settings.start_date, period)
-            for _ in range(self.spec.lookback_periods if self._has_bookmark(context) else 0):
+            for _ in range(self.spec.lookback_periods if self.resumed_from(context) else 0):
                 start = max(period_start(start - timedelta(seconds=1), period), earliest)
         window = timedelta(days=self.spec.window_days or 30)
         jobs: list[ReportJob] = []
@@ -382,19 +382,11 @@ class ReportStream(PendingReports):
             jobs.append(engine.plan(job))
         return jobs
 
-    def _has_bookmark(self, context: Context) -> bool:
-        state = self.get_context_state(context)
-        return state.get("replication_key") == self.replication_key and bool(
-            parse_time(state.get("replication_key_value"))
-        )
-
     def _window_start(self, context: Context) -> datetime:
-        state = self.get_context_state(context)
         start = self.amazon.settings.start_date
-        if state.get("replication_key") == self.replication_key:
-            bookmark = parse_time(state.get("replication_key_value"))
-            if bookmark:
-                start = max(bookmark - timedelta(days=self.spec.lookback_days), start)
+        bookmark = self.resumed_from(context)
+        if bookmark:
+            start = max(bookmark - timedelta(days=self.spec.lookback_days), start)
         if self.spec.history_days is not None:
             # Amazon keeps no older data: asking for it spends createReport on nothing.
             start = max(start, clock.now() - timedelta(days=self.spec.history_days))

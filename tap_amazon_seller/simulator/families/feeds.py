@@ -25,7 +25,7 @@ def feeds_of(sim: Simulator, region: str) -> list[dict[str, Any]]:
 
     def make(_: Simulator) -> list[dict[str, Any]]:
         rng = random.Random(f"{sim.config.seed}:feeds:{region}")
-        today = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        today = clock.midnight()
         feeds = []
         for profile in sim.data.marketplaces(region):
             if not profile.participating:
