@@ -1106,10 +1106,14 @@ def sales_and_traffic(
 ) -> Rendered:
     first, last = start.date(), end.date()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    by_date = [_sales_and_traffic_day(data.day(mp.id, day).shipments, day, mp) for day in days]
+    # Whole days, but nothing after dataEndTime: today's part holds no sale still to come.
+    sold = {
+        day: tuple(s for s in data.day(mp.id, day).shipments if s.shipped <= end) for day in days
+    }
+    by_date = [_sales_and_traffic_day(sold[day], day, mp) for day in days]
     by_asin: dict[str, dict[str, Any]] = {}
     for day in days:
-        for s in data.day(mp.id, day).shipments:
+        for s in sold[day]:
             row = by_asin.setdefault(
                 s.product.asin, {"units": 0, "sales": Decimal(0), "items": 0, "sku": s.product.sku}
             )
