@@ -21,9 +21,14 @@ from typing import Any
 import backoff
 import requests
 
-from tap_amazon_seller import __version__, clock
+from tap_amazon_seller import __version__, clock, shapes
 from tap_amazon_seller.auth import LwaAuth
-from tap_amazon_seller.errors import AccessDeniedError, SpApiError, ThrottledError
+from tap_amazon_seller.errors import (
+    AccessDeniedError,
+    AnswerShapeError,
+    SpApiError,
+    ThrottledError,
+)
 from tap_amazon_seller.rate_limits import Operation, RateLimiter, operation, parse_rate_limit_header
 
 LOGGER = logging.getLogger("tap_amazon_seller.client")
@@ -41,11 +46,14 @@ class _Retryable(Exception):
         status: int | None,
         retry_after: float | None = None,
         errors: list[dict] | None = None,
+        misshapen: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
         self.errors = errors or []
+        #: A success answer not in the shape of Amazon's model (see shapes.py).
+        self.misshapen = misshapen
 
 
 class _Unauthorized(Exception):
@@ -218,6 +226,14 @@ class SpApiClient:
                 with attempt:
                     return self._send_once(op, url, params, json_body, token)
         except _Retryable as failure:
+            if failure.misshapen:
+                raise AnswerShapeError(
+                    f"{op.name} answered in region {self.region} in a shape Amazon's model does "
+                    f"not allow, {self.max_retries + 1} times: {failure}. Its records cannot be "
+                    "trusted, so none are read from it (this is never taken as 'no data').",
+                    operation=op.name,
+                    status=failure.status,
+                ) from None
             error_class = ThrottledError if failure.status == 429 else SpApiError
             raise error_class(
                 f"{op.name} failed in region {self.region} after {self.max_retries + 1} tries: "
@@ -288,6 +304,9 @@ class SpApiClient:
                 body = json.loads(response.content, parse_float=Decimal)
             except ValueError:
                 raise _Retryable("answer was not JSON", status=status) from None
+            found = shapes.problems(op.name, body)
+            if found:
+                raise _Retryable("; ".join(found), status=status, misshapen=True)
             return body if isinstance(body, dict) else {"payload": body}
         errors = _error_list(response)
         if status in _RETRY_STATUSES:

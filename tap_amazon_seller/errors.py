@@ -37,6 +37,11 @@ class AccessDeniedError(SpApiError):
     or the seller has not authorised it in this region/marketplace."""
 
 
+class AnswerShapeError(SpApiError):
+    """A success answer whose envelope is not what Amazon's model says (a records list
+    that is a string, a required field missing, an unknown status), after every retry."""
+
+
 class ThrottledError(SpApiError):
     """Still throttled (429) after every retry."""
 

@@ -797,3 +797,66 @@ def test_replenishment_metric_fields_cover_the_model() -> None:
     assert len(fields) == len(set(fields))  # each field from one metric
     declared = set(model["definitions"]["GetSellingPartnerMetricsResponseMetric"]["properties"])
     assert set(fields) == declared - {"timeInterval", "currencyCode"}
+
+
+def test_answer_shape_table_matches_the_models() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "update_answer_shapes", ROOT / "scripts" / "update_answer_shapes.py"
+    )
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    shipped = json.loads((ROOT / "tap_amazon_seller" / "data" / "answer_shapes.json").read_text())
+    assert shipped == script.read_answer_shapes(shared_models())
+
+
+def model_examples() -> list[tuple[str, object]]:
+    """Amazon's own success answers: each model's `examples` and sandbox static responses."""
+    found = []
+    for path in sorted(shared_models().glob("*.json")):
+        model = json.loads(path.read_text(encoding="utf-8"))
+        for item in model["paths"].values():
+            for method, op in item.items():
+                if method not in ("get", "post", "put", "patch", "delete"):
+                    continue
+                for code, response in op.get("responses", {}).items():
+                    if not code.startswith("2"):
+                        continue
+                    name = f"{path.stem}.{op['operationId']}"
+                    example = response.get("examples", {}).get("application/json")
+                    if example is not None:
+                        found.append((name, example))
+                    for case in response.get("x-amzn-api-sandbox", {}).get("static", []):
+                        if "response" in case:
+                            found.append((name, case["response"]))
+    return found
+
+
+def test_amazons_example_answers_pass_the_answer_shape_check() -> None:
+    """The shape check refuses only what Amazon's models refuse: every example answer
+    Amazon ships (196 of them, for 142 operations) passes it."""
+    from tap_amazon_seller import shapes
+
+    examples = model_examples()
+    assert len(examples) > 150
+    refused = [(name, shapes.problems(name, body)) for name, body in examples]
+    assert [r for r in refused if r[1]] == []
+
+
+@pytest.mark.parametrize("operation", sorted(CONFORMANCE_REQUESTS))
+def test_a_wrong_shaped_answer_of_every_simulated_operation_is_refused(operation: str) -> None:
+    """The simulator's `misshapen` switch turns an answer of any operation it serves into
+    one the shape check refuses (so the fault tests test what they say)."""
+    from tap_amazon_seller import shapes
+    from tap_amazon_seller.simulator.server import _misshapen
+
+    if not shapes.answer_shapes().get(operation, {}).get(
+        "properties"
+    ) and not shapes.answer_shapes().get(operation, {}).get("required"):
+        pytest.skip(f"Amazon's model gives {operation} no envelope to check")
+    examples = [body for name, body in model_examples() if name == operation]
+    if not examples:
+        pytest.skip(f"Amazon's model has no example answer of {operation}")
+    for body in examples:
+        assert shapes.problems(operation, body) == []
+        assert shapes.problems(operation, _misshapen(body)) != [], body

@@ -80,6 +80,14 @@ def error_response(status: int, code: str, message: str, details: str = "") -> R
     return Response(status, {"errors": [error]})
 
 
+def _misshapen(body: Any) -> Any:
+    """The same answer with the wrong shape: strings turned into numbers, anything else
+    (lists, objects) into strings."""
+    if isinstance(body, dict):
+        return {key: 7 if isinstance(value, str) else "unexpected" for key, value in body.items()}
+    return "unexpected"
+
+
 @dataclass
 class Faults:
     """Switches for fault-injection tests; all off by default."""
@@ -110,6 +118,11 @@ class Faults:
     truncate_documents: int = 0
     #: How many of the next document URLs are refused as expired.
     expire_urls: int = 0
+    #: Wrong-shaped success answers: operation name (`orders_2026-01-01.searchOrders`) ->
+    #: how many of its next 200s carry a body whose top-level values have the wrong type.
+    misshapen: dict[str, int] = field(default_factory=dict)
+    #: Answers of an operation served as usual before its `misshapen` ones begin.
+    misshapen_after: dict[str, int] = field(default_factory=dict)
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
@@ -395,6 +408,8 @@ class Simulator:
         if scripted is not None and scripted >= 400:
             return error_response(scripted, "InvalidInput", "Scripted client error.")
         response = handler(self, request)
+        if response.status < 300 and self._take_misshapen(request.operation):
+            response.body = _misshapen(response.body)
         response.headers.setdefault("x-amzn-RateLimit-Limit", f"{rate:g}")
         return response
 
@@ -406,6 +421,16 @@ class Simulator:
         if self.faults.retry_after is not None:
             response.headers["Retry-After"] = f"{self.faults.retry_after:g}"
         return response
+
+    def _take_misshapen(self, operation_name: str) -> bool:
+        with self._lock:
+            left = self.faults.misshapen.get(operation_name, 0)
+            if left > 0 and self.faults.misshapen_after.get(operation_name, 0) > 0:
+                self.faults.misshapen_after[operation_name] -= 1
+                return False
+            if left > 0:
+                self.faults.misshapen[operation_name] = left - 1
+            return left > 0
 
     def _scripted_status(self, operation_name: str) -> int | None:
         with self._lock:
