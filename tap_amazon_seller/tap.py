@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import re
+import sys
 import threading
 import time
 import typing as t
@@ -12,6 +13,8 @@ from functools import cached_property
 
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.helpers._util import load_json
+from singer_sdk.plugin_base import _ConfigInput
 
 from tap_amazon_seller import redaction
 from tap_amazon_seller.auth import LwaAuth
@@ -19,6 +22,7 @@ from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.client import SpApiClient
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError, StateError
 from tap_amazon_seller.rate_limits import RateLimiter
+from tap_amazon_seller.regions import MARKETPLACES_BY_ID
 from tap_amazon_seller.reports.engine import ReportEngine, parse_time
 from tap_amazon_seller.reports.registry import specs_for
 from tap_amazon_seller.settings import (
@@ -34,6 +38,10 @@ from tap_amazon_seller.streams.base import SpApiStream
 from tap_amazon_seller.streams.reports import ReportListStream, ReportStream
 
 redaction.install()
+
+#: Exit code of a sync that finished (its final STATE written) with some partitions not
+#: read in full; 1 is a run that could not start (see the README's "Running it on a schedule").
+EXIT_PARTIAL = 2
 
 
 def state_errors(state: t.Any) -> list[str]:
@@ -68,6 +76,11 @@ def state_errors(state: t.Any) -> list[str]:
     return errors
 
 
+def _country(marketplace_id: str) -> str:
+    marketplace = MARKETPLACES_BY_ID.get(marketplace_id)
+    return marketplace.country_code if marketplace else "an unknown marketplace"
+
+
 class TapAmazonSeller(Tap):
     """Singer tap for Amazon's Selling Partner API."""
 
@@ -85,7 +98,10 @@ class TapAmazonSeller(Tap):
         self._report_engine: ReportEngine | None = None
         #: For the end-of-sync summary: records per stream, and what could not be read.
         self.record_counts: Counter[str] = Counter()
-        self.problems: list[str] = []
+        #: Partitions skipped for a reason the config or the account implies (a role the
+        #: app lacks, an option not set), and partitions that failed: data the next run reads.
+        self.skipped: list[str] = []
+        self.failed: list[str] = []
         self.started = time.monotonic()
         super().__init__(*args, **kwargs)
 
@@ -202,20 +218,36 @@ class TapAmazonSeller(Tap):
         except SpApiError as exc:
             self.logger.warning("Could not check the marketplaces of %s: %s", region, exc)
             return True
-        for item in participations:
-            marketplace = item.get("marketplace") or {}
-            participating = as_bool((item.get("participation") or {}).get("isParticipating"))
-            if marketplace.get("id") != marketplace_id or participating is not False:
-                continue
+        listed = {
+            (item.get("marketplace") or {}).get("id"): item
+            for item in participations
+            if isinstance(item, dict)
+        }
+        item = listed.get(marketplace_id)
+        if item is None and listed:
+            # Amazon lists every marketplace the seller is registered in: this one is not,
+            # and every call for it would be refused.
             self.logger.error(
-                "marketplaces: the seller does not sell in %s (%s; isParticipating is false): "
-                "it is left out of this sync. Remove it from `marketplaces`.",
+                "marketplaces: the seller is not registered in %s (%s; Amazon's "
+                "getMarketplaceParticipations for region %s does not list it): it is left out "
+                "of this sync. Remove it from `marketplaces`, or add it in Seller Central.",
                 marketplace_id,
-                marketplace.get("countryCode"),
+                _country(marketplace_id),
+                region,
             )
-            self.note_problem("every marketplace stream", marketplace_id, "not participating")
+            self.note_skipped("every marketplace stream", marketplace_id, "not registered")
             return False
-        return True
+        participating = as_bool((item or {}).get("participation", {}).get("isParticipating"))
+        if participating is not False:
+            return True
+        self.logger.error(
+            "marketplaces: the seller does not sell in %s (%s; isParticipating is false): "
+            "it is left out of this sync. Remove it from `marketplaces`.",
+            marketplace_id,
+            _country(marketplace_id),
+        )
+        self.note_skipped("every marketplace stream", marketplace_id, "not participating")
+        return False
 
     def report_engine(self) -> ReportEngine:
         """The sync's report engine; made on first use, with every selected report planned."""
@@ -270,9 +302,25 @@ class TapAmazonSeller(Tap):
             )
         super().load_state(state)
 
-    def note_problem(self, stream: str, where: object, what: object) -> None:
-        """Remember a partition that was skipped or stopped, for the end-of-sync summary."""
-        self.problems.append(f"{stream} ({where}): {what}")
+    def note_skipped(self, stream: str, where: object, why: object) -> None:
+        """Remember a partition skipped for a reason the config or account implies (the run
+        still succeeds), for the end-of-sync summary."""
+        self.skipped.append(f"{stream} ({where}): {why}")
+
+    def note_error(
+        self, stream: str, where: object, error: Exception, detail: object = None
+    ) -> None:
+        """A partition stopped by `error` (`detail` says what was lost): skipped if Amazon
+        refused access (a role the app lacks, a region not authorised), else failed."""
+        if isinstance(error, AccessDeniedError):
+            self.note_skipped(stream, where, f"access denied ({error.operation})")
+        else:
+            self.note_failed(stream, where, detail or error)
+
+    def note_failed(self, stream: str, where: object, what: object) -> None:
+        """Remember a partition that was not read in full (the run then exits with
+        EXIT_PARTIAL), for the end-of-sync summary."""
+        self.failed.append(f"{stream} ({where}): {what}")
 
     def log_summary(self) -> None:
         """The end of the sync at a glance: records per stream, calls per operation with
@@ -293,10 +341,48 @@ class TapAmazonSeller(Tap):
                 )
         if self._report_engine is not None:
             log("  reports: %s", dict(sorted(self._report_engine.stats.items())))
-        for problem in self.problems:
-            self.logger.warning("  not fully read: %s", problem)
-        if not self.problems:
+        for skipped in self.skipped:
+            self.logger.warning("  skipped: %s", skipped)
+        for failed in self.failed:
+            self.logger.error("  not fully read: %s", failed)
+        if self.failed:
+            self.logger.error(
+                "  %d partition(s) not read in full: their bookmarks hold, the next run reads "
+                "them again. Exit code %d.",
+                len(self.failed),
+                EXIT_PARTIAL,
+            )
+        elif not self.skipped:
             log("  every selected stream and partition was read in full")
+
+    @classmethod
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: t.Any = None,
+        state: t.IO[str] | None = None,
+        catalog: t.IO[str] | None = None,
+    ) -> None:
+        """The SDK's command line sync, then the exit code of the tap's contract: 0 when
+        every selected stream was read in full or skipped for a reason the config implies,
+        EXIT_PARTIAL when some partitions were not (their bookmarks hold)."""
+        # singer-sdk's Tap.invoke builds the tap and syncs it without giving it back, so
+        # its few lines are repeated here to read the run's outcome afterwards.
+        super(Tap, cls).invoke(about=about, about_format=about_format)
+        cls.print_version(print_fn=cls.logger.info)
+        config = config or _ConfigInput()
+        tap = cls(
+            config=config.config,
+            state=None if state is None else load_json(state.read()),
+            catalog=None if catalog is None else load_json(catalog.read()),
+            parse_env_config=config.parse_env,
+            validate_config=True,
+        )
+        tap.sync_all()
+        if tap.failed:
+            sys.exit(EXIT_PARTIAL)
 
     def write_state(self) -> None:
         """Emit the tap's state now (e.g. report ids just requested, before any record)."""

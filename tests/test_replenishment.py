@@ -247,7 +247,7 @@ def test_a_failed_page_keeps_the_bookmark_and_the_other_marketplaces_go_on(
     assert partitions[US]["read_through"] == old
     assert len([r for r in result.records[OFFER_METRICS] if r["marketplace_id"] == US]) == 2
     assert partitions[DE]["replication_key_value"] == f"{yesterday}T00:00:00Z"
-    assert result.tap is not None and any(OFFER_METRICS in p for p in result.tap.problems)
+    assert result.tap is not None and any(OFFER_METRICS in p for p in result.tap.failed)
 
 
 def test_only_marketplaces_with_subscribe_and_save_are_partitions() -> None:
@@ -295,4 +295,4 @@ def test_offset_paging_stops_at_amazons_9000_with_a_warning(
     assert client.offsets == list(range(0, 9001, 100))
     assert len(got) == 9100 and len({o["asin"] for o in got}) == 9100
     assert "9100 of 20000 offers read for marketplace ATVPDKIKX0DER" in caplog.text
-    assert any("replenishment_offers" in p and "9100 of 20000" in p for p in tap.problems)
+    assert any("replenishment_offers" in p and "9100 of 20000" in p for p in tap.skipped)

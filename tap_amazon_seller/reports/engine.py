@@ -87,6 +87,8 @@ class ReportJob:
     #: A restricted report: its document is fetched with a Restricted Data Token.
     restricted: bool = False
     error: str | None = None
+    #: FAILED because Amazon refused the report type (the app lacks its role): a skip.
+    denied: bool = False
     created_time: datetime | None = None
     submitted_at: float | None = None
     next_poll: float = 0.0
@@ -374,7 +376,7 @@ class ReportEngine:
             refusal = self._denied.get((job.region, job.report_type))
             if refusal is not None:
                 self._queue.remove(job)
-                job.status, job.error = "FAILED", refusal
+                job.status, job.error, job.denied = "FAILED", refusal, True
                 continue
             client = self._client_for(job.region)
             if (
@@ -413,6 +415,7 @@ class ReportEngine:
             job.status, job.error = "FAILED", str(exc)
             LOGGER.error("Could not request %s: %s", job.describe(), exc)
             if isinstance(exc, AccessDeniedError):
+                job.denied = True
                 self._denied[(job.region, job.report_type)] = str(exc)
             return
         job.report_id = str(answer["reportId"])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import traceback
 import typing as t
 from collections.abc import Generator, Iterable, Iterator
 from datetime import datetime, timedelta
 
+from singer_sdk.exceptions import SyncLifecycleSignal
 from singer_sdk.streams import Stream
 
 from tap_amazon_seller import clock
-from tap_amazon_seller.errors import AccessDeniedError, SpApiError
+from tap_amazon_seller.errors import AccessDeniedError, TapError
 from tap_amazon_seller.reports.engine import parse_time
 
 if t.TYPE_CHECKING:
@@ -58,16 +60,83 @@ class SpApiStream(Stream):
     def _sync_records(
         self, context: Context | None = None, *, write_messages: bool = True
     ) -> Generator[dict, t.Any, t.Any]:
-        # A stream with no partition for this config (an EU-only report in an NA config):
-        # the SDK would read it once with no context at all. Say so and read nothing.
-        if context is None and self.partitions == []:
-            self.logger.info(
-                "Stream %s has nothing to sync for this config: none of its marketplaces or "
-                "regions is configured (see the README's stream table).",
+        # The partition boundary: the one place where a failure inside a stream is caught,
+        # so that one partition's problem never costs the others (singer-sdk re-raises,
+        # which would end the whole sync). The SDK loops over partitions inside one call;
+        # here each partition is its own call, and the stream's state is finalised after.
+        if context is not None:
+            yield from self._sync_partition(context, write_messages)
+            return
+        try:
+            partitions = self.partitions
+        except Exception as exc:  # e.g. the seller's marketplaces could not be listed
+            self.partition_failed(None, exc)
+            return
+        family = [self, *(c for c in self.child_streams if c.selected)]
+        if partitions == []:
+            # No partition for this config (an EU-only report in an NA config): the SDK
+            # would read it once with no context at all. Say so and read nothing.
+            for stream in family:
+                self.logger.info(
+                    "Stream %s has nothing to sync for this config: none of its marketplaces "
+                    "or regions is configured (see the README's stream table).",
+                    stream.name,
+                )
+            return
+        for stream in family:  # read, if only to find nothing: the summary lists it
+            self.amazon.record_counts[stream.name] += 0
+        if partitions is None:
+            yield from self._sync_partition(None, write_messages)
+            return
+        for partition in partitions:
+            yield from self._sync_partition(partition, write_messages)
+        self._finalize_state(self.stream_state)
+        if write_messages:
+            self._write_state_message()
+
+    def _sync_partition(
+        self, context: Context | None, write_messages: bool
+    ) -> Generator[dict, t.Any, t.Any]:
+        try:
+            yield from super()._sync_records(context, write_messages=write_messages)
+        except SyncLifecycleSignal:  # the SDK's own abort (a dry run's record limit)
+            raise
+        except Exception as exc:
+            self.partition_failed(context, exc)
+            if write_messages:
+                self._write_state_message()
+
+    def partition_failed(self, context: Context | None, exc: Exception) -> None:
+        """Stop one partition, loudly, with its bookmark where its delivered data ends.
+
+        The records already emitted carry bookmark values of data not fully read, so the
+        SDK must not promote them: dropping the progress markers keeps the old bookmark
+        (the next run reads that data again; targets upsert it). An error the tap expects
+        (Amazon refused, retries ran out, a wrong-shaped answer) is one line; anything else
+        is a bug or an answer nobody foresaw, logged with a short traceback.
+        """
+        self.get_context_state(context).pop("progress_markers", None)
+        where = _describe_partition(context)
+        self.amazon.note_error(self.name, where, exc)
+        if isinstance(exc, TapError):
+            self.logger.error(
+                "Stream %s, %s stopped: %s Its bookmark does not move; the next run reads this "
+                "data again. The other partitions and streams go on.",
                 self.name,
+                where,
+                exc,
             )
             return
-        yield from super()._sync_records(context, write_messages=write_messages)
+        self.logger.error(
+            "Stream %s, %s stopped by an unexpected error: %s: %s. Its bookmark does not "
+            "move; the other partitions and streams go on. Please report this with the lines "
+            "below (no secret is in them):\n%s",
+            self.name,
+            where,
+            type(exc).__name__,
+            exc,
+            "".join(traceback.format_tb(exc.__traceback__, limit=-4)).rstrip(),
+        )
 
     def resumed_from(self, context: Context | None) -> datetime | None:
         """The bookmark an earlier run left in the state (None on a first run)."""
@@ -102,7 +171,7 @@ class SpApiStream(Stream):
             try:
                 yield from self.fetch(self.amazon.client(region), context)
             except AccessDeniedError as exc:
-                self.amazon.note_problem(self.name, f"region {region}", "access denied")
+                self.amazon.note_skipped(self.name, f"region {region}", "access denied")
                 self.logger.error(
                     "Stream %s skipped for region %s: %s The app needs the role '%s' "
                     "(Seller Central > Develop Apps > edit the app), and the seller must "
@@ -112,22 +181,14 @@ class SpApiStream(Stream):
                     exc,
                     self.required_role or "see README",
                 )
-            except SpApiError as exc:
-                # Retries ran out or Amazon refused a call: this partition stops, loudly,
-                # and its bookmark stays where it was. The records already emitted carry
-                # bookmark values of data not fully read, so the SDK must not promote them:
-                # dropping the progress markers keeps the old bookmark (the next run reads
-                # that data again; targets upsert it). The other streams go on.
-                self.get_context_state(context).pop("progress_markers", None)
-                self.amazon.note_problem(self.name, context or f"region {region}", exc)
-                self.logger.error(
-                    "Stream %s, %s stopped: %s Its bookmark does not move; the next run "
-                    "reads this data again. The other streams go on.",
-                    self.name,
-                    context or f"region {region}",
-                    exc,
-                )
-                return
+
+
+def _describe_partition(context: Context | None) -> str:
+    if not context:
+        return "all partitions"
+    if context.get("marketplace_id"):
+        return f"marketplace {context['marketplace_id']}"
+    return ", ".join(f"{key} {value}" for key, value in context.items())
 
 
 class PagedApiStream(SpApiStream):

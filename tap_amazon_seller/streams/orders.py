@@ -33,7 +33,7 @@ from tap_amazon_seller.auth import PII_ROLE, RestrictedDataTokens
 from tap_amazon_seller.casting import CastError, as_bool, snake_case
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 from tap_amazon_seller.reports.documents import DocumentError, iter_tsv
-from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse_time
+from tap_amazon_seller.reports.engine import CREATE, ReportEngine, ReportJob, iso, parse_time
 from tap_amazon_seller.reports.registry import ORDERS_REPORT
 from tap_amazon_seller.schemas import model_schema
 from tap_amazon_seller.streams.base import SpApiStream
@@ -554,9 +554,10 @@ class OrdersStream(PendingReports):
                 state.pop("progress_markers", None)
             elif value and str(value) > held:
                 markers["replication_key_value"] = held
-        self.amazon.note_problem(
+        self.amazon.note_error(
             ", ".join(s.name for s in self.family()),
             context["marketplace_id"],
+            failure,
             f"{segment.source} {iso(segment.start)}..{iso(segment.end)}: {failure}",
         )
         hint = (
@@ -669,6 +670,8 @@ class OrdersStream(PendingReports):
                 self._forget_pending(context, job)
             if status == "CANCELLED":  # Amazon's "no orders updated in this window"
                 return
+            if job.denied:
+                raise AccessDeniedError(str(job.error), operation=CREATE, status=403)
             if status != "DONE":
                 raise DocumentError(f"{job.describe()} ended {status}")
             yield from self._report_orders(engine, job, str(context["marketplace_id"]))

@@ -221,7 +221,7 @@ class ReplenishmentStream(SpApiStream):
             if offset > MAX_OFFSET:
                 # Amazon pages no further than offset 9000: say loudly what is missing.
                 where = body["filters"]["marketplaceId"]
-                self.amazon.note_problem(self.name, where, f"only {offset} of {total} offers")
+                self.amazon.note_skipped(self.name, where, f"only {offset} of {total} offers")
                 self.logger.warning(
                     "Stream %s: Amazon's %s pages no further than offset %d; %s of %s "
                     "offers read for marketplace %s.",

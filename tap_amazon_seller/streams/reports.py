@@ -106,7 +106,7 @@ class ReportStream(PendingReports):
             # Its rows are PII: not even requested without the user's consent.
             for context in self.partitions or []:
                 self._plan[context["marketplace_id"]] = []
-                self.amazon.note_problem(self.name, context["marketplace_id"], "needs include_pii")
+                self.amazon.note_skipped(self.name, context["marketplace_id"], "needs include_pii")
             self.logger.error(
                 "Stream %s skipped: %s is a restricted report (its rows hold buyer PII), read "
                 "only with the setting include_pii: true and the role '%s'. Set it or deselect "
@@ -121,7 +121,7 @@ class ReportStream(PendingReports):
             if missing:
                 # Amazon refuses the request without them: say which setting to fill in.
                 self._plan[context["marketplace_id"]] = []
-                self.amazon.note_problem(
+                self.amazon.note_skipped(
                     self.name, context["marketplace_id"], f"report option {missing[0]} not set"
                 )
                 self.logger.error(
@@ -138,7 +138,7 @@ class ReportStream(PendingReports):
             refusal = engine.denied_regions.get(str(context["region"]))
             if refusal is not None:
                 self._plan[context["marketplace_id"]] = []
-                self.amazon.note_problem(self.name, context["marketplace_id"], "access denied")
+                self.amazon.note_skipped(self.name, context["marketplace_id"], "access denied")
                 self.logger.error(
                     "Stream %s, marketplace %s skipped: the Reports API is refused in region %s "
                     "(%s). Its bookmark does not move; the other regions go on.",
@@ -153,7 +153,7 @@ class ReportStream(PendingReports):
             except SpApiError as exc:
                 # Listing failed (e.g. no access in that region): skip this partition, loudly.
                 self._plan[context["marketplace_id"]] = []
-                self.amazon.note_problem(self.name, context["marketplace_id"], exc)
+                self.amazon.note_error(self.name, context["marketplace_id"], exc)
                 self.logger.error(
                     "Stream %s, marketplace %s skipped: %s The app needs the role '%s'. "
                     "Its bookmark does not move; the other partitions and streams go on.",
@@ -442,6 +442,19 @@ class ReportStream(PendingReports):
                 self._forget_pending(context, job)
                 self._advance_bookmark(context, job)
                 return True
+        if job.denied:
+            self._forget_pending(context, job)
+            self.amazon.note_skipped(self.name, context["marketplace_id"], "access denied")
+            self.logger.error(
+                "Stream %s, marketplace %s skipped: Amazon refuses %s to this app (%s). The "
+                "app needs the role '%s'; its bookmark does not move, the other streams go on.",
+                self.name,
+                context["marketplace_id"],
+                job.report_type,
+                job.error,
+                self.required_role,
+            )
+            return False
         self.logger.error(
             "Stream %s, marketplace %s: %s: %s; this partition stops at this window and its "
             "bookmark stays before it. The next run retries from there.",
@@ -450,9 +463,7 @@ class ReportStream(PendingReports):
             job.describe(),
             status,
         )
-        self.amazon.note_problem(
-            self.name, context["marketplace_id"], f"{job.describe()}: {status}"
-        )
+        self.amazon.note_failed(self.name, context["marketplace_id"], f"{job.describe()}: {status}")
         if status != "TIMEOUT":  # a timed-out report stays pending: the next run polls it
             self._forget_pending(context, job)
         return False
