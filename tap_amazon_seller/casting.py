@@ -122,6 +122,10 @@ def cast_int(text: str) -> int | None:
 _NOT_APPLICABLE = frozenset(("--", "-", "N/A", "n/a", "NA"))
 
 
+#: Decimal exponents beyond this are no real amount (and beyond any warehouse's numeric).
+_MAX_EXPONENT = 38
+
+
 def cast_decimal(text: str) -> Decimal | None:
     """A decimal, keeping its exact digits (money must not pass through float).
 
@@ -141,9 +145,16 @@ def cast_decimal(text: str) -> Decimal | None:
         else:
             cleaned = cleaned.replace(".", "").replace(",", ".")
     try:
-        return Decimal(cleaned)
+        number = Decimal(cleaned)
     except InvalidOperation:
         raise CastError(f"not a number: {text!r}") from None
+    if not number.is_finite():  # "NaN", "Infinity": no JSON number can carry them
+        raise CastError(f"not a number: {text!r}")
+    if abs(number.adjusted()) > _MAX_EXPONENT:
+        # "1e999999999": no amount or count is that large, and turning it into an integer
+        # would take the process's memory.
+        raise CastError(f"not a number in range: {text!r}")
+    return number
 
 
 def _to_utc_iso(moment: datetime) -> str:

@@ -165,21 +165,72 @@ def verify_gzip(path: Path) -> None:
         raise DocumentError(f"the GZIP document is truncated or corrupt ({exc})") from None
 
 
+#: The longest field read (a listing's description can pass csv's default of 128 KiB).
+MAX_FIELD = 64 * 1024 * 1024
+csv.field_size_limit(MAX_FIELD)
+
+
+class _Rows:
+    """csv's reader, with its errors (a field past MAX_FIELD) as DocumentError."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+
+    @property
+    def line_num(self) -> int:
+        return int(self._reader.line_num)
+
+    def __iter__(self) -> _Rows:
+        return self
+
+    def __next__(self) -> list[str]:
+        try:
+            return next(self._reader)
+        except csv.Error as exc:
+            raise DocumentError(f"line {self.line_num + 1}: {exc}") from None
+
+
 def iter_tsv(text: IO[str]) -> tuple[list[str], Any]:
-    """Header and a csv reader over the rows (its `line_num` is the line in the document).
+    """Header and a reader over the rows (its `line_num` is the line in the document).
     Quotes are data, not syntax, in Amazon's files."""
-    reader = csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = next(reader, None)
-    return header or [], reader
+    rows = _Rows(csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE))
+    header = next(rows, None)
+    return header or [], rows
 
 
 def iter_json_items(binary: IO[bytes], prefix: str) -> Iterator[dict[str, Any]]:
-    """Items of the array at `prefix` (ijson notation, e.g. "salesAndTrafficByDate.item")."""
-    yield from ijson.items(binary, prefix, use_float=False)
+    """Items of the array at `prefix` (ijson notation, e.g. "salesAndTrafficByDate.item").
+
+    A document that is not JSON, or has no such array at all, is a DocumentError: an
+    empty report has the array, empty; anything else is not this report.
+    """
+    array = prefix.removesuffix(".item")
+    found = False
+
+    def events() -> Iterator[tuple[str, str, Any]]:
+        nonlocal found
+        for event in ijson.parse(binary, use_float=False):
+            if event[0] == array and event[1] == "start_array":
+                found = True
+            yield event
+
+    try:
+        yield from ijson.items(events(), prefix)
+    except ijson.JSONError as exc:
+        raise DocumentError(f"the document is not valid JSON ({_first_line(exc)})") from None
+    if not found:
+        raise DocumentError(f"the JSON document has no {array} list: it is not this report")
 
 
 def read_json_value(binary: IO[bytes], prefix: str) -> Any:
     """The first value at `prefix` (e.g. "reportSpecification"), or None."""
-    for value in ijson.items(binary, prefix):
-        return value
+    try:
+        for value in ijson.items(binary, prefix):
+            return value
+    except ijson.JSONError as exc:
+        raise DocumentError(f"the document is not valid JSON ({_first_line(exc)})") from None
     return None
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

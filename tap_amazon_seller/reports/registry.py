@@ -1260,7 +1260,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "path, child node ids, attributes and refinements."
         ),
         role=LISTINGS_ROLE,
-        xml_records=XmlRecords("Node", _XML_BROWSE_NODE_FIELDS),
+        xml_records=XmlRecords("Node", _XML_BROWSE_NODE_FIELDS, root="Result"),
         keys=("browse_node_id",),
         marketplace_option="MarketplaceId",
         # Amazon: with both, RootNodesOnly wins; BrowseNodeId gives that node's subtree.

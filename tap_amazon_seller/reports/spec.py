@@ -131,6 +131,8 @@ class XmlRecords:
 
     record: str
     fields: tuple[XmlField, ...]
+    #: The document's root element: any other root (an HTML error page) is not this report.
+    root: str = "AmazonEnvelope"
 
 
 @dataclass(frozen=True)

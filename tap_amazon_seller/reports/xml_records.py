@@ -66,6 +66,11 @@ def iter_xml_records(
             for event, element in events:
                 if event == "start":
                     element.tag = _local_name(element.tag)
+                    if not stack and element.tag != records.root:
+                        raise DocumentError(
+                            f"{report}: the document's root element is <{element.tag}>, not "
+                            f"<{records.root}>: it is not this report"
+                        )
                     stack.append(element)
                     tags.append(element.tag)
                     continue
