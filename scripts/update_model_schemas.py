@@ -44,7 +44,16 @@ MODEL_SCHEMAS = (
     "replenishment-2022-11-07.ListOfferMetricsResponseOffer",
     "replenishment-2022-11-07.ListOffersResponseOffer",
 )
-_DROP = {"example", "examples", "x-docgen-enum-table-extension", "required", "additionalProperties"}
+# `enum` too: Amazon adds values, and its own examples spell some in another case
+# ("CASES" for "Cases"): a record schema that lists them would make targets refuse real data.
+_DROP = {
+    "example",
+    "examples",
+    "x-docgen-enum-table-extension",
+    "required",
+    "additionalProperties",
+    "enum",
+}
 
 
 def resolve(model: dict[str, Any], node: Any, seen: tuple[str, ...] = ()) -> Any:

@@ -300,9 +300,13 @@ def snake_case(header: str) -> str:
     return name.strip("_").lower() or "column"
 
 
-def conform_json(value: Any, schema: dict[str, Any]) -> Any:
-    """A JSON report value made to fit its schema when Amazon sent a number or a boolean
-    as a string ("137.28", "false"); anything else is left as it is."""
+def conform_json(
+    value: Any, schema: dict[str, Any], problems: list[str] | None = None, path: str = ""
+) -> Any:
+    """A JSON value made to fit its schema when Amazon sent a number or a boolean as a
+    string ("137.28", "false"). A string that means neither where the schema wants one
+    ("lots" for an integer) is null, its path noted in `problems`: a value of the wrong
+    type would fail the target. Anything else is left as it is."""
     if value is None:
         return None
     types = schema.get("type") or ()
@@ -311,20 +315,29 @@ def conform_json(value: Any, schema: dict[str, Any]) -> Any:
     if isinstance(value, dict):
         properties = schema.get("properties") or {}
         return {
-            k: conform_json(v, properties[k]) if k in properties else v for k, v in value.items()
+            k: conform_json(v, properties[k], problems, f"{path}.{k}" if path else k)
+            if k in properties
+            else v
+            for k, v in value.items()
         }
     if isinstance(value, list):
         items = schema.get("items") or {}
-        return [conform_json(v, items) for v in value]
-    if isinstance(value, str):
+        return [conform_json(v, items, problems, f"{path}[]") for v in value]
+    if isinstance(value, str) and "string" not in types:
         try:
-            if "integer" in types and "string" not in types:
+            if "integer" in types:
                 return cast_int(value)
-            if "number" in types and "string" not in types:
+            if "number" in types:
                 return cast_decimal(value)
         except CastError:
-            return value
-        if "boolean" in types and "string" not in types:
+            return _unfit(value, path, problems)
+        if "boolean" in types:
             flag = as_bool(value)
-            return value if flag is None else flag
+            return _unfit(value, path, problems) if flag is None else flag
     return value
+
+
+def _unfit(value: str, path: str, problems: list[str] | None) -> None:
+    if problems is not None:
+        problems.append(f"{path or 'value'}: {value[:40]!r}")
+    return None

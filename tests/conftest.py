@@ -15,8 +15,10 @@ import functools
 import io
 import json
 import os
+import sys
 import tempfile
 import typing as t
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -74,6 +76,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     traveller = config.stash.get(_SESSION_TRAVEL, None)
     if traveller is not None:
         traveller.stop()
+
+
+def pytest_terminal_summary(terminalreporter: t.Any) -> None:
+    """How many fuzzed documents and generated answers the property tests ran."""
+    counts: Counter[str] = Counter()
+    for name in ("tests.test_document_fuzz", "tests.test_generated_answers"):
+        module = sys.modules.get(name)
+        if module is not None:
+            counts.update(module.RUN)
+    if counts:
+        terminalreporter.write_line(
+            "property tests ran: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+        )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -65,8 +65,12 @@ def recent(days: int = 5) -> str:
 # -- Every config shape ----------------------------------------------------------------
 
 CONFIG_SHAPES: dict[str, dict] = {
-    # Each marketplace the simulated seller sells in, alone.
-    **{f"{country} alone": {"marketplaces": [country]} for country in ("US", "CA", "GB", "JP")},
+    # Each marketplace the simulated seller sells in, alone (the tap's 16 others are the
+    # seller's as much as AU below: not registered).
+    **{
+        f"{country} alone": {"marketplaces": [country]}
+        for country in ("US", "CA", "DE", "FR", "GB", "ES", "JP")
+    },
     "one region, two marketplaces (US + CA)": {"region": "na", "marketplaces": ["US", "CA"]},
     "mixed regions (US + DE + JP)": {"marketplaces": ["US", "DE", "JP"]},
     "region eu without marketplaces": {"region": "eu", "marketplaces": None},

@@ -11,6 +11,7 @@ from singer_sdk.exceptions import SyncLifecycleSignal
 from singer_sdk.streams import Stream
 
 from tap_amazon_seller import clock
+from tap_amazon_seller.casting import conform_json
 from tap_amazon_seller.errors import AccessDeniedError, TapError
 from tap_amazon_seller.reports.engine import parse_time
 
@@ -34,6 +35,11 @@ class SpApiStream(Stream):
     required_role: str = ""
     #: Regions where Amazon offers this stream's operations (e.g. getAccount is EU-only).
     available_regions: t.ClassVar[tuple[str, ...]] = ("na", "eu", "fe")
+    #: Records come as Amazon's JSON sent them: numbers and booleans sent as strings are
+    #: made to fit the schema (report streams cast their own values and turn this off).
+    conform_answers: t.ClassVar[bool] = True
+    #: Values that did not fit are logged this many times per stream, then counted.
+    MAX_LOGGED_UNFIT = 5
 
     @property
     def amazon(self) -> TapAmazonSeller:
@@ -137,6 +143,23 @@ class SpApiStream(Stream):
             exc,
             "".join(traceback.format_tb(exc.__traceback__, limit=-4)).rstrip(),
         )
+
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        if not self.conform_answers:
+            return row
+        problems: list[str] = []
+        row = conform_json(row, self.schema, problems)
+        for problem in problems:
+            self._unfit += 1
+            if self._unfit <= self.MAX_LOGGED_UNFIT:
+                self.logger.warning(
+                    "Stream %s: %s does not fit the schema's type; emitted as null",
+                    self.name,
+                    problem,
+                )
+        return row
+
+    _unfit = 0
 
     def resumed_from(self, context: Context | None) -> datetime | None:
         """The bookmark an earlier run left in the state (None on a first run)."""

@@ -161,8 +161,11 @@ class FinancialEventsStream(WindowedApiStream):
         ):
             lists = (page.get("payload") or {}).get("FinancialEvents") or {}
             for list_name, events in lists.items():
-                for event in events or []:
-                    yield list_name, event
+                if not isinstance(events, list):  # a field Amazon added that is no list
+                    continue
+                for event in events:
+                    if isinstance(event, dict):  # a null in the list is no event
+                        yield list_name, event
 
 
 class FinanceTransactionsStream(WindowedApiStream):

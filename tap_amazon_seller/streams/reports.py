@@ -77,6 +77,8 @@ class PendingReports(SpApiStream):
 class ReportStream(PendingReports):
     """A stream whose records come from one report type (declared by a ReportSpec)."""
 
+    conform_answers = False  # rows are cast column by column (JSON ones by conform_json)
+
     is_sorted = False  # rows are not ordered by the bookmark: finalise it at the end
 
     def __init__(self, tap: TapAmazonSeller, spec: ReportSpec) -> None:
@@ -486,7 +488,14 @@ class ReportStream(PendingReports):
             with document.open_binary() as binary:
                 lifted = self.spec.json_records.lifted
                 for item in iter_json_items(binary, f"{self.spec.json_records.path}.item"):
-                    record = {**base, **conform_json(item, item_schema)}
+                    problems: list[str] = []
+                    record = {**base, **conform_json(item, item_schema, problems)}
+                    for problem in problems:
+                        self.logger.warning(
+                            "%s: %s does not fit the schema's type; emitted as null",
+                            job.describe(),
+                            problem,
+                        )
                     for path in lifted:
                         record[path.rsplit(".", 1)[-1]] = lift(record, path)
                     for key in self.spec.keys:

@@ -62,7 +62,8 @@ class VendorPurchaseOrdersStream(PagedApiStream):
         }
 
     def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
-        for order in super().fetch(client, context):
+        params = self.params(context)
+        for order in self.fetch_pages(client, context, params):
             details = order.get("orderDetails") or {}
             dates = [
                 parse_time(details.get(key))
@@ -73,7 +74,10 @@ class VendorPurchaseOrdersStream(PagedApiStream):
                 )
             ]
             known = [d for d in dates if d is not None]
-            order["changedDate"] = iso(max(known)) if known else None
+            # An order without any of its dates (Amazon's own example has none) was listed
+            # as changed before `changedBefore`: the latest moment the tap can vouch for,
+            # which keeps the bookmark from passing it.
+            order["changedDate"] = iso(max(known)) if known else params["changedBefore"]
             yield order
 
 
