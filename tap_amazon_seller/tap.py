@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import atexit
+import difflib
+import json
 import re
 import sys
 import threading
@@ -13,14 +15,13 @@ from functools import cached_property
 
 from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError
-from singer_sdk.helpers._util import load_json
 from singer_sdk.plugin_base import _ConfigInput
 
 from tap_amazon_seller import redaction
 from tap_amazon_seller.auth import LwaAuth
 from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.client import SpApiClient
-from tap_amazon_seller.errors import AccessDeniedError, SpApiError, StateError
+from tap_amazon_seller.errors import AccessDeniedError, AuthError, SpApiError, StateError, TapError
 from tap_amazon_seller.rate_limits import RateLimiter
 from tap_amazon_seller.regions import MARKETPLACES_BY_ID
 from tap_amazon_seller.reports.engine import ReportEngine, parse_time
@@ -42,6 +43,33 @@ redaction.install()
 #: Exit code of a sync that finished (its final STATE written) with some partitions not
 #: read in full; 1 is a run that could not start (see the README's "Running it on a schedule").
 EXIT_PARTIAL = 2
+EXIT_CANNOT_START = 1
+
+
+class CatalogError(TapError):
+    """The --catalog file cannot be used."""
+
+
+def _read_json_file(file: t.IO[str] | None, option: str, what: str) -> dict | None:
+    """A --state or --catalog file's JSON object; a file that is none is a one-line error
+    naming it."""
+    if file is None:
+        return None
+    name = getattr(file, "name", option)
+    error_class = StateError if option == "--state" else CatalogError
+    try:
+        value = json.loads(file.read())
+    except ValueError as exc:
+        raise error_class(
+            f"{option} {name} is not JSON ({exc}). Fix the file, or run without {option}"
+            + (" (streams then start at start_date)." if option == "--state" else ".")
+        ) from None
+    if not isinstance(value, dict):
+        raise error_class(
+            f"{option} {name} holds a JSON {type(value).__name__}; it must be an object "
+            f"({what}). Fix the file, or run without {option}."
+        )
+    return value
 
 
 def state_errors(state: t.Any) -> list[str]:
@@ -144,7 +172,20 @@ class TapAmazonSeller(Tap):
                 "Config validation failed", errors=exc.errors, schema=self.config_jsonschema
             ) from None
         log_ignored_settings(settings, self.logger)
+        self._warn_unknown_settings()
         return settings
+
+    def _warn_unknown_settings(self) -> None:
+        """A setting the tap does not know is ignored, said once, with the closest name (a
+        typo such as `start_dte` would otherwise silently sync from the default date)."""
+        known = set(self.config_jsonschema.get("properties", {}))
+        for key in sorted(set(self.config) - known):
+            close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+            self.logger.warning(
+                "config: unknown setting %r is ignored; %s",
+                key,
+                f"did you mean {close[0]!r}?" if close else "see the README's settings table.",
+            )
 
     @cached_property
     def auth(self) -> LwaAuth:
@@ -369,18 +410,25 @@ class TapAmazonSeller(Tap):
         every selected stream was read in full or skipped for a reason the config implies,
         EXIT_PARTIAL when some partitions were not (their bookmarks hold)."""
         # singer-sdk's Tap.invoke builds the tap and syncs it without giving it back, so
-        # its few lines are repeated here to read the run's outcome afterwards.
+        # its few lines are repeated here to read the run's outcome afterwards, and to name
+        # a bad --state or --catalog file in one line instead of a traceback.
         super(Tap, cls).invoke(about=about, about_format=about_format)
         cls.print_version(print_fn=cls.logger.info)
         config = config or _ConfigInput()
-        tap = cls(
-            config=config.config,
-            state=None if state is None else load_json(state.read()),
-            catalog=None if catalog is None else load_json(catalog.read()),
-            parse_env_config=config.parse_env,
-            validate_config=True,
-        )
-        tap.sync_all()
+        try:
+            tap = cls(
+                config=config.config,
+                state=_read_json_file(state, "--state", 'a Singer state, {"bookmarks": {...}}'),
+                catalog=_read_json_file(catalog, "--catalog", "a Singer catalog"),
+                parse_env_config=config.parse_env,
+                validate_config=True,
+            )
+            tap.sync_all()
+        except (AuthError, StateError, CatalogError) as exc:
+            # Nothing more can be read: one line that says what to do, no traceback.
+            cls.logger.error("%s", exc)
+            cls.logger.debug("where it was raised", exc_info=True)
+            sys.exit(EXIT_CANNOT_START)
         if tap.failed:
             sys.exit(EXIT_PARTIAL)
 

@@ -12,7 +12,7 @@ from singer_sdk.streams import Stream
 
 from tap_amazon_seller import clock
 from tap_amazon_seller.casting import conform_json
-from tap_amazon_seller.errors import AccessDeniedError, TapError
+from tap_amazon_seller.errors import AccessDeniedError, AuthError, TapError
 from tap_amazon_seller.reports.engine import parse_time
 
 if t.TYPE_CHECKING:
@@ -75,6 +75,8 @@ class SpApiStream(Stream):
             return
         try:
             partitions = self.partitions
+        except AuthError:
+            raise
         except Exception as exc:  # e.g. the seller's marketplaces could not be listed
             self.partition_failed(None, exc)
             return
@@ -105,7 +107,9 @@ class SpApiStream(Stream):
     ) -> Generator[dict, t.Any, t.Any]:
         try:
             yield from super()._sync_records(context, write_messages=write_messages)
-        except SyncLifecycleSignal:  # the SDK's own abort (a dry run's record limit)
+        except (SyncLifecycleSignal, AuthError):
+            # The SDK's own abort (a dry run's record limit), and credentials LWA refuses:
+            # no other partition could be read either, so the whole run stops.
             raise
         except Exception as exc:
             self.partition_failed(context, exc)

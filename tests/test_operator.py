@@ -1,0 +1,108 @@
+"""What a scheduler and an operator see from the command line: exit codes, and a bad
+file or credential named in one line, with no traceback and no secret."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tap_amazon_seller.tap import EXIT_CANNOT_START
+from tests.conftest import FAST
+from tests.test_first_contact import recent, run_cli
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[Simulator]:
+    simulator = Simulator(SimulatorConfig(time_scale=FAST))
+    with simulator.running():
+        yield simulator
+
+
+@pytest.fixture
+def config(sim: Simulator, tmp_path: Path) -> Path:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(sim.tap_config(marketplaces=["US"], start_date=recent())))
+    return path
+
+
+def errors_of(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "| ERROR" in line]
+
+
+@pytest.mark.parametrize(
+    ("option", "content", "said"),
+    [
+        ("--state", "not json", "is not JSON (Expecting value: line 1 column 1 (char 0))"),
+        (
+            "--state",
+            "[1, 2]",
+            'holds a JSON list; it must be an object (a Singer state, {"bookmarks"',
+        ),
+        ("--catalog", "{", "is not JSON"),
+        ("--catalog", '"streams"', "holds a JSON str; it must be an object (a Singer catalog)"),
+    ],
+)
+def test_a_bad_state_or_catalog_file_is_named_in_one_line_and_exits_1(
+    config: Path, tmp_path: Path, option: str, content: str, said: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    done = run_cli(config, option, str(bad))
+    assert done.returncode == EXIT_CANNOT_START
+    (error,) = errors_of(done.stderr)
+    assert f"{option} {bad} " in error and said in error and f"run without {option}" in error
+    assert "Traceback" not in done.stderr
+    assert '"type": "RECORD"' not in done.stdout and '"type":"RECORD"' not in done.stdout
+
+
+def test_a_state_the_tap_cannot_resume_from_exits_1_without_a_traceback(
+    config: Path, tmp_path: Path
+) -> None:
+    state = tmp_path / "state.json"
+    state.write_text(
+        json.dumps({"bookmarks": {"orders": {"replication_key_value": "last tuesday"}}})
+    )
+    done = run_cli(config, "--state", str(state))
+    assert done.returncode == EXIT_CANNOT_START
+    assert any("'last tuesday' is not an ISO 8601 date-time" in e for e in errors_of(done.stderr))
+    assert "Traceback" not in done.stderr
+
+
+def test_credentials_lwa_refuses_stop_the_run_with_exit_1_and_one_reason(
+    sim: Simulator, config: Path
+) -> None:
+    sim.tokens.revoked = True
+    try:
+        done = run_cli(config)
+    finally:
+        sim.tokens.revoked = False
+    assert done.returncode == EXIT_CANNOT_START
+    reasons = [e for e in errors_of(done.stderr) if "refresh_token is not valid" in e]
+    assert len(reasons) == 1, errors_of(done.stderr)
+    assert "Traceback" not in done.stderr
+    assert sim.config.refresh_token not in done.stderr + done.stdout
+    # The run stops at the first stream: no other stream is tried with credentials that
+    # cannot work.
+    assert len(errors_of(done.stderr)) <= 2
+
+
+def test_an_unknown_setting_is_warned_about_with_the_closest_name(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+    config = {**sim.tap_config(marketplaces=["US"]), "start_dte": recent(), "marketplace": "US"}
+    config["colour"] = "blue"
+    with caplog.at_level(logging.WARNING):
+        TapAmazonSeller(config=config).settings  # noqa: B018  (read once, at the start)
+    said = caplog.text
+    assert "unknown setting 'start_dte' is ignored; did you mean 'start_date'?" in said
+    assert "unknown setting 'marketplace' is ignored; did you mean 'marketplaces'?" in said
+    assert "unknown setting 'colour' is ignored; see the README's settings table." in said
+    assert sim.config.refresh_token not in said
