@@ -48,3 +48,7 @@ class ThrottledError(SpApiError):
 
 class StateError(TapError):
     """The state file given with --state cannot be resumed from."""
+
+
+class CatalogError(TapError):
+    """The --catalog file cannot be used."""

@@ -21,7 +21,13 @@ from tap_amazon_seller import redaction
 from tap_amazon_seller.auth import LwaAuth
 from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.client import SpApiClient
-from tap_amazon_seller.errors import AccessDeniedError, AuthError, SpApiError, StateError, TapError
+from tap_amazon_seller.errors import (
+    AccessDeniedError,
+    AuthError,
+    CatalogError,
+    SpApiError,
+    StateError,
+)
 from tap_amazon_seller.rate_limits import RateLimiter
 from tap_amazon_seller.regions import MARKETPLACES_BY_ID
 from tap_amazon_seller.reports.engine import ReportEngine, parse_time
@@ -44,10 +50,6 @@ redaction.install()
 #: read in full; 1 is a run that could not start (see the README's "Running it on a schedule").
 EXIT_PARTIAL = 2
 EXIT_CANNOT_START = 1
-
-
-class CatalogError(TapError):
-    """The --catalog file cannot be used."""
 
 
 def _read_json_file(file: t.IO[str] | None, option: str, what: str) -> dict | None:
@@ -423,6 +425,7 @@ class TapAmazonSeller(Tap):
                 parse_env_config=config.parse_env,
                 validate_config=True,
             )
+            tap._check_catalog()
             tap.sync_all()
         except (AuthError, StateError, CatalogError) as exc:
             # Nothing more can be read: one line that says what to do, no traceback.
@@ -431,6 +434,31 @@ class TapAmazonSeller(Tap):
             sys.exit(EXIT_CANNOT_START)
         if tap.failed:
             sys.exit(EXIT_PARTIAL)
+
+    def _check_catalog(self) -> None:
+        """A --catalog entry for a stream this tap does not have is named (a catalog of a
+        stream renamed or from another tap would otherwise output nothing, silently); a
+        catalog that selects none of the tap's streams is refused."""
+        catalog = self._input_catalog
+        if catalog is None:
+            return
+        names = sorted(self.streams)
+        for entry in catalog.streams:
+            if entry.tap_stream_id not in self.streams:
+                close = difflib.get_close_matches(entry.tap_stream_id, names, n=1, cutoff=0.75)
+                self.logger.warning(
+                    "--catalog: stream %r is not a stream of this tap and is ignored; %s",
+                    entry.tap_stream_id,
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "run --discover for the list (generic report streams need report_types).",
+                )
+        if not any(s.selected or s.has_selected_descendents for s in self.streams.values()):
+            raise CatalogError(
+                "--catalog selects none of this tap's streams: nothing would be read. Select "
+                'streams in it ("selected": true in their metadata), or run without --catalog '
+                "for every stream."
+            )
 
     def write_state(self) -> None:
         """Emit the tap's state now (e.g. report ids just requested, before any record)."""

@@ -106,3 +106,68 @@ def test_an_unknown_setting_is_warned_about_with_the_closest_name(
     assert "unknown setting 'marketplace' is ignored; did you mean 'marketplaces'?" in said
     assert "unknown setting 'colour' is ignored; see the README's settings table." in said
     assert sim.config.refresh_token not in said
+
+
+def test_a_catalog_asking_for_a_replication_key_the_stream_cannot_use_is_refused_first(
+    sim: Simulator, config: Path, tmp_path: Path
+) -> None:
+    """`marketplaces` (full table) set INCREMENTAL on `id` used to be accepted: the tap wrote
+    `"replication_key_value": "ATVPDKIKX0DER"` and its next run refused that state."""
+    from tests.conftest import select
+
+    catalog = select("marketplaces", "orders")
+    for entry in catalog["streams"]:
+        if entry["tap_stream_id"] == "marketplaces":
+            entry["replication_method"] = "INCREMENTAL"
+            entry["replication_key"] = "id"
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog))
+    calls = sum(sim.calls.values())
+    done = run_cli(config, "--catalog", str(path))
+    assert done.returncode == EXIT_CANNOT_START
+    (error,) = errors_of(done.stderr)
+    assert "stream marketplaces is set to replicate INCREMENTAL on 'id'" in error
+    assert "it can be read FULL_TABLE" in error
+    assert sum(sim.calls.values()) == calls, "refused before any call"
+    assert "Traceback" not in done.stderr
+
+
+def test_every_state_a_default_sync_writes_is_read_back_by_the_next_run(sim: Simulator) -> None:
+    from tests.conftest import run_sync
+
+    config = sim.tap_config(marketplaces=["US", "DE"], start_date=recent())
+    first = run_sync(config)
+    assert first.tap is not None and first.tap.failed == []
+    for state in (first.states[len(first.states) // 2], first.states[-1]):
+        again = run_sync(config, state=state)  # refused (StateError) if it could not be read
+        assert again.tap is not None and again.tap.failed == []
+
+
+def test_catalog_entries_for_streams_the_tap_does_not_have_are_named(
+    config: Path, tmp_path: Path
+) -> None:
+    from tests.conftest import select
+
+    catalog = select("marketplaces")
+    for entry in catalog["streams"]:
+        if entry["tap_stream_id"] == "marketplaces":
+            stray = json.loads(json.dumps(entry))
+    stray["tap_stream_id"] = stray["stream"] = "orderitems"  # hotglue's older name
+    catalog["streams"].append(stray)
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalog))
+    done = run_cli(config, "--catalog", str(path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (
+        "--catalog: stream 'orderitems' is not a stream of this tap and is ignored; did you mean 'order_items'?"
+        in done.stderr
+    )
+    # Only such streams selected: nothing would be read, which is refused.
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == [] and entry["tap_stream_id"] == "marketplaces":
+                metadata["metadata"]["selected"] = False
+    path.write_text(json.dumps(catalog))
+    done = run_cli(config, "--catalog", str(path))
+    assert done.returncode == EXIT_CANNOT_START
+    assert any("--catalog selects none of this tap's streams" in e for e in errors_of(done.stderr))

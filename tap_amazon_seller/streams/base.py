@@ -12,7 +12,7 @@ from singer_sdk.streams import Stream
 
 from tap_amazon_seller import clock
 from tap_amazon_seller.casting import conform_json
-from tap_amazon_seller.errors import AccessDeniedError, AuthError, TapError
+from tap_amazon_seller.errors import AccessDeniedError, AuthError, CatalogError, TapError
 from tap_amazon_seller.reports.engine import parse_time
 
 if t.TYPE_CHECKING:
@@ -146,6 +146,33 @@ class SpApiStream(Stream):
             type(exc).__name__,
             exc,
             "".join(traceback.format_tb(exc.__traceback__, limit=-4)).rstrip(),
+        )
+
+    def apply_catalog(self, catalog: t.Any) -> None:
+        """Take the catalog's selection, and its replication settings only where the tap
+        can honour them: a replication key the stream cannot order by would make it write
+        a bookmark its next run cannot read (`id` as a date), so it is refused here,
+        before any call; a catalog that names no key keeps the stream's own."""
+        declared = self.replication_key
+        super().apply_catalog(catalog)
+        wanted = self.replication_key
+        incremental = self.forced_replication_method == "INCREMENTAL" or (
+            wanted and not self.forced_replication_method
+        )
+        if wanted == declared or (not wanted and not incremental):
+            return
+        if not wanted and declared:
+            self.replication_key = declared  # the catalog gave none: the stream's own
+            return
+        how = (
+            f"INCREMENTAL on {declared!r} (or FULL_TABLE)"
+            if declared
+            else "FULL_TABLE (it has no date to resume from)"
+        )
+        raise CatalogError(
+            f"--catalog: stream {self.name} is set to replicate INCREMENTAL on {wanted!r}, "
+            f"which it cannot order by; it can be read {how}. Set its replication-method "
+            "and replication-key accordingly, or remove them from the catalog."
         )
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
