@@ -106,6 +106,19 @@ def state_errors(state: t.Any) -> list[str]:
     return errors
 
 
+def _meaning(text: str, types: tuple[str, ...]) -> bool | int | float | None:
+    """The one value of `types` a string means ("30" -> 30, "false" -> False), or None."""
+    cleaned = text.strip()
+    if "boolean" in types and cleaned.lower() in ("true", "false"):
+        return cleaned.lower() == "true"
+    if "integer" in types and re.fullmatch(r"[+-]?\d+", cleaned):
+        return int(cleaned)
+    if "number" in types and re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", cleaned):
+        number = float(cleaned)
+        return int(number) if number.is_integer() and "." not in cleaned else number
+    return None
+
+
 def _country(marketplace_id: str) -> str:
     marketplace = MARKETPLACES_BY_ID.get(marketplace_id)
     return marketplace.country_code if marketplace else "an unknown marketplace"
@@ -136,7 +149,11 @@ class TapAmazonSeller(Tap):
         super().__init__(*args, **kwargs)
 
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        errors = [self._masked(error) for error in super()._validate_config(raise_errors=False)]
+        self._take_strings_that_mean_numbers()
+        errors = [
+            self._explained(self._masked(error))
+            for error in super()._validate_config(raise_errors=False)
+        ]
         if errors and raise_errors:
             raise ConfigValidationError(
                 "Config validation failed", errors=errors, schema=self.config_jsonschema
@@ -150,6 +167,49 @@ class TapAmazonSeller(Tap):
                     "Config validation failed", errors=exc.errors, schema=self.config_jsonschema
                 ) from None
         return errors
+
+    def _take_strings_that_mean_numbers(self) -> None:
+        """Configs written by UIs and hotglue jobs often carry numbers and booleans as
+        strings ("30", "false"): one that means exactly one value of the setting's type is
+        taken, with a WARNING saying how to write it; anything else is left to the schema
+        check, which names the type wanted and gives an example."""
+        properties = self.config_jsonschema.get("properties", {})
+        for name, value in list(self._config.items()):
+            schema = properties.get(name) or {}
+            types = schema.get("type") or ()
+            types = (types,) if isinstance(types, str) else tuple(types)
+            if not isinstance(value, str) or "string" in types or schema.get("secret"):
+                continue
+            taken = _meaning(value, types)
+            if taken is None:
+                continue
+            self._config[name] = taken
+            self.logger.warning(
+                'config: %s is the string %r; read as %s. Write it without quotes: "%s": %s.',
+                name,
+                value,
+                json.dumps(taken),
+                name,
+                json.dumps(taken),
+            )
+
+    def _explained(self, error: str) -> str:
+        """The SDK's "... is not of type 'number', 'null' in config['x']", said with the
+        type wanted and an example of it."""
+        found = re.fullmatch(r"(?s)(.*) is not of type .* in config\['([^']+)'\]", error)
+        schema = self.config_jsonschema.get("properties", {}).get(found.group(2)) if found else None
+        if not found or not schema or schema.get("secret"):
+            return error
+        types = schema.get("type") or ()
+        types = (types,) if isinstance(types, str) else tuple(types)
+        for kind, example in (("boolean", "true"), ("integer", "8"), ("number", "30")):
+            if kind in types:
+                return (
+                    f"config['{found.group(2)}']: {found.group(1)} is not "
+                    f"{'an' if kind == 'integer' else 'a'} {kind}; write one "
+                    f'without quotes, e.g. "{found.group(2)}": {example}.'
+                )
+        return error
 
     def _masked(self, error: str) -> str:
         """A schema error about a secret setting, said without the value (the SDK's message

@@ -171,3 +171,63 @@ def test_catalog_entries_for_streams_the_tap_does_not_have_are_named(
     done = run_cli(config, "--catalog", str(path))
     assert done.returncode == EXIT_CANNOT_START
     assert any("--catalog selects none of this tap's streams" in e for e in errors_of(done.stderr))
+
+
+def test_numbers_and_booleans_given_as_strings_are_taken_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+    base = {"refresh_token": "Atzr|x", "lwa_client_id": "c", "lwa_client_secret": "s"}
+    config = {
+        **base,
+        "marketplaces": ["US"],
+        "report_poll_interval": "30",
+        "include_pii": "false",
+        "max_retries": "3",
+    }
+    with caplog.at_level(logging.WARNING):
+        settings = TapAmazonSeller(config=config).settings
+    assert settings.report_poll_interval == 30
+    assert settings.include_pii is False
+    assert settings.max_retries == 3
+    assert (
+        "config: report_poll_interval is the string '30'; read as 30. Write it without "
+        'quotes: "report_poll_interval": 30.' in caplog.text
+    )
+    assert "include_pii is the string 'false'; read as false" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        (
+            "report_poll_interval",
+            "thirty",
+            "'thirty' is not a number; write one without quotes, e.g. \"report_poll_interval\": 30.",
+        ),
+        (
+            "include_pii",
+            "maybe",
+            "'maybe' is not a boolean; write one without quotes, e.g. \"include_pii\": true.",
+        ),
+        (
+            "max_retries",
+            "3.5",
+            "'3.5' is not an integer; write one without quotes, e.g. \"max_retries\": 8.",
+        ),
+    ],
+)
+def test_a_string_that_means_no_number_or_boolean_is_refused_with_an_example(
+    name: str, value: str, said: str
+) -> None:
+    from singer_sdk.exceptions import ConfigValidationError
+
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+    base = {"refresh_token": "Atzr|x", "lwa_client_id": "c", "lwa_client_secret": "s"}
+    with pytest.raises(ConfigValidationError) as refused:
+        TapAmazonSeller(config={**base, "marketplaces": ["US"], name: value})
+    assert any(said in error for error in refused.value.errors), refused.value.errors
