@@ -26,9 +26,11 @@ if t.TYPE_CHECKING:
 class SpApiStream(Stream):
     """A stream read through the tap's shared, rate-limited SP-API clients.
 
-    Subclasses implement `fetch`. A region whose answer is "access denied" (the app
-    lacks the role, or the seller did not authorise that region) is skipped with one
-    loud log line naming the role, and the other regions and streams go on.
+    Subclasses implement `fetch`. Each partition is read on its own (`_sync_records`):
+    whatever stops one is logged, noted for the summary and the exit code, and its
+    bookmark holds, while the others go on. A region whose answer is "access denied"
+    (the app lacks the role, or the seller did not authorise that region) is skipped
+    with one loud log line naming the role.
     """
 
     #: The SP-API role the app needs for this stream, named as in Seller Central.
@@ -40,6 +42,7 @@ class SpApiStream(Stream):
     conform_answers: t.ClassVar[bool] = True
     #: Values that did not fit are logged this many times per stream, then counted.
     MAX_LOGGED_UNFIT = 5
+    _unfit = 0  # values that did not fit so far (an instance's own once counted)
 
     @property
     def amazon(self) -> TapAmazonSeller:
@@ -189,8 +192,6 @@ class SpApiStream(Stream):
                     problem,
                 )
         return row
-
-    _unfit = 0
 
     def resumed_from(self, context: Context | None) -> datetime | None:
         """The bookmark an earlier run left in the state (None on a first run)."""
