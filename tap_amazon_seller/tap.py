@@ -27,6 +27,7 @@ from tap_amazon_seller.errors import (
     CatalogError,
     SpApiError,
     StateError,
+    TapError,
 )
 from tap_amazon_seller.rate_limits import RateLimiter
 from tap_amazon_seller.regions import MARKETPLACES_BY_ID
@@ -52,22 +53,22 @@ EXIT_PARTIAL = 2
 EXIT_CANNOT_START = 1
 
 
-def _read_json_file(file: t.IO[str] | None, option: str, what: str) -> dict | None:
-    """A --state or --catalog file's JSON object; a file that is none is a one-line error
-    naming it."""
+def _read_json_file(
+    file: t.IO[str] | None, option: str, what: str, error: type[TapError], hint: str = ""
+) -> dict | None:
+    """A --state or --catalog file's JSON object; a file that is none is an `error` in one
+    line naming it (`hint` says what running without the option means)."""
     if file is None:
         return None
     name = getattr(file, "name", option)
-    error_class = StateError if option == "--state" else CatalogError
     try:
         value = json.loads(file.read())
     except ValueError as exc:
-        raise error_class(
-            f"{option} {name} is not JSON ({exc}). Fix the file, or run without {option}"
-            + (" (streams then start at start_date)." if option == "--state" else ".")
+        raise error(
+            f"{option} {name} is not JSON ({exc}). Fix the file, or run without {option}{hint}."
         ) from None
     if not isinstance(value, dict):
-        raise error_class(
+        raise error(
             f"{option} {name} holds a JSON {type(value).__name__}; it must be an object "
             f"({what}). Fix the file, or run without {option}."
         )
@@ -119,6 +120,18 @@ def _meaning(text: str, types: tuple[str, ...]) -> bool | int | float | None:
     return None
 
 
+def _types(schema: dict[str, t.Any]) -> tuple[str, ...]:
+    """A JSON schema's `type`, always as a tuple."""
+    types = schema.get("type") or ()
+    return (types,) if isinstance(types, str) else tuple(types)
+
+
+def _closest(name: str, names: t.Iterable[str]) -> str:
+    """How the WARNING about an unknown name ends: the closest known one, if any."""
+    close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.75)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
 def _country(marketplace_id: str) -> str:
     marketplace = MARKETPLACES_BY_ID.get(marketplace_id)
     return marketplace.country_code if marketplace else "an unknown marketplace"
@@ -151,8 +164,7 @@ class TapAmazonSeller(Tap):
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         self._take_strings_that_mean_numbers()
         errors = [
-            self._explained(self._masked(error))
-            for error in super()._validate_config(raise_errors=False)
+            self._said_plainly(error) for error in super()._validate_config(raise_errors=False)
         ]
         if errors and raise_errors:
             raise ConfigValidationError(
@@ -176,8 +188,7 @@ class TapAmazonSeller(Tap):
         properties = self.config_jsonschema.get("properties", {})
         for name, value in list(self._config.items()):
             schema = properties.get(name) or {}
-            types = schema.get("type") or ()
-            types = (types,) if isinstance(types, str) else tuple(types)
+            types = _types(schema)
             if not isinstance(value, str) or "string" in types or schema.get("secret"):
                 continue
             taken = _meaning(value, types)
@@ -193,37 +204,28 @@ class TapAmazonSeller(Tap):
                 json.dumps(taken),
             )
 
-    def _explained(self, error: str) -> str:
-        """The SDK's "... is not of type 'number', 'null' in config['x']", said with the
-        type wanted and an example of it."""
-        found = re.fullmatch(r"(?s)(.*) is not of type .* in config\['([^']+)'\]", error)
+    def _said_plainly(self, error: str) -> str:
+        """An SDK schema error ("<value> is not of type 'number', 'null' in config['x']")
+        said for a user: a secret setting's without its value (masked by the setting's
+        name, whatever the value looks like); a wrong type's with the type wanted and an
+        example of it."""
+        found = re.fullmatch(r"(?s)(.*) in config\['([^']+)'\]", error)
         schema = self.config_jsonschema.get("properties", {}).get(found.group(2)) if found else None
-        if not found or not schema or schema.get("secret"):
+        if not found or not schema:
             return error
-        types = schema.get("type") or ()
-        types = (types,) if isinstance(types, str) else tuple(types)
+        name, types = found.group(2), _types(schema)
+        if schema.get("secret"):
+            expected = " or ".join(types or ("string",))
+            return f"config['{name}']: expected {expected}; the value is a secret and is not shown."
+        wrong = re.fullmatch(r"(?s)(.*) is not of type .*", found.group(1))
         for kind, example in (("boolean", "true"), ("integer", "8"), ("number", "30")):
-            if kind in types:
+            if wrong and kind in types:
                 return (
-                    f"config['{found.group(2)}']: {found.group(1)} is not "
+                    f"config['{name}']: {wrong.group(1)} is not "
                     f"{'an' if kind == 'integer' else 'a'} {kind}; write one "
-                    f'without quotes, e.g. "{found.group(2)}": {example}.'
+                    f'without quotes, e.g. "{name}": {example}.'
                 )
         return error
-
-    def _masked(self, error: str) -> str:
-        """A schema error about a secret setting, said without the value (the SDK's message
-        starts with it): masked by the setting's name, whatever the value looks like."""
-        found = re.fullmatch(r"(?s).* in config\['([^']+)'\]", error)
-        schema = self.config_jsonschema.get("properties", {}).get(found.group(1)) if found else None
-        if not found or not schema or not schema.get("secret"):
-            return error
-        types = schema.get("type", "string")
-        expected = " or ".join([types] if isinstance(types, str) else types)
-        return (
-            f"config['{found.group(1)}']: expected {expected}; the value is a secret and is "
-            "not shown."
-        )
 
     @cached_property
     def settings(self) -> Settings:
@@ -242,11 +244,10 @@ class TapAmazonSeller(Tap):
         typo such as `start_dte` would otherwise silently sync from the default date)."""
         known = set(self.config_jsonschema.get("properties", {}))
         for key in sorted(set(self.config) - known):
-            close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
             self.logger.warning(
                 "config: unknown setting %r is ignored; %s",
                 key,
-                f"did you mean {close[0]!r}?" if close else "see the README's settings table.",
+                _closest(key, known) or "see the README's settings table.",
             )
 
     @cached_property
@@ -480,8 +481,14 @@ class TapAmazonSeller(Tap):
         try:
             tap = cls(
                 config=config.config,
-                state=_read_json_file(state, "--state", 'a Singer state, {"bookmarks": {...}}'),
-                catalog=_read_json_file(catalog, "--catalog", "a Singer catalog"),
+                state=_read_json_file(
+                    state,
+                    "--state",
+                    'a Singer state, {"bookmarks": {...}}',
+                    StateError,
+                    " (streams then start at start_date)",
+                ),
+                catalog=_read_json_file(catalog, "--catalog", "a Singer catalog", CatalogError),
                 parse_env_config=config.parse_env,
                 validate_config=True,
             )
@@ -502,16 +509,13 @@ class TapAmazonSeller(Tap):
         catalog = self._input_catalog
         if catalog is None:
             return
-        names = sorted(self.streams)
         for entry in catalog.streams:
             if entry.tap_stream_id not in self.streams:
-                close = difflib.get_close_matches(entry.tap_stream_id, names, n=1, cutoff=0.75)
                 self.logger.warning(
                     "--catalog: stream %r is not a stream of this tap and is ignored; %s",
                     entry.tap_stream_id,
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else "run --discover for the list (generic report streams need report_types).",
+                    _closest(entry.tap_stream_id, self.streams)
+                    or "run --discover for the list (generic report streams need report_types).",
                 )
         if not any(s.selected or s.has_selected_descendents for s in self.streams.values()):
             raise CatalogError(

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,20 @@ def select(*streams: str, config: dict | None = None) -> dict:
             if metadata["breadcrumb"] == []:
                 metadata["metadata"]["selected"] = entry["tap_stream_id"] in streams
     return catalog
+
+
+def _plain(value: Any) -> Any:
+    """A record as a target receives it: Decimals as JSON numbers."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def schema_errors(validator: Any, record: dict) -> list[str]:
+    """What makes `record` invalid for a jsonschema `validator` of its stream's schema."""
+    return [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(_plain(record))]
 
 
 def shared_models() -> Path:

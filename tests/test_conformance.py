@@ -454,13 +454,17 @@ def access_token(sim: Simulator) -> str:
     return answer.json()["access_token"]
 
 
-def test_usage_plan_table_matches_the_models() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "update_usage_plans", ROOT / "scripts" / "update_usage_plans.py"
-    )
+def load_script(name: str) -> Any:
+    """One of scripts/ (not a package), loaded as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec and spec.loader
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
+    return script
+
+
+def test_usage_plan_table_matches_the_models() -> None:
+    script = load_script("update_usage_plans")
     shipped = json.loads((ROOT / "tap_amazon_seller" / "data" / "usage_plans.json").read_text())
     assert shipped == script.read_usage_plans(shared_models())
 
@@ -554,12 +558,7 @@ def test_simulated_json_reports_match_amazons_report_schemas(report_type: str) -
 
 
 def test_stream_schemas_shipped_from_the_models_are_current() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "update_model_schemas", ROOT / "scripts" / "update_model_schemas.py"
-    )
-    assert spec and spec.loader
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("update_model_schemas")
     shipped = json.loads(
         (ROOT / "tap_amazon_seller" / "data" / "model_schemas.json").read_text(encoding="utf-8")
     )
@@ -800,12 +799,7 @@ def test_replenishment_metric_fields_cover_the_model() -> None:
 
 
 def test_answer_shape_table_matches_the_models() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "update_answer_shapes", ROOT / "scripts" / "update_answer_shapes.py"
-    )
-    assert spec and spec.loader
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("update_answer_shapes")
     shipped = json.loads((ROOT / "tap_amazon_seller" / "data" / "answer_shapes.json").read_text())
     assert shipped == script.read_answer_shapes(shared_models())
 

@@ -17,7 +17,6 @@ import logging
 import os
 import tempfile
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from tap_amazon_seller.reports.documents import Document, DocumentError
 from tap_amazon_seller.reports.engine import ReportJob
 from tap_amazon_seller.streams.reports import ReportStream
 from tap_amazon_seller.tap import TapAmazonSeller
+from tests.conftest import schema_errors
 
 CONFIG = {"refresh_token": "r", "lwa_client_id": "c", "lwa_client_secret": "s", "region": "eu"}
 MARKETPLACE = "A1PA6795UKMFR9"
@@ -163,19 +163,10 @@ def test_a_flat_file_of_any_shape_gives_its_rows_or_one_clear_error(name: str) -
         # Bytes added at the end can make a row of their own; rows never vanish.
         assert len(records) >= data_rows, (len(records), data_rows)
         for record in records:
-            errors = [e.message for e in validator.iter_errors(_plain(record))]
+            errors = schema_errors(validator, record)
             assert not errors, (errors[:2], record)
 
     check()
-
-
-def _plain(value: Any) -> Any:
-    """The record as a target would receive it (Decimals as JSON numbers)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return float(value) if isinstance(value, Decimal) else value
 
 
 # -- JSON and XML documents -------------------------------------------------------------

@@ -14,7 +14,6 @@ import os
 import random
 from collections import Counter
 from collections.abc import Iterator
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -27,7 +26,7 @@ from hypothesis_jsonschema import from_schema
 from tap_amazon_seller import shapes
 from tap_amazon_seller.errors import AnswerShapeError, TapError
 from tap_amazon_seller.tap import TapAmazonSeller
-from tests.conftest import shared_models
+from tests.conftest import schema_errors, shared_models
 from tests.instants import days_ago
 
 EXAMPLES = int(os.environ.get("TAP_FUZZ_EXAMPLES", "20"))
@@ -139,14 +138,6 @@ class GeneratedClient:
         yield self.call(operation_name, **kwargs)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return float(value) if isinstance(value, Decimal) else value
-
-
 def make_tap() -> TapAmazonSeller:
     config = {
         "refresh_token": "r",
@@ -190,7 +181,7 @@ def test_answers_generated_from_amazons_model_become_valid_records_or_a_loud_ref
         for record in records:
             if record is None:
                 continue
-            errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(_plain(record))]
+            errors = schema_errors(validator, record)
             assert not errors, (errors[:3], drawn)
 
     check()
@@ -225,7 +216,7 @@ def test_amazons_own_example_answers_become_valid_records(
         records = [stream.post_process(r, context) for r in stream.get_records(context)]
         for record in records:
             assert record is not None
-            errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(_plain(record))]
+            errors = schema_errors(validator, record)
             assert not errors, errors[:3]
         emitted += len(records)
     assert emitted > 0, f"none of Amazon's {len(examples)} example answers gave a record"

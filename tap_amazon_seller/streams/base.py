@@ -155,41 +155,37 @@ class SpApiStream(Stream):
         """Take the catalog's selection, and its replication settings only where the tap
         can honour them: a replication key the stream cannot order by would make it write
         a bookmark its next run cannot read (`id` as a date), so it is refused here,
-        before any call; a catalog that names no key keeps the stream's own."""
+        before any call; INCREMENTAL with no key keeps the stream's own."""
         declared = self.replication_key
         super().apply_catalog(catalog)
         wanted = self.replication_key
-        incremental = self.forced_replication_method == "INCREMENTAL" or (
-            wanted and not self.forced_replication_method
-        )
-        if wanted == declared or (not wanted and not incremental):
-            return
-        if not wanted and declared:
-            self.replication_key = declared  # the catalog gave none: the stream's own
-            return
-        how = (
-            f"INCREMENTAL on {declared!r} (or FULL_TABLE)"
-            if declared
-            else "FULL_TABLE (it has no date to resume from)"
-        )
-        raise CatalogError(
-            f"--catalog: stream {self.name} is set to replicate INCREMENTAL on {wanted!r}, "
-            f"which it cannot order by; it can be read {how}. Set its replication-method "
-            "and replication-key accordingly, or remove them from the catalog."
-        )
+        if wanted and wanted != declared:
+            how = (
+                f"INCREMENTAL on {declared!r} (or FULL_TABLE)"
+                if declared
+                else "FULL_TABLE (it has no date to resume from)"
+            )
+            raise CatalogError(
+                f"--catalog: stream {self.name} is set to replicate INCREMENTAL on {wanted!r}, "
+                f"which it cannot order by; it can be read {how}. Set its replication-method "
+                "and replication-key accordingly, or remove them from the catalog."
+            )
+        if not wanted and self.forced_replication_method == "INCREMENTAL":
+            self.replication_key = declared
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
-        if not self.conform_answers:
-            return row
+        return self.conformed(row, f"Stream {self.name}") if self.conform_answers else row
+
+    def conformed(self, row: dict, where: str) -> dict:
+        """`row` made to fit the stream's schema (conform_json); a value that fits no type
+        it may have is null, logged `MAX_LOGGED_UNFIT` times per stream."""
         problems: list[str] = []
         row = conform_json(row, self.schema, problems)
         for problem in problems:
             self._unfit += 1
             if self._unfit <= self.MAX_LOGGED_UNFIT:
                 self.logger.warning(
-                    "Stream %s: %s does not fit the schema's type; emitted as null",
-                    self.name,
-                    problem,
+                    "%s: %s does not fit the schema's type; emitted as null", where, problem
                 )
         return row
 

@@ -20,7 +20,7 @@ from singer_sdk import typing as th
 
 from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE
-from tap_amazon_seller.casting import CastError, cast_string, conform_json, snake_case
+from tap_amazon_seller.casting import CastError, cast_string, snake_case
 from tap_amazon_seller.errors import SpApiError
 from tap_amazon_seller.reports.documents import DocumentError, iter_json_items, iter_tsv
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_reports, parse_time
@@ -77,7 +77,7 @@ class PendingReports(SpApiStream):
 class ReportStream(PendingReports):
     """A stream whose records come from one report type (declared by a ReportSpec)."""
 
-    conform_answers = False  # rows are cast column by column (JSON ones by conform_json)
+    conform_answers = False  # rows are cast column by column (JSON ones by `conformed`)
 
     is_sorted = False  # rows are not ordered by the bookmark: finalise it at the end
 
@@ -484,18 +484,10 @@ class ReportStream(PendingReports):
             if self.spec.requestable and job.data_start is not None:
                 base["report_start_date"] = iso(job.data_start)
         if self.spec.json_records is not None:
-            item_schema = self.schema
             with document.open_binary() as binary:
                 lifted = self.spec.json_records.lifted
                 for item in iter_json_items(binary, f"{self.spec.json_records.path}.item"):
-                    problems: list[str] = []
-                    record = {**base, **conform_json(item, item_schema, problems)}
-                    for problem in problems:
-                        self.logger.warning(
-                            "%s: %s does not fit the schema's type; emitted as null",
-                            job.describe(),
-                            problem,
-                        )
+                    record = {**base, **self.conformed(item, job.describe())}
                     for path in lifted:
                         record[path.rsplit(".", 1)[-1]] = lift(record, path)
                     for key in self.spec.keys:
