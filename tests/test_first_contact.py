@@ -25,7 +25,7 @@ from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.simulator.server import simulated_operations
 from tap_amazon_seller.tap import EXIT_PARTIAL, TapAmazonSeller
 from tests.conftest import FAST, SyncResult, run_sync, select
-from tests.instants import days_ago
+from tests.instants import days_ago, started
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -393,3 +393,21 @@ def test_a_wrong_shaped_answer_makes_the_command_line_exit_2(
     assert streams["feeds"] > 0
     assert json.loads(done.stdout.splitlines()[-1])["type"] == "STATE"
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("stream", ["financial_events", "vendor_purchase_orders"])
+def test_a_run_in_the_same_second_as_the_last_one_asks_no_empty_window(
+    sim: Simulator, stream: str
+) -> None:
+    """The window from the bookmark (whole seconds) to now - 2 min (not) was shorter than a
+    second when a run followed the last one within it: sent as whole seconds, its start
+    and end were equal, which Amazon refuses (found at an edge instant under faketime)."""
+    import time_machine
+
+    instant = started().replace(microsecond=600_000)
+    config = sim.tap_config(marketplaces=["US"], start_date=recent(), max_retries=0)
+    with time_machine.travel(instant, tick=False):
+        first = run_sync(config, catalog=select(stream))
+        again = run_sync(config, catalog=select(stream), state=first.states[-1])
+    assert first.tap is not None and first.tap.failed == []
+    assert again.tap is not None and again.tap.failed == [], again.tap.failed

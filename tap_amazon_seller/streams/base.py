@@ -354,7 +354,9 @@ class WindowedApiStream(PagedApiStream):
         settings = self.amazon.settings
         start = self.window_start(context)
         resume = self.resumed_from(context) if self.reread_apart else None
-        end = clock.now() - self.lag
+        # Whole seconds, as windows are sent and bookmarked: a run within a second of the
+        # last would otherwise ask for a window whose start and end read the same.
+        end = (clock.now() - self.lag).replace(microsecond=0)
         if settings.end_date:
             end = min(end, settings.end_date)
         while start < end:
