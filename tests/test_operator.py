@@ -87,7 +87,7 @@ def test_credentials_lwa_refuses_stop_the_run_with_exit_1_and_one_reason(
     assert sim.config.refresh_token not in done.stderr + done.stdout
     # The run stops at the first stream: no other stream is tried with credentials that
     # cannot work.
-    assert len(errors_of(done.stderr)) <= 2
+    assert len(errors_of(done.stderr)) == 1
 
 
 def test_an_unknown_setting_is_warned_about_with_the_closest_name(

@@ -52,6 +52,10 @@ class DocumentError(TapError):
     """A document could not be downloaded whole, or is not what it claims to be."""
 
 
+class IncompleteDocumentError(DocumentError):
+    """Every download of a document was cut short or refused: a new report may be whole."""
+
+
 class ExpiredUrlError(DocumentError):
     """The pre-signed URL was refused (expired): ask getReportDocument for a fresh one."""
 

@@ -27,7 +27,13 @@ from tap_amazon_seller.auth import PII_ROLE, RestrictedDataTokens
 from tap_amazon_seller.client import SpApiClient
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 from tap_amazon_seller.rate_limits import operation
-from tap_amazon_seller.reports.documents import Document, DocumentError, ExpiredUrlError, download
+from tap_amazon_seller.reports.documents import (
+    Document,
+    DocumentError,
+    ExpiredUrlError,
+    IncompleteDocumentError,
+    download,
+)
 
 LOGGER = logging.getLogger("tap_amazon_seller.reports")
 
@@ -96,6 +102,9 @@ class ReportJob:
     document: Document | None = None
     #: Called with the job when Amazon gave it a report id (the stream records it in state).
     on_created: list[Callable[[ReportJob], None]] = field(default_factory=list)
+    #: A second report for the window, asked for because the first one's document could not
+    #: be downloaded whole: there is no third.
+    requested_again: bool = False
 
     @property
     def identity(self) -> tuple:
@@ -174,6 +183,38 @@ class ReportEngine:
         else:
             self._queue.append(job)
         return job
+
+    def request_again(self, job: ReportJob) -> ReportJob:
+        """A new report for `job`'s window, whose document could not be downloaded whole.
+
+        Every stream that reads the report asks; the first to ask plans the new report and
+        the others get the same one.
+        """
+        current = self._jobs.get(job.identity)
+        if current is not None and current is not job:
+            current.consumers += 1
+            return current
+        fresh = ReportJob(
+            report_type=job.report_type,
+            region=job.region,
+            marketplace_ids=job.marketplace_ids,
+            data_start=job.data_start,
+            data_end=job.data_end,
+            options=job.options,
+            end_inclusive=job.end_inclusive,
+            send_range=job.send_range,
+            restricted=job.restricted,
+            on_created=list(job.on_created),
+            requested_again=True,
+        )
+        self._jobs.pop(job.identity, None)
+        self._prefetch_failed.discard(job.identity)
+        self.stats["requested_again"] += 1
+        LOGGER.warning(
+            "%s: its document could not be read whole; requesting a new report for the same window",
+            job.describe(),
+        )
+        return self.plan(fresh)
 
     def adopt(self, job: ReportJob, report: dict[str, Any]) -> ReportJob:
         """Plan `job` as the existing `report` (from getReports or an earlier run's state)."""
@@ -535,7 +576,7 @@ class ReportEngine:
             else:
                 self.stats["downloaded"] += 1
                 return document
-        raise DocumentError(f"{job.describe()}: document not downloaded whole: {failure}")
+        raise IncompleteDocumentError(f"{job.describe()}: document not downloaded whole: {failure}")
 
     def _document_token(self, client: SpApiClient, job: ReportJob) -> Callable[[], str]:
         """The Restricted Data Token a restricted report's document is fetched with."""

@@ -116,6 +116,10 @@ class Faults:
     document_latency: float = 0.0
     #: How many of the next document downloads are cut short (a truncated GZIP).
     truncate_documents: int = 0
+    #: Reports whose document is cut short at every download ("TYPE", "TYPE@MARKETPLACE" or
+    #: "TYPE@MARKETPLACE@YYYY-MM-DD"): each pattern breaks the first report it matches only,
+    #: so a report requested again for the same window is whole.
+    broken_document_report_types: set[str] = field(default_factory=set)
     #: How many of the next document URLs are refused as expired.
     expire_urls: int = 0
     #: Wrong-shaped success answers: operation name (`orders_2026-01-01.searchOrders`) ->

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 import traceback
 import typing as t
 from collections.abc import Generator, Iterable, Iterator
@@ -58,6 +60,16 @@ class SpApiStream(Stream):
 
     def fetch(self, client: SpApiClient, context: Context | None) -> Iterable[dict]:
         raise NotImplementedError
+
+    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
+        # singer-sdk calls every exception that leaves a stream "unhandled", at ERROR.
+        # Credentials LWA refuses are handled: the tap ends the run with one line saying
+        # what to do, and this line before it would only mislead.
+        if message.startswith("An unhandled error occurred") and isinstance(
+            sys.exc_info()[1], AuthError
+        ):
+            return
+        super().log(message, *args, level=level, **kwargs)
 
     def log_sync_costs(self) -> None:
         super().log_sync_costs()
@@ -129,7 +141,7 @@ class SpApiStream(Stream):
         is a bug or an answer nobody foresaw, logged with a short traceback.
         """
         self.get_context_state(context).pop("progress_markers", None)
-        where = _describe_partition(context)
+        where = describe_partition(context)
         self.amazon.note_error(self.name, where, exc)
         if isinstance(exc, TapError):
             self.logger.error(
@@ -234,7 +246,7 @@ class SpApiStream(Stream):
                 )
 
 
-def _describe_partition(context: Context | None) -> str:
+def describe_partition(context: Context | None) -> str:
     if not context:
         return "all partitions"
     if context.get("marketplace_id"):

@@ -22,13 +22,18 @@ from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE
 from tap_amazon_seller.casting import CastError, cast_string, snake_case
 from tap_amazon_seller.errors import SpApiError
-from tap_amazon_seller.reports.documents import DocumentError, iter_json_items, iter_tsv
+from tap_amazon_seller.reports.documents import (
+    DocumentError,
+    IncompleteDocumentError,
+    iter_json_items,
+    iter_tsv,
+)
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_reports, parse_time
 from tap_amazon_seller.reports.periods import period_after, period_start, period_windows
 from tap_amazon_seller.reports.registry import REPORT_SPECS
 from tap_amazon_seller.reports.spec import ReportSpec, header_forms, lift
 from tap_amazon_seller.reports.xml_records import iter_xml_records
-from tap_amazon_seller.streams.base import SpApiStream
+from tap_amazon_seller.streams.base import SpApiStream, describe_partition
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -108,7 +113,9 @@ class ReportStream(PendingReports):
             # Its rows are PII: not even requested without the user's consent.
             for context in self.partitions or []:
                 self._plan[context["marketplace_id"]] = []
-                self.amazon.note_skipped(self.name, context["marketplace_id"], "needs include_pii")
+                self.amazon.note_skipped(
+                    self.name, describe_partition(context), "needs include_pii"
+                )
             self.logger.error(
                 "Stream %s skipped: %s is a restricted report (its rows hold buyer PII), read "
                 "only with the setting include_pii: true and the role '%s'. Set it or deselect "
@@ -124,7 +131,7 @@ class ReportStream(PendingReports):
                 # Amazon refuses the request without them: say which setting to fill in.
                 self._plan[context["marketplace_id"]] = []
                 self.amazon.note_skipped(
-                    self.name, context["marketplace_id"], f"report option {missing[0]} not set"
+                    self.name, describe_partition(context), f"report option {missing[0]} not set"
                 )
                 self.logger.error(
                     "Stream %s, marketplace %s skipped: %s needs the report option %s; set it "
@@ -140,7 +147,7 @@ class ReportStream(PendingReports):
             refusal = engine.denied_regions.get(str(context["region"]))
             if refusal is not None:
                 self._plan[context["marketplace_id"]] = []
-                self.amazon.note_skipped(self.name, context["marketplace_id"], "access denied")
+                self.amazon.note_skipped(self.name, describe_partition(context), "access denied")
                 self.logger.error(
                     "Stream %s, marketplace %s skipped: the Reports API is refused in region %s "
                     "(%s). Its bookmark does not move; the other regions go on.",
@@ -411,11 +418,7 @@ class ReportStream(PendingReports):
         engine = self.amazon.report_engine()
         jobs = self._plan.get(str(context["marketplace_id"]), [])
         for position, job in enumerate(jobs):
-            try:
-                delivered = yield from self._deliver(engine, job, context)
-            finally:
-                engine.release(job)
-            if not delivered:
+            if not (yield from self._deliver(engine, job, context)):
                 # Later windows are not emitted, so the bookmark stays before this one; their
                 # reports stay in pending_reports for the next run, and their documents go.
                 for later in jobs[position + 1 :]:
@@ -425,28 +428,63 @@ class ReportStream(PendingReports):
     def _deliver(
         self, engine: ReportEngine, job: ReportJob, context: Context
     ) -> t.Generator[dict, None, bool]:
-        """Emit one report's records; False when the partition must stop at this window."""
+        """Emit one window's records; False when the partition must stop at this window.
+
+        A report whose document cannot be downloaded whole is replaced, once, by a new
+        report for the same window, in the same run.
+        """
+        try:
+            outcome = yield from self._deliver_report(engine, job, context)
+        finally:
+            engine.release(job)
+        if outcome != "again":
+            return outcome == "read"
+        fresh = engine.request_again(job)
+        try:
+            return (yield from self._deliver_report(engine, fresh, context)) == "read"
+        finally:
+            engine.release(fresh)
+
+    def _deliver_report(
+        self, engine: ReportEngine, job: ReportJob, context: Context
+    ) -> t.Generator[dict, None, str]:
+        """Emit one report's records: "read", "stop" (the partition stops here), or "again"
+        (its document could not be downloaded and nothing of it was emitted)."""
         status = engine.wait(job)
-        if status == "CANCELLED":  # Amazon's "no data": the window is complete and empty
+        if status == "CANCELLED" and self.spec.incremental:
+            # Amazon's "no data": the window is complete and empty.
             self._forget_pending(context, job)
             self._advance_bookmark(context, job)
-            return True
+            return "read"
+        if status == "CANCELLED":
+            # A snapshot (the listings, the inventory, as they are now) has no empty window to
+            # mean: the stream has no rows from this run, which the summary says.
+            status = (
+                "CANCELLED by Amazon, so this snapshot has no rows this run. Amazon cancels a "
+                "report it has no data for or cannot make; if this account has no such data, "
+                "deselect the stream"
+            )
         if status == "DONE":
             rows = 0
             try:
                 for record in self._records_of(engine, job, context):
                     rows += 1
                     yield record
+            except IncompleteDocumentError as exc:
+                if rows == 0 and not job.requested_again:
+                    self._forget_pending(context, job)
+                    return "again"
+                status = str(exc)
             except DocumentError as exc:
                 status = str(exc)
             else:
                 self.logger.info("%s: %d rows read into %s", job.describe(), rows, self.name)
                 self._forget_pending(context, job)
                 self._advance_bookmark(context, job)
-                return True
+                return "read"
         if job.denied:
             self._forget_pending(context, job)
-            self.amazon.note_skipped(self.name, context["marketplace_id"], "access denied")
+            self.amazon.note_skipped(self.name, describe_partition(context), "access denied")
             self.logger.error(
                 "Stream %s, marketplace %s skipped: Amazon refuses %s to this app (%s). The "
                 "app needs the role '%s'; its bookmark does not move, the other streams go on.",
@@ -456,19 +494,24 @@ class ReportStream(PendingReports):
                 job.error,
                 self.required_role,
             )
-            return False
+            return "stop"
         self.logger.error(
-            "Stream %s, marketplace %s: %s: %s; this partition stops at this window and its "
-            "bookmark stays before it. The next run retries from there.",
+            "Stream %s, marketplace %s: %s: %s; %s",
             self.name,
             context["marketplace_id"],
             job.describe(),
             status,
+            "this partition stops at this window and its bookmark stays before it. The next "
+            "run retries from there."
+            if self.spec.incremental
+            else "the next run requests it again.",
         )
-        self.amazon.note_failed(self.name, context["marketplace_id"], f"{job.describe()}: {status}")
+        self.amazon.note_failed(
+            self.name, describe_partition(context), f"{job.describe()}: {status}"
+        )
         if status != "TIMEOUT":  # a timed-out report stays pending: the next run polls it
             self._forget_pending(context, job)
-        return False
+        return "stop"
 
     def _records_of(self, engine: ReportEngine, job: ReportJob, context: Context) -> Iterator[dict]:
         document = engine.open_document(job)

@@ -163,6 +163,7 @@ class ReportStore:
         self.reports: dict[str, SimReport] = {}
         self.documents: dict[str, tuple[bytes, str]] = {}
         self.rendered: dict[str, Rendered] = {}  # document id -> what it holds, for tests
+        self.broken: set[str] = set()  # document ids cut short at every download
         self.tokens: dict[str, tuple[list[dict[str, Any]], int, int]] = {}
         self.secret = hashlib.sha256(f"simulator-{sim.config.seed}".encode()).digest()
         self._ids = itertools.count(50_000_000_000 + sim.config.seed * 1000)
@@ -354,6 +355,12 @@ def _decide_outcome(sim: Simulator, reports: ReportStore, report: SimReport, now
     report.document_id = reports.store_document(
         rendered, gzipped=report.report_type != "GET_MERCHANT_LISTINGS_ALL_DATA"
     )
+    broken = faults.broken_document_report_types
+    for pattern in sorted(broken):
+        if _matches(report, {pattern}):
+            broken.discard(pattern)  # only the first matching report: a new one is whole
+            reports.broken.add(report.document_id)
+            break
     return "DONE"
 
 
@@ -489,7 +496,7 @@ def serve_document(sim: Simulator, request: Request) -> Response:
     sim.count("documentHost.download")
     if sim.faults.document_latency:
         time.sleep(sim.faults.document_latency)
-    if sim.take_fault("truncate_documents"):
+    if document_id in reports.broken or sim.take_fault("truncate_documents"):
         # As a dropped download looks: the full Content-Length, three fifths of the body,
         # then the connection closes.
         return Response(
