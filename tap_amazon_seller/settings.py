@@ -1,14 +1,15 @@
-"""The tap's settings: the JSON schema singer-sdk validates, and the checks a schema cannot express.
+"""The tap's settings, declared once (`SETTINGS`), and the checks a schema cannot express.
 
-Every setting here is documented in README.md, meltano.yml and sample_config.json;
-tests/test_settings.py keeps the four in step.
+From the declaration come the JSON schema singer-sdk validates, the defaults the tap uses,
+and the README settings table, `meltano.yml` settings and `sample_config.json` (written by
+scripts/update_settings.py; tests/test_docs.py fails when they are not current).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,239 +36,324 @@ DEFAULT_FEED_TYPES = (
 
 # hotglue's configs give lists either as JSON arrays or as comma-separated strings.
 _LIST_OR_CSV = th.CustomType({"type": ["array", "string"], "items": {"type": "string"}})
+_OPTIONS_BY_STREAM = th.CustomType(
+    {
+        "type": ["object", "null"],
+        "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+    }
+)
+_SCHEMA_TYPES: dict[str, Any] = {
+    "string": th.StringType,
+    "boolean": th.BooleanType,
+    "number": th.NumberType,
+    "integer": th.IntegerType,
+    "date-time": th.DateTimeType,
+    "list": _LIST_OR_CSV,
+    "object": _OPTIONS_BY_STREAM,
+}
+HOTGLUE_AWS = "Accepted from hotglue configs and ignored with one log line: SP-API no longer signs requests with AWS keys."
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting, declared once: the JSON schema singer-sdk validates, the defaults the
+    tap uses, and the README table, `meltano.yml` and `sample_config.json` (written by
+    scripts/update_settings.py; tests/test_docs.py checks they are current) come from it."""
+
+    name: str
+    type: str  # a key of _SCHEMA_TYPES
+    #: The README's text (Markdown); its first sentence is the schema's and Meltano's.
+    description: str
+    #: What the tap uses when the setting is absent; None: nothing (or `shown_default`).
+    default: Any = None
+    #: The README's default when it is not a value, e.g. "30 days ago".
+    shown_default: str = ""
+    #: The README's "required" column: "yes", "one of the two", "for `listings_items`".
+    required: str = ""
+    secret: bool = False
+    #: Allowed values, each with the label Meltano shows.
+    choices: tuple[tuple[str, str], ...] = ()
+    #: The value `sample_config.json` shows (else the default).
+    example: Any = None
+    #: Another setting this one is a second name of (read when that one is not set).
+    alias_of: str | None = None
+    #: The smallest value that makes sense (numbers).
+    minimum: float | None = None
+
+    #: The schema's and Meltano's description, when the README's first sentence is not one.
+    short: str = ""
+
+    @property
+    def summary(self) -> str:
+        first = self.short or re.split(r"(?<!e\.g)\.\s", self.description, maxsplit=1)[0]
+        return first.rstrip(".").replace("`", "") + "."
+
+    def property(self, required: bool) -> th.Property:
+        allowed: list[str | None] | None = [value for value, _ in self.choices] or None
+        if allowed and not self.default and not required:
+            allowed.append(None)
+        return th.Property(
+            self.name,
+            _SCHEMA_TYPES[self.type],
+            required=required,
+            secret=self.secret or None,
+            default=self.default,
+            allowed_values=allowed,
+            description=self.summary,
+        )
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "refresh_token",
+        "string",
+        "LWA refresh token of the seller's authorisation of your app (secret).",
+        required="yes",
+        secret=True,
+        example="Atzr|IwEBI...",
+    ),
+    Setting(
+        "lwa_client_id",
+        "string",
+        "LWA client id of your SP-API app.",
+        required="yes",
+        example="amzn1.application-oa2-client.0123456789abcdef",
+    ),
+    Setting(
+        "lwa_client_secret",
+        "string",
+        "LWA client secret of your app (secret). `client_secret` is accepted as an alias.",
+        required="yes",
+        secret=True,
+        example="amzn1.oa2-cs.v1.0123456789abcdef",
+    ),
+    Setting(
+        "client_secret",
+        "string",
+        "Alias of `lwa_client_secret`, as hotglue's tap names it (secret).",
+        secret=True,
+        alias_of="lwa_client_secret",
+    ),
+    Setting(
+        "marketplaces",
+        "list",
+        "Marketplaces to sync: ids (`ATVPDKIKX0DER`) or country codes (`US`, `DE`), as a JSON "
+        "array or a comma-separated string. Marketplaces of several regions may be mixed: the "
+        "tap keeps one client (and one set of rate-limit buckets) per region.",
+        required="one of the two",
+        example=["US", "CA", "DE"],
+    ),
+    Setting(
+        "region",
+        "string",
+        "`na`, `eu` or `fe`. Alone, it means every participating marketplace of that region. "
+        "If both are set, every marketplace must be in `region`.",
+        required="one of the two",
+        shown_default="derived from `marketplaces`",
+        short="SP-API region (na, eu, fe); derived from `marketplaces` when not set",
+        choices=(("na", "North America"), ("eu", "Europe"), ("fe", "Far East")),
+    ),
+    Setting(
+        "start_date",
+        "date-time",
+        "Earliest date of data on a first run (ISO 8601). Must not be in the future.",
+        shown_default=f"{DEFAULT_LOOKBACK_DAYS} days ago",
+        example="2026-01-01T00:00:00Z",
+    ),
+    Setting(
+        "end_date",
+        "date-time",
+        "Latest date of data (ISO 8601); must be after `start_date`.",
+        shown_default="now",
+    ),
+    Setting(
+        "sandbox",
+        "boolean",
+        "Call Amazon's static sandbox hosts instead of production (proves credentials and "
+        "wiring; it only answers the models' canned requests).",
+        default=False,
+    ),
+    Setting(
+        "report_types",
+        "list",
+        "Report types the `reports` stream lists. A type without a stream of its own (e.g. "
+        "`GET_MERCHANT_LISTINGS_DEFECT_DATA`) also gets a generic stream named after it in "
+        "lower case (`get_merchant_listings_defect_data`): full table, one report per "
+        "marketplace and run over `start_date`..now, every column kept as text in "
+        "`extra_columns`, keyed by `row_key`.",
+        shown_default="every type the tap has a stream for",
+        example=[],
+    ),
+    Setting(
+        "report_options",
+        "object",
+        "Extra `createReport` options per report stream, as an object of stream -> {option: "
+        'value}, e.g. `{"fba_inventory_ledger": {"eventType": "Shipments"}}`. Checked before '
+        "any call against the options Amazon allows for the stream's report type "
+        "(`fba_inventory_ledger`: `eventType`; `fba_inventory_ledger_summary`: "
+        "`aggregatedByTimePeriod`, `aggregateByLocation`; `open_listings`: `custom`; "
+        "`browse_tree`: `RootNodesOnly`, `BrowseNodeId`; the Brand Analytics streams: "
+        "`reportPeriod`, and `asins` or `asin`; any option for the generic streams of "
+        "`report_types`); an option the stream does not take is an error naming it. Brand "
+        "Analytics streams take `reportPeriod` (default `WEEK`); "
+        "`brand_analytics_search_query_performance` needs `asin` (space-separated ASINs, at "
+        "most 200 characters), without which it is skipped with an error naming this setting.",
+        example={"fba_inventory_ledger": {"eventType": "Shipments"}},
+    ),
+    Setting(
+        "processing_status",
+        "list",
+        "Statuses of already-requested reports that may be reused instead of requesting new ones.",
+        shown_default="`IN_QUEUE`, `IN_PROGRESS`, `DONE`",
+        example=["IN_QUEUE", "IN_PROGRESS", "DONE"],
+    ),
+    Setting(
+        "seller_id",
+        "string",
+        "Your merchant token (Seller Central > Settings > Account Info > Merchant Token): the "
+        "Listings Items API needs it. Without it `listings_items` logs that and emits nothing.",
+        required="for `listings_items`",
+        example="A2EXAMPLE0SELLER",
+    ),
+    Setting(
+        "feed_types",
+        "list",
+        "Feed types the `feeds` stream lists: Amazon's getFeeds needs them, ten a call.",
+        shown_default="the ten commonest feed types ("
+        + ", ".join(f"`{name}`" for name in DEFAULT_FEED_TYPES[:3])
+        + ", ...)",
+        example=["JSON_LISTINGS_FEED", "POST_PRODUCT_DATA"],
+    ),
+    Setting(
+        "orders_source",
+        "string",
+        "Where `orders`, `order_items`, `order_buyer_info` and `order_address` read from: "
+        "`auto` (the orders report for everything older than `orders_api_tail_hours`, the "
+        "Orders API for the fresh tail), `report` (the report only) or `api` (searchOrders for "
+        'the whole range). See "How orders are fetched".',
+        default="auto",
+        choices=(
+            ("auto", "Orders report for the backfill, Orders API for the fresh tail"),
+            ("report", "Orders report only"),
+            ("api", "Orders API (searchOrders) only"),
+        ),
+    ),
+    Setting(
+        "orders_api_tail_hours",
+        "number",
+        "With `orders_source` `auto`: how many of the most recent hours are read with "
+        "searchOrders; a longer range reads its older part from the orders report.",
+        default=24,
+        minimum=0.0,
+    ),
+    Setting(
+        "include_pii",
+        "boolean",
+        "Read buyer names and emails, recipient names, street lines and phones. The tap asks "
+        "the Tokens API for one Restricted Data Token per region and hour (not per order); the "
+        "app needs a restricted role (Direct-to-Consumer Shipping). Off, or refused: the order "
+        "streams carry the fields that need no token (city, state, postal code, country, "
+        "purchase order number).",
+        default=False,
+    ),
+    Setting(
+        "order_ids",
+        "list",
+        "Sync just these Amazon order ids (one getOrder each) in the orders streams, leaving "
+        "their bookmarks untouched: for support work and reconciliation. PII is not read in "
+        "this mode.",
+        example=[],
+    ),
+    Setting(
+        "report_poll_interval",
+        "number",
+        "Seconds between two polls of pending reports.",
+        default=30,
+        minimum=0.0,
+    ),
+    Setting(
+        "report_timeout",
+        "number",
+        "Seconds to wait for one report before giving up on it (the sync goes on).",
+        default=3600,
+        minimum=0.0,
+    ),
+    Setting(
+        "max_retries",
+        "integer",
+        "Retries of one call on 429, 5xx and dropped connections, with exponential backoff.",
+        default=8,
+        minimum=0,
+    ),
+    Setting(
+        "sales_traffic_date_granularity",
+        "string",
+        "`dateGranularity` of the Sales and Traffic report: `DAY`, `WEEK` or `MONTH` (rows of "
+        "`sales_traffic_report`).",
+        default="DAY",
+        choices=(("DAY", "Day"), ("WEEK", "Week"), ("MONTH", "Month")),
+    ),
+    Setting(
+        "sales_traffic_asin_granularity",
+        "string",
+        "`asinGranularity` of the Sales and Traffic report: `PARENT`, `CHILD` or `SKU` (rows "
+        "of `sales_traffic_by_asin`).",
+        default="CHILD",
+        choices=(("PARENT", "Parent ASIN"), ("CHILD", "Child ASIN"), ("SKU", "SKU")),
+    ),
+    Setting(
+        "vendor_distributor_view",
+        "string",
+        "`distributorView` of the vendor sales and inventory reports (`MANUFACTURING` or "
+        "`SOURCING`).",
+        default="MANUFACTURING",
+        choices=(("MANUFACTURING", "Manufacturing"), ("SOURCING", "Sourcing")),
+    ),
+    Setting(
+        "vendor_selling_program",
+        "string",
+        "`sellingProgram` of the vendor sales and inventory reports (`RETAIL`, `BUSINESS`, "
+        "`FRESH`; inventory takes `RETAIL` or `FRESH`).",
+        default="RETAIL",
+        choices=(("RETAIL", "Retail"), ("BUSINESS", "Business"), ("FRESH", "Fresh")),
+    ),
+    Setting(
+        "api_base_url",
+        "string",
+        "Override of the SP-API base URL (simulator, proxy). `{region}` is replaced by `na`, "
+        "`eu` or `fe`.",
+        shown_default="Amazon's regional hosts",
+    ),
+    Setting(
+        "lwa_token_url",
+        "string",
+        "Override of the LWA token endpoint.",
+        shown_default=f"`{LWA_TOKEN_URL}`",
+    ),
+    Setting("aws_access_key", "string", HOTGLUE_AWS, secret=True),
+    Setting("aws_secret_key", "string", HOTGLUE_AWS, secret=True),
+    Setting("role_arn", "string", HOTGLUE_AWS),
+)
+SETTING = {setting.name: setting for setting in SETTINGS}
 
 CONFIG_SCHEMA: dict[str, Any] = th.PropertiesList(
-    th.Property(
-        "refresh_token",
-        th.StringType,
-        required=True,
-        secret=True,
-        description="LWA refresh token of the selling partner's authorisation of your app.",
-    ),
-    th.Property(
-        "lwa_client_id",
-        th.StringType,
-        required=True,
-        description="LWA client id of your SP-API app (amzn1.application-oa2-client....).",
-    ),
-    th.Property(
-        "lwa_client_secret",
-        th.StringType,
-        secret=True,
-        description="LWA client secret of your SP-API app. `client_secret` is accepted as an alias.",
-    ),
-    th.Property(
-        "client_secret",
-        th.StringType,
-        secret=True,
-        description="Alias of lwa_client_secret, as hotglue's tap-amazon-seller names it.",
-    ),
-    th.Property(
-        "marketplaces",
-        _LIST_OR_CSV,
-        description=(
-            "Marketplaces to sync, as ids (ATVPDKIKX0DER) or country codes (US, DE). "
-            "Marketplaces of several regions may be mixed. Default: every marketplace the "
-            "seller participates in, in `region`."
-        ),
-    ),
-    th.Property(
-        "region",
-        th.StringType,
-        allowed_values=[*sorted(REGIONS), None],
-        description="SP-API region (na, eu, fe). Default: derived from `marketplaces`.",
-    ),
-    th.Property(
-        "start_date",
-        th.DateTimeType,
-        description=(
-            f"Earliest date of data to sync on a first run. Default: {DEFAULT_LOOKBACK_DAYS} days ago."
-        ),
-    ),
-    th.Property(
-        "end_date",
-        th.DateTimeType,
-        description="Latest date of data to sync. Default: now (less Amazon's two-minute lag).",
-    ),
-    th.Property(
-        "sandbox",
-        th.BooleanType,
-        default=False,
-        description="Use Amazon's static sandbox endpoints (for proving credentials, not data).",
-    ),
-    th.Property(
-        "report_types",
-        _LIST_OR_CSV,
-        description=(
-            "Report types the `reports` stream lists; a type without a stream of its own is "
-            "also synced generically, every column as a string."
-        ),
-    ),
-    th.Property(
-        "report_options",
-        th.CustomType(
-            {
-                "type": ["object", "null"],
-                "additionalProperties": {
-                    "type": "object",
-                    "additionalProperties": {"type": "string"},
-                },
-            }
-        ),
-        description=(
-            "Extra createReport options per report stream, e.g. "
-            '{"fba_inventory_ledger": {"eventType": "Shipments"}}; only options Amazon allows '
-            "for the stream's report type (any option for generic `report_types` streams)."
-        ),
-    ),
-    th.Property(
-        "processing_status",
-        _LIST_OR_CSV,
-        description=(
-            "Processing statuses of reports already requested that may be reused instead of "
-            "requesting a new one (e.g. IN_QUEUE, IN_PROGRESS, DONE)."
-        ),
-    ),
-    th.Property(
-        "seller_id",
-        th.StringType,
-        description=(
-            "Your merchant token (Seller Central > Settings > Account Info > Merchant Token); "
-            "the Listings Items API needs it for the `listings_items` stream."
-        ),
-    ),
-    th.Property(
-        "feed_types",
-        _LIST_OR_CSV,
-        description=(
-            "Feed types the `feeds` stream lists (Amazon's getFeeds needs them). Default: "
-            + ", ".join(DEFAULT_FEED_TYPES)
-            + "."
-        ),
-    ),
-    th.Property(
-        "orders_source",
-        th.StringType,
-        default="auto",
-        allowed_values=["auto", "report", "api"],
-        description=(
-            "Where the orders streams read from: `auto` (the orders report for everything "
-            "older than `orders_api_tail_hours`, the Orders API for the fresh tail), `report` "
-            "or `api` (searchOrders for the whole range)."
-        ),
-    ),
-    th.Property(
-        "orders_api_tail_hours",
-        th.NumberType,
-        default=24,
-        description=(
-            "With orders_source `auto`: the most recent hours read with the Orders API; a "
-            "range longer than this reads its older part from the orders report."
-        ),
-    ),
-    th.Property(
-        "include_pii",
-        th.BooleanType,
-        default=False,
-        description=(
-            "Read buyer names and emails and shipping address lines (a Restricted Data Token "
-            "per region and hour, the app needs a restricted role). Off: the order streams "
-            "carry the fields that need no token."
-        ),
-    ),
-    th.Property(
-        "order_ids",
-        _LIST_OR_CSV,
-        description=(
-            "Sync just these Amazon order ids (getOrder each) in the orders streams, leaving "
-            "their bookmarks untouched: for support work and reconciliation."
-        ),
-    ),
-    th.Property(
-        "report_poll_interval",
-        th.NumberType,
-        default=30,
-        description="Seconds between two polls of pending reports.",
-    ),
-    th.Property(
-        "report_timeout",
-        th.NumberType,
-        default=3600,
-        description="Seconds to wait for a report before giving up on that report (the sync goes on).",
-    ),
-    th.Property(
-        "max_retries",
-        th.IntegerType,
-        default=8,
-        description="Retries of one call on 429, 5xx and dropped connections, with exponential backoff.",
-    ),
-    th.Property(
-        "sales_traffic_date_granularity",
-        th.StringType,
-        default="DAY",
-        allowed_values=["DAY", "WEEK", "MONTH"],
-        description="dateGranularity of the Sales and Traffic report (sales_traffic_report rows).",
-    ),
-    th.Property(
-        "sales_traffic_asin_granularity",
-        th.StringType,
-        default="CHILD",
-        allowed_values=["PARENT", "CHILD", "SKU"],
-        description="asinGranularity of the Sales and Traffic report (sales_traffic_by_asin rows).",
-    ),
-    th.Property(
-        "vendor_distributor_view",
-        th.StringType,
-        default="MANUFACTURING",
-        allowed_values=["MANUFACTURING", "SOURCING"],
-        description="distributorView of the vendor sales and inventory reports.",
-    ),
-    th.Property(
-        "vendor_selling_program",
-        th.StringType,
-        default="RETAIL",
-        allowed_values=["RETAIL", "BUSINESS", "FRESH"],
-        description="sellingProgram of the vendor sales and inventory reports (inventory: RETAIL or FRESH).",
-    ),
-    th.Property(
-        "api_base_url",
-        th.StringType,
-        description=(
-            "Override of the SP-API base URL, e.g. the bundled simulator or a proxy. "
-            "`{region}` is replaced by na, eu or fe. Default: Amazon's regional hosts."
-        ),
-    ),
-    th.Property(
-        "lwa_token_url",
-        th.StringType,
-        description=f"Override of the LWA token endpoint. Default: {LWA_TOKEN_URL}.",
-    ),
-    th.Property(
-        "aws_access_key",
-        th.StringType,
-        secret=True,
-        description="Accepted for hotglue configs and ignored: SP-API no longer signs with AWS keys.",
-    ),
-    th.Property(
-        "aws_secret_key",
-        th.StringType,
-        secret=True,
-        description="Accepted for hotglue configs and ignored: SP-API no longer signs with AWS keys.",
-    ),
-    th.Property(
-        "role_arn",
-        th.StringType,
-        description="Accepted for hotglue configs and ignored: SP-API no longer signs with AWS keys.",
-    ),
+    *(
+        # A setting that has an alias cannot be required by the schema: the alias may stand in.
+        s.property(s.required == "yes" and not any(a.alias_of == s.name for a in SETTINGS))
+        for s in SETTINGS
+    )
 ).to_dict()
 
-# Numeric settings and the smallest value that makes sense for each.
-_MINIMUMS = {
-    "report_poll_interval": 0.0,
-    "report_timeout": 0.0,
-    "max_retries": 0,
-    "orders_api_tail_hours": 0.0,
-}
+
+def setting_value(config: dict[str, Any], name: str) -> Any:
+    """A setting's value in `config`, else its alias's, else its declared default."""
+    value = config.get(name)
+    if value in (None, ""):
+        aliases = [s.name for s in SETTINGS if s.alias_of == name]
+        value = next((config[a] for a in aliases if config.get(a) not in (None, "")), None)
+    return SETTING[name].default if value in (None, "") else value
+
+
 _REPORT_TYPE = re.compile(r"^GET_[A-Z0-9_]+$")
 # An Amazon order id: 3-7-7 digits.
 _ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
@@ -293,18 +379,18 @@ class Settings:
     max_retries: int
     api_base_url: str | None
     lwa_token_url: str
-    feed_types: tuple[str, ...] = DEFAULT_FEED_TYPES
-    seller_id: str | None = None
-    sales_traffic_date_granularity: str = "DAY"
-    sales_traffic_asin_granularity: str = "CHILD"
-    vendor_distributor_view: str = "MANUFACTURING"
-    vendor_selling_program: str = "RETAIL"
-    orders_source: str = "auto"
-    orders_api_tail_hours: float = 24.0
-    include_pii: bool = False
-    order_ids: tuple[str, ...] = ()
-    report_options: dict[str, dict[str, str]] = field(default_factory=dict)
-    ignored_settings: tuple[str, ...] = field(default=())
+    feed_types: tuple[str, ...]
+    seller_id: str | None
+    sales_traffic_date_granularity: str
+    sales_traffic_asin_granularity: str
+    vendor_distributor_view: str
+    vendor_selling_program: str
+    orders_source: str
+    orders_api_tail_hours: float
+    include_pii: bool
+    order_ids: tuple[str, ...]
+    report_options: dict[str, dict[str, str]]
+    ignored_settings: tuple[str, ...]
 
     def base_url(self, region: str) -> str:
         if self.api_base_url:
@@ -435,7 +521,7 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
     """Validate `config` beyond its JSON schema and resolve it; raise SettingsError."""
     now = now or clock.now()
     errors: list[str] = []
-    secret = str(config.get("lwa_client_secret") or config.get("client_secret") or "")
+    secret = str(setting_value(config, "lwa_client_secret") or "")
     if not secret:
         errors.append(
             "lwa_client_secret: missing. Set it to your app's LWA client secret "
@@ -454,10 +540,12 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         errors.append(
             f"end_date: {end_date.isoformat()} is not after start_date {start_date.isoformat()}."
         )
-    for name, minimum in _MINIMUMS.items():
-        value = config.get(name)
-        if value is not None and (isinstance(value, bool) or value < minimum):
-            errors.append(f"{name}: {value!r} must be a number >= {minimum}.")
+    for setting in SETTINGS:
+        value = config.get(setting.name)
+        if setting.minimum is None or value is None:
+            continue
+        if isinstance(value, bool) or value < setting.minimum:
+            errors.append(f"{setting.name}: {value!r} must be a number >= {setting.minimum:g}.")
     for report_type in as_list(config.get("report_types")):
         if not _REPORT_TYPE.match(report_type):
             errors.append(
@@ -472,10 +560,11 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
                 f"order_ids: '{order_id}' is not an Amazon order id (3-7-7 digits, e.g. "
                 "114-1234567-1234567)."
             )
-    if config.get("orders_source") not in (None, "auto", "report", "api"):
-        errors.append(
-            f"orders_source: '{config['orders_source']}' is not one of auto, report, api."
-        )
+    for setting in SETTINGS:
+        value = config.get(setting.name)
+        choices = [choice for choice, _ in setting.choices]
+        if choices and value not in (None, "", *choices):
+            errors.append(f"{setting.name}: '{value}' is not one of {', '.join(choices)}.")
     for name in ("api_base_url", "lwa_token_url"):
         value = config.get(name)
         if value and not str(value).startswith(("http://", "https://")):
@@ -483,32 +572,35 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
     if errors:
         raise SettingsError(errors)
 
+    def given(name: str) -> Any:
+        return setting_value(config, name)
+
     return Settings(
-        refresh_token=config["refresh_token"],
-        lwa_client_id=config["lwa_client_id"],
+        refresh_token=given("refresh_token"),
+        lwa_client_id=given("lwa_client_id"),
         lwa_client_secret=secret,
         marketplaces=marketplaces,
         regions=regions,
         start_date=start_date or (now - timedelta(days=DEFAULT_LOOKBACK_DAYS)),
         end_date=end_date,
-        sandbox=bool(config.get("sandbox", False)),
-        report_types=tuple(as_list(config.get("report_types"))),
-        processing_status=tuple(as_list(config.get("processing_status"))),
-        report_poll_interval=float(config.get("report_poll_interval", 30)),
-        report_timeout=float(config.get("report_timeout", 3600)),
-        max_retries=int(config.get("max_retries", 8)),
-        api_base_url=config.get("api_base_url") or None,
-        lwa_token_url=config.get("lwa_token_url") or LWA_TOKEN_URL,
+        sandbox=bool(as_bool(given("sandbox"))),
+        report_types=tuple(as_list(given("report_types"))),
+        processing_status=tuple(as_list(given("processing_status"))),
+        report_poll_interval=float(given("report_poll_interval")),
+        report_timeout=float(given("report_timeout")),
+        max_retries=int(given("max_retries")),
+        api_base_url=given("api_base_url"),
+        lwa_token_url=given("lwa_token_url") or LWA_TOKEN_URL,
         ignored_settings=tuple(n for n in IGNORED_AWS_SETTINGS if config.get(n)),
-        feed_types=tuple(as_list(config.get("feed_types"))) or DEFAULT_FEED_TYPES,
-        seller_id=str(config["seller_id"]).strip() if config.get("seller_id") else None,
-        sales_traffic_date_granularity=config.get("sales_traffic_date_granularity") or "DAY",
-        sales_traffic_asin_granularity=config.get("sales_traffic_asin_granularity") or "CHILD",
-        vendor_distributor_view=config.get("vendor_distributor_view") or "MANUFACTURING",
-        vendor_selling_program=config.get("vendor_selling_program") or "RETAIL",
-        orders_source=config.get("orders_source") or "auto",
-        orders_api_tail_hours=float(config.get("orders_api_tail_hours", 24)),
-        include_pii=bool(as_bool(config.get("include_pii"))),
+        feed_types=tuple(as_list(given("feed_types"))) or DEFAULT_FEED_TYPES,
+        seller_id=str(given("seller_id")).strip() if given("seller_id") else None,
+        sales_traffic_date_granularity=given("sales_traffic_date_granularity"),
+        sales_traffic_asin_granularity=given("sales_traffic_asin_granularity"),
+        vendor_distributor_view=given("vendor_distributor_view"),
+        vendor_selling_program=given("vendor_selling_program"),
+        orders_source=given("orders_source"),
+        orders_api_tail_hours=float(given("orders_api_tail_hours")),
+        include_pii=bool(as_bool(given("include_pii"))),
         order_ids=order_ids,
         report_options=report_options,
     )

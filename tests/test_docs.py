@@ -24,6 +24,16 @@ def readme_settings() -> set[str]:
     return names
 
 
+def test_the_settings_table_meltano_yml_and_sample_config_are_written_from_the_declaration() -> (
+    None
+):
+    from tests.test_conformance import load_script
+
+    script = load_script("update_settings")
+    stale = [p.name for p, text in script.written().items() if p.read_text("utf-8") != text]
+    assert not stale, f"{stale} not current: run python scripts/update_settings.py"
+
+
 def test_readme_settings_table_lists_every_setting() -> None:
     assert readme_settings() == SETTINGS
 
