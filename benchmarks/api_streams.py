@@ -70,6 +70,7 @@ def main() -> None:
     sim = Simulator(SimulatorConfig(time_scale=1000, size=args.size))
     sim.start()
     from tap_amazon_seller import clock
+
     start = (clock.now() - timedelta(days=args.days)).replace(microsecond=0)
     config = sim.tap_config(
         marketplaces=["US", "DE"], start_date=start.isoformat(), orders_source="api"

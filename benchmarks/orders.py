@@ -169,6 +169,7 @@ def setup(args: argparse.Namespace) -> tuple[SimulatorProcess, dict[str, Any]]:
     sim = SimulatorProcess(args.time_scale, per_day)
     sim.post("warm-orders", {"marketplace_ids": [US], "days": args.days + 5})
     from tap_amazon_seller import clock
+
     start = (clock.now() - timedelta(days=args.days)).replace(microsecond=0)
     config = {
         **sim.config,
@@ -226,6 +227,7 @@ def per_order_v0(args: argparse.Namespace) -> None:
             region="na", base_url=config["api_base_url"].replace("{region}", "na"), auth=auth
         )
         from tap_amazon_seller import clock
+
         end = clock.now() - timedelta(minutes=3)
         orders = items = 0
         with Timer(sim, args.time_scale) as timer:

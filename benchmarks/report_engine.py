@@ -93,6 +93,7 @@ def make_document(path: Path, megabytes: float) -> int:
 
 def tap_rows(path: Path):  # type: ignore[no-untyped-def]
     """The tap's own flat-file path for one document: the stream's record builder."""
+    from tap_amazon_seller.reports import reader
     from tap_amazon_seller.reports.documents import Document
     from tap_amazon_seller.reports.engine import ReportJob
     from tap_amazon_seller.streams.reports import ReportStream
@@ -111,7 +112,7 @@ def tap_rows(path: Path):  # type: ignore[no-untyped-def]
     document = Document(path, gzipped=True, encoding="iso-8859-1")
     job = ReportJob("GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA", "eu", ("A1PA6795UKMFR9",))
     base = {"marketplace_id": "A1PA6795UKMFR9", "report_id": "1", "report_end_date": "x"}
-    return stream._tsv_records(document, base, job)
+    return reader.records(document, stream.spec, job, base, stream.logger, dict)
 
 
 def throughput(megabytes: float) -> None:
@@ -196,9 +197,8 @@ def sync(time_scale: float, days: int) -> None:
     sim = Simulator(SimulatorConfig(time_scale=time_scale))
     sim.start()
     from tap_amazon_seller import clock
-    start = (clock.now() - timedelta(days=days)).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
+
+    start = (clock.now() - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
     config = sim.tap_config(marketplaces=["US", "DE"], start_date=start.isoformat())
     tap = TapAmazonSeller(config=config)
     for name, stream in tap.streams.items():

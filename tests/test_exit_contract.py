@@ -201,3 +201,15 @@ def test_an_unexpected_error_exits_2_and_the_rest_is_read(
     messages = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     delivered = Counter(m["stream"] for m in messages if m["type"] == "RECORD")
     assert delivered == {"warehouse_inventory": len(sim.data.products(US))}
+
+
+def test_product_details_without_its_listings_report_is_listed_as_not_read(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    """It used to log the FATAL report and deliver an empty table with exit 0."""
+    sim.faults.fatal_report_types = {"GET_MERCHANT_LISTINGS_ALL_DATA"}
+    done = run(sim, tmp_path, "product_details", "warehouse_inventory")
+    assert done.returncode == EXIT_PARTIAL, done.stderr[-3000:]
+    errors = summary(done, "ERROR")
+    assert any(f"not fully read: product_details (marketplace {US})" in e for e in errors), errors
+    assert rows(done)["warehouse_inventory"] == len(sim.data.products(US))

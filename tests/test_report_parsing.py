@@ -16,6 +16,7 @@ from tap_amazon_seller.casting import (
     cast_int,
     conform_json,
 )
+from tap_amazon_seller.reports import reader
 from tap_amazon_seller.reports.documents import Document, DocumentError, python_codec, verify_gzip
 from tap_amazon_seller.reports.engine import ReportJob
 from tap_amazon_seller.streams.reports import ReportStream
@@ -37,7 +38,9 @@ def parse(
     assert isinstance(report_stream, ReportStream)
     job = ReportJob("TYPE", "eu", ("A1PA6795UKMFR9",))
     base = {"marketplace_id": "A1PA6795UKMFR9", "report_id": "1"}
-    return list(report_stream._tsv_records(Document(path, True, encoding), base, job))
+    document = Document(path, True, encoding)
+    logger = report_stream.logger
+    return list(reader.records(document, report_stream.spec, job, base, logger, dict))
 
 
 def test_columns_by_name_in_any_order_with_new_ones_kept(tmp_path: Path) -> None:

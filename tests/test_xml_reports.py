@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_amazon_seller.reports import reader
 from tap_amazon_seller.reports.documents import Document, DocumentError
 from tap_amazon_seller.reports.engine import ReportJob
 from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
@@ -273,7 +274,8 @@ def read(document: Document, stream: str = "orders_xml_report") -> list[dict]:
     assert isinstance(report_stream, ReportStream)
     job = ReportJob(report_stream.spec.report_type, "eu", (DE,))
     base = {"marketplace_id": DE, "report_id": "1"}
-    return list(report_stream._xml_records(document, base, job))
+    logger = report_stream.logger
+    return list(reader.records(document, report_stream.spec, job, base, logger, dict))
 
 
 ORDER_WITH_SURPRISES = """<?xml version="1.0" encoding="windows-1252"?>

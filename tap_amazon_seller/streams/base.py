@@ -15,7 +15,7 @@ from singer_sdk.streams import Stream
 from tap_amazon_seller import clock
 from tap_amazon_seller.casting import conform_json
 from tap_amazon_seller.errors import AccessDeniedError, AuthError, CatalogError, TapError
-from tap_amazon_seller.reports.engine import parse_time
+from tap_amazon_seller.reports.engine import ReportJob, iso, parse_time
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -244,6 +244,34 @@ class SpApiStream(Stream):
                     exc,
                     self.required_role or "see README",
                 )
+
+
+class PendingReports(SpApiStream):
+    """Report ids in flight, kept in the partition's state (`pending_reports`), so that
+    the successor of an interrupted run polls them instead of requesting them again."""
+
+    def _remember_pending(self, context: Context, job: ReportJob) -> None:
+        state = self.get_context_state(context)
+        pending = [p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id]
+        pending.append(
+            {
+                "report_id": job.report_id,
+                "start": iso(job.data_start) if job.data_start else None,
+                "end": iso(job.data_end) if job.data_end else None,
+            }
+        )
+        state["pending_reports"] = pending
+        self.amazon.write_state()
+
+    def _forget_pending(self, context: Context, job: ReportJob) -> None:
+        state = self.get_context_state(context)
+        remaining = [
+            p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id
+        ]
+        if remaining:
+            state["pending_reports"] = remaining
+        else:
+            state.pop("pending_reports", None)
 
 
 def describe_partition(context: Context | None) -> str:

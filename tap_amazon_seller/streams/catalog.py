@@ -11,10 +11,10 @@ import typing as t
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
-from tap_amazon_seller.casting import snake_case
-from tap_amazon_seller.errors import SpApiError
-from tap_amazon_seller.reports.documents import DocumentError, iter_tsv
-from tap_amazon_seller.reports.engine import ReportEngine, ReportJob
+from tap_amazon_seller.errors import AccessDeniedError
+from tap_amazon_seller.reports import reader
+from tap_amazon_seller.reports.documents import DocumentError
+from tap_amazon_seller.reports.engine import CREATE, ReportEngine, ReportJob
 from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
 from tap_amazon_seller.schemas import model_schema
 from tap_amazon_seller.streams.base import SpApiStream
@@ -25,6 +25,8 @@ if t.TYPE_CHECKING:
     from tap_amazon_seller.client import SpApiClient
 
 LISTINGS = REPORT_SPECS_BY_STREAM["products_inventory"]
+# The listings report names its ASIN column asin1 (asin in some marketplaces' versions).
+ASIN_COLUMNS = ("asin1", "asin")
 BATCH = 20  # searchCatalogItems takes at most 20 identifiers
 INCLUDED_DATA = "attributes,identifiers,images,salesRanks,summaries,productTypes"
 
@@ -74,49 +76,38 @@ class ProductDetailsStream(SpApiStream):
             )
 
     def get_records(self, context: Context | None) -> Iterator[dict]:
+        # What cannot be read (the report, a call) stops this partition at the partition
+        # boundary, which logs it and lists it in the summary: never an empty table.
         assert context is not None
         engine = self.amazon.report_engine()
         job = self._plan.get(str(context["marketplace_id"]))
         if job is None:
             return
         try:
-            asins = self._asins(engine, job)
-        except DocumentError as exc:
-            self.logger.error(
-                "Stream %s, marketplace %s: %s", self.name, context["marketplace_id"], exc
-            )
-            return
+            asins = self._asins(engine, job, str(context["marketplace_id"]))
         finally:
             engine.release(job)
         client = self.amazon.client(str(context["region"]))
-        try:
-            yield from self._details(client, str(context["marketplace_id"]), asins)
-        except SpApiError as exc:
-            self.logger.error(
-                "Stream %s, marketplace %s skipped: %s The app needs the role '%s'.",
-                self.name,
-                context["marketplace_id"],
-                exc,
-                self.required_role,
-            )
+        yield from self._details(client, str(context["marketplace_id"]), asins)
 
-    def _asins(self, engine: ReportEngine, job: ReportJob) -> list[str]:
-        if engine.wait(job) != "DONE":
-            self.logger.error(
-                "Stream %s: %s ended %s; no product details for it.",
-                self.name,
-                job.describe(),
-                job.status,
+    def _asins(self, engine: ReportEngine, job: ReportJob, marketplace: str) -> list[str]:
+        status = engine.wait(job)
+        if job.denied:
+            raise AccessDeniedError(str(job.error), operation=CREATE, status=403)
+        if status != "DONE":
+            raise DocumentError(
+                f"{job.describe()} ended {status}: without it the marketplace's ASINs are not "
+                "known, so no product details are read for it"
             )
-            return []
         seen: dict[str, None] = {}
-        with engine.open_document(job).open_text() as text:
-            header, reader = iter_tsv(text)
-            columns = [i for i, h in enumerate(header) if snake_case(h) in ("asin1", "asin")]
-            for values in reader:
-                for index in columns:
-                    if index < len(values) and values[index]:
-                        seen[values[index]] = None
+        base = {"marketplace_id": marketplace, "report_id": job.report_id}
+        rows = reader.records(engine.open_document(job), LISTINGS, job, base, self.logger, dict)
+        for row in rows:
+            extras = row.get("extra_columns") or {}
+            for name in ASIN_COLUMNS:
+                value = row.get(name) or extras.get(name)
+                if value:
+                    seen[str(value)] = None
         return list(seen)
 
     def _details(self, client: SpApiClient, marketplace: str, asins: list[str]) -> Iterable[dict]:

@@ -35,9 +35,9 @@ from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 from tap_amazon_seller.reports.documents import DocumentError, iter_tsv
 from tap_amazon_seller.reports.engine import CREATE, ReportEngine, ReportJob, iso, parse_time
 from tap_amazon_seller.reports.registry import ORDERS_REPORT
+from tap_amazon_seller.reports.tsv_records import row_builder
 from tap_amazon_seller.schemas import model_schema
-from tap_amazon_seller.streams.base import SpApiStream
-from tap_amazon_seller.streams.reports import PendingReports, row_builder
+from tap_amazon_seller.streams.base import PendingReports, SpApiStream
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context

@@ -11,7 +11,6 @@ requesting them again.
 
 from __future__ import annotations
 
-import hashlib
 import typing as t
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -20,20 +19,17 @@ from singer_sdk import typing as th
 
 from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE
-from tap_amazon_seller.casting import CastError, cast_string, snake_case
 from tap_amazon_seller.errors import SpApiError
+from tap_amazon_seller.reports import reader
 from tap_amazon_seller.reports.documents import (
     DocumentError,
     IncompleteDocumentError,
-    iter_json_items,
-    iter_tsv,
 )
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_reports, parse_time
 from tap_amazon_seller.reports.periods import period_after, period_start, period_windows
 from tap_amazon_seller.reports.registry import REPORT_SPECS
-from tap_amazon_seller.reports.spec import ReportSpec, header_forms, lift
-from tap_amazon_seller.reports.xml_records import iter_xml_records
-from tap_amazon_seller.streams.base import SpApiStream, describe_partition
+from tap_amazon_seller.reports.spec import ReportSpec
+from tap_amazon_seller.streams.base import PendingReports, SpApiStream, describe_partition
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -42,41 +38,12 @@ if t.TYPE_CHECKING:
     from tap_amazon_seller.tap import TapAmazonSeller
 
 # How many bad cells or rows of one document are logged one by one (the rest are counted).
-MAX_LOGGED_PROBLEMS = 5
 # A shorter tail is left for the next run rather than spent a createReport on.
 MIN_WINDOW = timedelta(minutes=5)
 # Periods this long (months, quarters) are read one a report.
 MONTH_OR_LONGER = timedelta(days=28)
 # Amazon keeps reports for 90 days: listing further back finds nothing.
 LISTING_HORIZON_DAYS = 90
-
-
-class PendingReports(SpApiStream):
-    """Report ids in flight, kept in the partition's state (`pending_reports`), so that
-    the successor of an interrupted run polls them instead of requesting them again."""
-
-    def _remember_pending(self, context: Context, job: ReportJob) -> None:
-        state = self.get_context_state(context)
-        pending = [p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id]
-        pending.append(
-            {
-                "report_id": job.report_id,
-                "start": iso(job.data_start) if job.data_start else None,
-                "end": iso(job.data_end) if job.data_end else None,
-            }
-        )
-        state["pending_reports"] = pending
-        self.amazon.write_state()
-
-    def _forget_pending(self, context: Context, job: ReportJob) -> None:
-        state = self.get_context_state(context)
-        remaining = [
-            p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id
-        ]
-        if remaining:
-            state["pending_reports"] = remaining
-        else:
-            state.pop("pending_reports", None)
 
 
 class ReportStream(PendingReports):
@@ -514,136 +481,14 @@ class ReportStream(PendingReports):
         return "stop"
 
     def _records_of(self, engine: ReportEngine, job: ReportJob, context: Context) -> Iterator[dict]:
-        document = engine.open_document(job)
-        base: dict[str, t.Any] = {
-            "marketplace_id": context["marketplace_id"],
-            "report_id": job.report_id,
-        }
-        options = dict(job.options)
-        for option in self.spec.option_fields:
-            base[snake_case(option)] = options.get(option)
-        if self.spec.incremental and job.data_end is not None:
-            base[self.spec.bookmark_field] = iso(job.data_end)
-            if self.spec.requestable and job.data_start is not None:
-                base["report_start_date"] = iso(job.data_start)
-        if self.spec.json_records is not None:
-            with document.open_binary() as binary:
-                lifted = self.spec.json_records.lifted
-                for item in iter_json_items(binary, f"{self.spec.json_records.path}.item"):
-                    record = {**base, **self.conformed(item, job.describe())}
-                    for path in lifted:
-                        record[path.rsplit(".", 1)[-1]] = lift(record, path)
-                    for key in self.spec.keys:
-                        # A key a coarser granularity leaves out is "", never null.
-                        if record.get(key) is None:
-                            record[key] = ""
-                    yield record
-            return
-        if self.spec.xml_records is not None:
-            yield from self._xml_records(document, base, job)
-            return
-        yield from self._tsv_records(document, base, job)
-
-    def _xml_records(
-        self, document: t.Any, base: dict[str, t.Any], job: ReportJob
-    ) -> Iterator[dict]:
-        assert self.spec.xml_records is not None
-        problems = 0
-
-        def problem(position: int, what: str) -> None:
-            nonlocal problems
-            problems += 1
-            if problems <= MAX_LOGGED_PROBLEMS:
-                self.logger.warning("%s record %d: %s", job.describe(), position, what)
-
-        for item in iter_xml_records(document, self.spec.xml_records, job.report_type, problem):
-            record = {**base, **item}
-            for key in self.spec.keys:
-                if record.get(key) is None:
-                    record[key] = ""
-            yield record
-        if problems > MAX_LOGGED_PROBLEMS:
-            self.logger.warning(
-                "%s: %d problems in all (the first %d logged above)",
-                job.describe(),
-                problems,
-                MAX_LOGGED_PROBLEMS,
-            )
-
-    def _tsv_records(
-        self, document: t.Any, base: dict[str, t.Any], job: ReportJob
-    ) -> Iterator[dict]:
-        declared = {name: column for column in self.spec.columns for name in column.header_names}
-        marketplace_id = str(base["marketplace_id"])
-        keyless = not self.spec.keys
-        problems = 0
-
-        def problem(line: int, what: str) -> None:
-            nonlocal problems
-            problems += 1
-            if problems <= MAX_LOGGED_PROBLEMS:
-                self.logger.warning("%s line %d: %s", job.describe(), line, what)
-
-        with document.open_text() as text:
-            header, reader = iter_tsv(text)
-            known = [
-                declared.get(forms[0]) or declared.get(forms[1])
-                for forms in map(header_forms, header)
-            ]
-            names = [c.name if c else h for c, h in zip(known, header, strict=True)]
-            casters = [c.caster_for(marketplace_id) if c else None for c in known]
-            if self.spec.columns and header and not any(known):
-                self.logger.warning(
-                    "%s: none of its columns has a name stream %s knows (header %r); every "
-                    "value is kept, as text, in extra_columns.",
-                    job.describe(),
-                    self.name,
-                    header[:8],
-                )
-            build = row_builder(names, casters)
-            width = len(header)
-            previous_digest, repeat = "", 0
-            for values in reader:
-                if not values or not any(values):
-                    continue
-                if len(values) != width:
-                    problem(
-                        reader.line_num,
-                        f"{len(values)} columns where the header has {width}; "
-                        "emitted with what could be read",
-                    )
-                    values = (values + [""] * width)[:width]
-                joined = "\t".join(values)
-                if "\ufffd" in joined:
-                    problem(reader.line_num, "undecodable bytes (shown as U+FFFD)")
-                try:
-                    record = build(base, values)
-                except CastError:
-                    record = dict(base)
-                    for name, caster, value in zip(names, casters, values, strict=True):
-                        if caster is not None:
-                            try:
-                                record[name] = caster(value)
-                            except CastError as exc:
-                                problem(reader.line_num, f"{name}: {exc}; emitted as null")
-                                record[name] = None
-                    extras = {
-                        n: v for n, c, v in zip(names, casters, values, strict=True) if c is None
-                    }
-                    record["extra_columns"] = extras or None
-                if keyless:
-                    digest = hashlib.sha1(joined.encode("utf-8")).hexdigest()[:24]
-                    repeat = repeat + 1 if digest == previous_digest else 0
-                    previous_digest = digest
-                    record["row_key"] = f"{base['marketplace_id']}:{digest}:{repeat}"
-                yield record
-        if problems > MAX_LOGGED_PROBLEMS:
-            self.logger.warning(
-                "%s: %d problems in all (the first %d logged above)",
-                job.describe(),
-                problems,
-                MAX_LOGGED_PROBLEMS,
-            )
+        return reader.records(
+            engine.open_document(job),
+            self.spec,
+            job,
+            reader.base_record(self.spec, job, str(context["marketplace_id"])),
+            self.logger,
+            lambda item: self.conformed(item, job.describe()),
+        )
 
 
 class ReportListStream(SpApiStream):
@@ -696,32 +541,3 @@ class ReportListStream(SpApiStream):
             }
             for report in list_reports(client, params):
                 yield {**report, "region": client.region}
-
-
-def row_builder(
-    names: list[str], casters: list[t.Callable[[str], t.Any] | None]
-) -> t.Callable[[dict[str, t.Any], list[str]], dict[str, t.Any]]:
-    """A function turning one row into a record, generated for this header.
-
-    Written as generated code because it runs once per row of documents that can hold
-    millions: one dict display with every cell cast in place is about twice as fast as a
-    loop over the columns. A CastError escapes; the caller then redoes the row cell by cell.
-    """
-    namespace: dict[str, t.Any] = {}
-    fields = []
-    extras = []
-    for index, (name, caster) in enumerate(zip(names, casters, strict=True)):
-        if caster is None:
-            extras.append(f"{name!r}: values[{index}]")
-        elif caster is cast_string:
-            fields.append(f"{name!r}: values[{index}] or None")
-        else:
-            namespace[f"cast{index}"] = caster
-            fields.append(f"{name!r}: cast{index}(values[{index}])")
-    extra = f"{{{', '.join(extras)}}}" if extras else "None"
-    source = (
-        "def build(base, values):\n"
-        f"    return {{**base, {', '.join(fields)}{', ' if fields else ''}'extra_columns': {extra}}}\n"
-    )
-    exec(source, namespace)  # names are repr()'d; no header text is executed
-    return t.cast(t.Callable[[dict[str, t.Any], list[str]], dict[str, t.Any]], namespace["build"])

@@ -1,0 +1,294 @@
+"""Which reports one partition of a report stream needs, and which of them already exist.
+
+Pure functions of the spec, the partition's bookmark and options, the reports its state
+still holds as pending, and the reports Amazon already lists (asked through `Listed`, which
+the report engine implements): no call, no clock of their own. So every rule of how
+windows, periods, lookbacks and reuse interact is in this one module, and each can be
+tested without a server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from tap_amazon_seller import clock
+from tap_amazon_seller.reports.engine import ReportJob, iso, parse_time
+from tap_amazon_seller.reports.periods import period_after, period_start, period_windows
+from tap_amazon_seller.reports.spec import ReportSpec
+
+# A shorter tail is left for the next run rather than spent a createReport on.
+MIN_WINDOW = timedelta(minutes=5)
+# Periods this long (months, quarters) are read one a report.
+MONTH_OR_LONGER = timedelta(days=28)
+# Amazon keeps reports for 90 days: listing further back finds nothing.
+LISTING_HORIZON_DAYS = 90
+
+
+class Listed(Protocol):
+    """Reports Amazon already lists for the account (the report engine's getReports)."""
+
+    def find_window_report(
+        self,
+        region: str,
+        report_type: str,
+        marketplace_ids: tuple[str, ...],
+        start: datetime,
+        latest_end: datetime,
+        options: tuple[tuple[str, str], ...] = (),
+    ) -> dict[str, Any] | None: ...
+
+    def find_recent_report(
+        self, region: str, report_type: str, marketplace_ids: tuple[str, ...], max_age: timedelta
+    ) -> dict[str, Any] | None: ...
+
+
+@dataclass(frozen=True)
+class Partition:
+    """What planning needs to know of one partition (a marketplace of a stream)."""
+
+    region: str
+    marketplace_id: str
+    #: The createReport options, the partition's marketplace included where the report
+    #: names it in an option too.
+    options: tuple[tuple[str, str], ...]
+    #: The `start_date` setting.
+    start_date: datetime
+    #: Data is asked for up to here (now less the report's lag, or `end_date`).
+    limit: datetime
+    #: The bookmark an earlier run left (None on a first run).
+    bookmark: datetime | None = None
+    #: Reports an earlier run requested and did not finish reading ({report_id, start, end}).
+    pending: tuple[dict[str, Any], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A report the partition needs: `existing` is one to adopt; None, one to request."""
+
+    job: ReportJob
+    existing: dict[str, Any] | None = None
+
+
+def plan(
+    spec: ReportSpec, partition: Partition, listed: Listed, now: datetime | None = None
+) -> list[Planned]:
+    """The reports of a requestable report stream's partition, oldest window first."""
+    now = now or clock.now()
+    if not spec.incremental:
+        return [_plan_snapshot(spec, partition, listed)]
+    period = period_of(spec, partition.options)
+    if period and spec.period_reads == "finished":
+        return _plan_periods(spec, partition, listed, period, now)
+    return _plan_windows(spec, partition, listed, period, now)
+
+
+def window_start(spec: ReportSpec, partition: Partition, now: datetime) -> datetime:
+    """Where the partition's data is read from: the bookmark less the spec's lookback (the
+    data Amazon still revises), never before `start_date` or Amazon's history."""
+    start = partition.start_date
+    if partition.bookmark:
+        start = max(partition.bookmark - timedelta(days=spec.lookback_days), start)
+    if spec.history_days is not None:
+        # Amazon keeps no older data: asking for it spends createReport on nothing.
+        start = max(start, now - timedelta(days=spec.history_days))
+    return start
+
+
+def period_of(spec: ReportSpec, options: tuple[tuple[str, str], ...]) -> str | None:
+    """The period the report's rows sum over (set by its option, else the spec's)."""
+    if not spec.period_option:
+        return spec.period
+    return dict(options).get(spec.period_option, spec.period)
+
+
+def new_job(
+    spec: ReportSpec, partition: Partition, start: datetime | None, end: datetime | None
+) -> ReportJob:
+    options = partition.options
+    if spec.window_options and start is not None and end is not None:
+        # The window travels as options (e.g. promotionStartDateFrom/To), not as dataStart/End.
+        window = dict(zip(spec.window_options, (iso(start), iso(end)), strict=True))
+        options = tuple(sorted({**dict(options), **window}.items()))
+    return ReportJob(
+        report_type=spec.report_type,
+        region=partition.region,
+        marketplace_ids=(partition.marketplace_id,),
+        data_start=start,
+        data_end=end,
+        options=options,
+        restricted=spec.restricted,
+        # Reports by calendar day, week or month take dataEndTime as a day included whole:
+        # a window ending at midnight is sent as the last second before it.
+        end_inclusive=spec.whole_days or period_of(spec, partition.options) is not None,
+        send_range=spec.window_options is None,
+    )
+
+
+def listed_jobs(spec: ReportSpec, partition: Partition, reports: list[dict[str, Any]]) -> list[ReportJob]:
+    """Jobs for reports Amazon makes on its own (settlements), as getReports listed them."""
+    jobs = []
+    for report in sorted(reports, key=lambda r: r.get("createdTime") or ""):
+        created = parse_time(report.get("createdTime"))
+        jobs.append(
+            ReportJob(
+                report_type=str(report["reportType"]),
+                region=partition.region,
+                marketplace_ids=tuple(report.get("marketplaceIds") or (partition.marketplace_id,)),
+                data_start=parse_time(report.get("dataStartTime")),
+                data_end=created,  # the bookmark of a listed report is its creation time
+                report_id=str(report["reportId"]),
+                status="DONE",
+                document_id=report.get("reportDocumentId"),
+                created_time=created,
+            )
+        )
+    return jobs
+
+
+def listing_since(spec: ReportSpec, partition: Partition, now: datetime) -> datetime:
+    """How far back Amazon's own reports (settlements) are listed."""
+    return max(window_start(spec, partition, now), now - timedelta(days=LISTING_HORIZON_DAYS))
+
+
+def _plan_snapshot(spec: ReportSpec, partition: Partition, listed: Listed) -> Planned:
+    if spec.full_range:
+        job = new_job(spec, partition, partition.start_date, partition.limit)
+    elif spec.min_range_hours:
+        end = partition.limit
+        job = new_job(spec, partition, _request_start(spec, end, end), end)
+    else:
+        job = new_job(spec, partition, None, None)
+    if partition.pending:
+        return Planned(job, {"reportId": partition.pending[-1]["report_id"]})
+    recent = listed.find_recent_report(
+        partition.region,
+        spec.report_type,
+        (partition.marketplace_id,),
+        timedelta(minutes=spec.reuse_minutes),
+    )
+    return Planned(job, recent)
+
+
+def _plan_windows(
+    spec: ReportSpec, partition: Partition, listed: Listed, period: str | None, now: datetime
+) -> list[Planned]:
+    """Consecutive windows from the bookmark to the limit, each reusing a report an earlier
+    run (or anyone) already requested for exactly that start."""
+    start = window_start(spec, partition, now)
+    end = partition.limit
+    if spec.whole_days:
+        start = clock.midnight(start)
+    if period:
+        # Back to the start of the period the bookmark is in: a period read while it was
+        # still running (the current day, week or month) is read again whole.
+        start = period_start(start, period)
+        earliest = period_start(partition.start_date, period)
+        for _ in range(spec.lookback_periods if partition.bookmark else 0):
+            start = max(period_start(start - timedelta(seconds=1), period), earliest)
+    window = timedelta(days=spec.window_days or 30)
+    planned: list[Planned] = []
+    while end - start >= MIN_WINDOW:
+        planned_end = _window_end(start, end, window, period)
+        requested_start = _request_start(spec, start, planned_end)
+        # An earlier run's report for a window starting here is reused as it is.
+        from_state = next(
+            (
+                p
+                for p in partition.pending
+                if parse_time(p.get("start")) == requested_start
+                and (parse_time(p.get("end")) or end) <= end
+            ),
+            None,
+        )
+        existing = (
+            {
+                "reportId": from_state["report_id"],
+                "dataStartTime": from_state["start"],
+                "dataEndTime": from_state["end"],
+            }
+            if from_state
+            else listed.find_window_report(
+                partition.region,
+                spec.report_type,
+                (partition.marketplace_id,),
+                requested_start,
+                end,
+                partition.options,
+            )
+        )
+        if existing and period:
+            existing_end = parse_time(existing["dataEndTime"]) or end
+            if existing_end < end and period_start(existing_end, period) != existing_end:
+                # It ends inside a period: the next window would sum part of one.
+                existing = None
+        window_end = (parse_time(existing["dataEndTime"]) or planned_end) if existing else planned_end
+        planned.append(Planned(new_job(spec, partition, requested_start, window_end), existing))
+        start = window_end
+    return planned
+
+
+def _plan_periods(
+    spec: ReportSpec, partition: Partition, listed: Listed, period: str, now: datetime
+) -> list[Planned]:
+    """Windows of whole, finished periods (e.g. reportPeriod=WEEK): each starts on a period's
+    first day and ends after a period's last, and a period not over yet is left for a later
+    run, so the bookmark always sits on a period edge."""
+    planned: list[Planned] = []
+    for start, end in period_windows(
+        window_start(spec, partition, now),
+        partition.limit,
+        period,
+        spans=spec.spans_periods,
+        max_days=spec.window_days,
+    ):
+        job = new_job(spec, partition, start, end)
+        from_state = next(
+            (
+                p
+                for p in partition.pending
+                if parse_time(p.get("start")) == start and parse_time(p.get("end")) == end
+            ),
+            None,
+        )
+        listed_report = listed.find_window_report(
+            partition.region,
+            spec.report_type,
+            (partition.marketplace_id,),
+            start,
+            end,
+            partition.options,
+        )
+        if from_state:
+            planned.append(Planned(job, {"reportId": from_state["report_id"]}))
+        elif listed_report and parse_time(listed_report.get("dataEndTime")) == end - timedelta(
+            seconds=1
+        ):
+            planned.append(Planned(job, listed_report))
+        else:
+            planned.append(Planned(job))
+    return planned
+
+
+def _window_end(start: datetime, end: datetime, window: timedelta, period: str | None) -> datetime:
+    window_end = min(start + window, end)
+    if not period:
+        return window_end
+    following = period_after(start, period)
+    if following - start >= MONTH_OR_LONGER and following < window_end:
+        # A calendar month (or quarter) a report, the running one too: on the 1st, a window
+        # from the month before must not run on into the new month.
+        return following
+    if window_end < end:
+        # Whole periods only (at least one), so no row sums part of a period.
+        aligned = period_start(window_end, period)
+        window_end = aligned if aligned > start else min(following, end)
+    return window_end
+
+
+def _request_start(spec: ReportSpec, start: datetime, end: datetime) -> datetime:
+    """dataStartTime for data from `start`: earlier if Amazon wants a longer range."""
+    if spec.min_range_hours:
+        return min(start, end - timedelta(hours=spec.min_range_hours))
+    return start

@@ -1,0 +1,94 @@
+"""A report's document as the records of its stream, whatever its format.
+
+The streams hand over a downloaded document, the spec and the partition's constant fields;
+this picks the format's reader (flat file, JSON or XML) and fills what every format
+shares: the partition's fields, the window's bookmark, keys a coarser report leaves out.
+"""
+
+from __future__ import annotations
+
+import logging
+import typing as t
+from collections.abc import Callable, Iterator
+
+from tap_amazon_seller.casting import snake_case
+from tap_amazon_seller.reports.documents import Document
+from tap_amazon_seller.reports.engine import ReportJob, iso
+from tap_amazon_seller.reports.json_records import json_records
+from tap_amazon_seller.reports.spec import ReportSpec
+from tap_amazon_seller.reports.tsv_records import tsv_records
+from tap_amazon_seller.reports.xml_records import iter_xml_records
+
+# Problems in one document's rows logged one by one; the rest are counted.
+MAX_LOGGED_PROBLEMS = 5
+
+
+class Problems:
+    """What was wrong in a document's rows: the first few logged with their line (or
+    record) number, the rest counted in one line at the end."""
+
+    def __init__(
+        self, logger: logging.Logger | logging.LoggerAdapter, label: str, unit: str
+    ) -> None:
+        self.logger = logger
+        self.label = label
+        self.unit = unit
+        self.count = 0
+
+    def __call__(self, position: int, what: str) -> None:
+        self.count += 1
+        if self.count <= MAX_LOGGED_PROBLEMS:
+            self.logger.warning("%s %s %d: %s", self.label, self.unit, position, what)
+
+    def summarise(self) -> None:
+        if self.count > MAX_LOGGED_PROBLEMS:
+            self.logger.warning(
+                "%s: %d problems in all (the first %d logged above)",
+                self.label,
+                self.count,
+                MAX_LOGGED_PROBLEMS,
+            )
+
+
+def base_record(spec: ReportSpec, job: ReportJob, marketplace_id: str) -> dict[str, t.Any]:
+    """The fields every record of `job`'s report shares: partition, report, options, window."""
+    base: dict[str, t.Any] = {"marketplace_id": marketplace_id, "report_id": job.report_id}
+    options = dict(job.options)
+    for option in spec.option_fields:
+        base[snake_case(option)] = options.get(option)
+    if spec.incremental and job.data_end is not None:
+        base[spec.bookmark_field] = iso(job.data_end)
+        if spec.requestable and job.data_start is not None:
+            base["report_start_date"] = iso(job.data_start)
+    return base
+
+
+def records(
+    document: Document,
+    spec: ReportSpec,
+    job: ReportJob,
+    base: dict[str, t.Any],
+    logger: logging.Logger | logging.LoggerAdapter,
+    conform: Callable[[dict[str, t.Any]], dict[str, t.Any]],
+) -> Iterator[dict[str, t.Any]]:
+    """The stream's records from `job`'s document, each starting from `base`."""
+    label = job.describe()
+    if spec.json_records is None and spec.xml_records is None:
+        problems = Problems(logger, label, "line")
+        yield from tsv_records(document, spec, base, problems)
+        problems.summarise()
+        return
+    problems = Problems(logger, label, "record")
+    if spec.json_records is not None:
+        items = json_records(document, spec, base, conform)
+    else:
+        assert spec.xml_records is not None
+        parsed = iter_xml_records(document, spec.xml_records, job.report_type, problems)
+        items = ({**base, **item} for item in parsed)
+    for record in items:
+        for key in spec.keys:
+            # A key a coarser granularity leaves out is "", never null.
+            if record.get(key) is None:
+                record[key] = ""
+        yield record
+    problems.summarise()
