@@ -126,7 +126,9 @@ def new_job(
     )
 
 
-def listed_jobs(spec: ReportSpec, partition: Partition, reports: list[dict[str, Any]]) -> list[ReportJob]:
+def listed_jobs(
+    spec: ReportSpec, partition: Partition, reports: list[dict[str, Any]]
+) -> list[ReportJob]:
     """Jobs for reports Amazon makes on its own (settlements), as getReports listed them."""
     jobs = []
     for report in sorted(reports, key=lambda r: r.get("createdTime") or ""):
@@ -223,7 +225,9 @@ def _plan_windows(
             if existing_end < end and period_start(existing_end, period) != existing_end:
                 # It ends inside a period: the next window would sum part of one.
                 existing = None
-        window_end = (parse_time(existing["dataEndTime"]) or planned_end) if existing else planned_end
+        window_end = (
+            (parse_time(existing["dataEndTime"]) or planned_end) if existing else planned_end
+        )
         planned.append(Planned(new_job(spec, partition, requested_start, window_end), existing))
         start = window_end
     return planned

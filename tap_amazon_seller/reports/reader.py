@@ -12,12 +12,76 @@ import typing as t
 from collections.abc import Callable, Iterator
 
 from tap_amazon_seller.casting import snake_case
-from tap_amazon_seller.reports.documents import Document
-from tap_amazon_seller.reports.engine import ReportJob, iso
+from tap_amazon_seller.errors import AccessDeniedError, TapError
+from tap_amazon_seller.reports.documents import Document, IncompleteDocumentError
+from tap_amazon_seller.reports.engine import CREATE, ReportEngine, ReportJob, iso
 from tap_amazon_seller.reports.json_records import json_records
 from tap_amazon_seller.reports.spec import ReportSpec
 from tap_amazon_seller.reports.tsv_records import tsv_records
 from tap_amazon_seller.reports.xml_records import iter_xml_records
+
+#: Reads a downloaded document of a job as records.
+RowsOf = Callable[[Document, ReportJob], Iterator[dict[str, t.Any]]]
+
+
+class ReportNotRead(TapError):
+    """A report that ended without a document to read (FATAL, CANCELLED snapshot, timed out,
+    refused): `keep_pending` when the report may still finish for the next run."""
+
+    def __init__(self, job: ReportJob, status: str) -> None:
+        super().__init__(f"{job.describe()}: {status}")
+        self.job = job
+        self.status = status
+        self.keep_pending = job.status == "TIMEOUT"
+
+
+# A snapshot (the listings, the inventory as it is now) has no empty window to mean.
+CANCELLED_SNAPSHOT = (
+    "CANCELLED by Amazon, so this snapshot has no rows this run. Amazon cancels a report it "
+    "has no data for or cannot make; if this account has no such data, deselect the stream"
+)
+
+
+def read_report(
+    engine: ReportEngine, job: ReportJob, rows_of: RowsOf, *, window: bool
+) -> t.Generator[dict[str, t.Any], None, list[ReportJob]]:
+    """Wait for `job`'s report and yield its records; return the reports read (one, or two
+    when a new report for the same window replaced one whose document could not be
+    downloaded whole, before any of its rows was emitted).
+
+    CANCELLED is Amazon's "no data" for a report over a `window`: nothing is yielded. For a
+    snapshot, and for FATAL, a timeout or a failed request, ReportNotRead is raised;
+    AccessDeniedError when Amazon refused the report type to the app. The caller releases
+    `job`; a replacement is released here.
+    """
+    current, read = job, [job]
+    try:
+        while True:
+            status = engine.wait(current)
+            if status == "CANCELLED" and window:
+                return read
+            if current.denied:
+                raise AccessDeniedError(str(current.error), operation=CREATE, status=403)
+            if status != "DONE":
+                why = CANCELLED_SNAPSHOT if status == "CANCELLED" else status
+                if current.error and status != "TIMEOUT":
+                    why = f"{status} ({current.error})"
+                raise ReportNotRead(current, why)
+            emitted = False
+            try:
+                for record in rows_of(engine.open_document(current), current):
+                    emitted = True
+                    yield record
+                return read
+            except IncompleteDocumentError:
+                if emitted or current.requested_again:
+                    raise
+            current = engine.request_again(current)
+            read.append(current)
+    finally:
+        for replacement in read[1:]:
+            engine.release(replacement)
+
 
 # Problems in one document's rows logged one by one; the rest are counted.
 MAX_LOGGED_PROBLEMS = 5

@@ -263,6 +263,24 @@ class PendingReports(SpApiStream):
         state["pending_reports"] = pending
         self.amazon.write_state()
 
+    def _forget_window(self, context: Context, job: ReportJob) -> None:
+        """Forget `job` and every other report pending for its window (a report requested
+        again for it): the window is read, or given up for this run."""
+        window = (
+            iso(job.data_start) if job.data_start else None,
+            iso(job.data_end) if job.data_end else None,
+        )
+        state = self.get_context_state(context)
+        remaining = [
+            p
+            for p in state.get("pending_reports") or []
+            if p["report_id"] != job.report_id and (p.get("start"), p.get("end")) != window
+        ]
+        if remaining:
+            state["pending_reports"] = remaining
+        else:
+            state.pop("pending_reports", None)
+
     def _forget_pending(self, context: Context, job: ReportJob) -> None:
         state = self.get_context_state(context)
         remaining = [

@@ -7,6 +7,10 @@ downloaded stops that partition there, so the bookmark never passes data that wa
 not emitted. Report ids still in flight are kept in the partition's state
 (`pending_reports`), so an interrupted run's successor polls them instead of
 requesting them again.
+
+This module is the Singer side only: schema, partitions, state, and what each report's
+outcome means for the bookmark. Which reports a partition needs is reports/planner.py;
+how a document becomes records is reports/reader.py.
 """
 
 from __future__ import annotations
@@ -20,13 +24,12 @@ from singer_sdk import typing as th
 from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE
 from tap_amazon_seller.errors import SpApiError
-from tap_amazon_seller.reports import reader
+from tap_amazon_seller.reports import planner, reader
 from tap_amazon_seller.reports.documents import (
     DocumentError,
     IncompleteDocumentError,
 )
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_reports, parse_time
-from tap_amazon_seller.reports.periods import period_after, period_start, period_windows
 from tap_amazon_seller.reports.registry import REPORT_SPECS
 from tap_amazon_seller.reports.spec import ReportSpec
 from tap_amazon_seller.streams.base import PendingReports, SpApiStream, describe_partition
@@ -36,14 +39,6 @@ if t.TYPE_CHECKING:
 
     from tap_amazon_seller.client import SpApiClient
     from tap_amazon_seller.tap import TapAmazonSeller
-
-# How many bad cells or rows of one document are logged one by one (the rest are counted).
-# A shorter tail is left for the next run rather than spent a createReport on.
-MIN_WINDOW = timedelta(minutes=5)
-# Periods this long (months, quarters) are read one a report.
-MONTH_OR_LONGER = timedelta(days=28)
-# Amazon keeps reports for 90 days: listing further back finds nothing.
-LISTING_HORIZON_DAYS = 90
 
 
 class ReportStream(PendingReports):
@@ -153,220 +148,44 @@ class ReportStream(PendingReports):
         options[self.spec.marketplace_option] = str(context["marketplace_id"])
         return tuple(sorted(options.items()))
 
-    def _new_job(self, context: Context, start: datetime | None, end: datetime | None) -> ReportJob:
-        options = self._partition_options(context)
-        if self.spec.window_options and start is not None and end is not None:
-            # The window travels as options (e.g. promotionStartDateFrom/To), not as dataStart/End.
-            window = dict(zip(self.spec.window_options, (iso(start), iso(end)), strict=True))
-            options = tuple(sorted({**dict(options), **window}.items()))
-        job = ReportJob(
-            report_type=self.spec.report_type,
+    def _partition(self, context: Context) -> planner.Partition:
+        return planner.Partition(
             region=str(context["region"]),
-            marketplace_ids=(str(context["marketplace_id"]),),
-            data_start=start,
-            data_end=end,
-            options=options,
-            restricted=self.spec.restricted,
-            # Reports by calendar day, week or month take dataEndTime as a day included
-            # whole: a window ending at midnight is sent as the last second before it.
-            end_inclusive=self.spec.whole_days or self._period() is not None,
-            send_range=self.spec.window_options is None,
+            marketplace_id=str(context["marketplace_id"]),
+            options=self._partition_options(context),
+            start_date=self.amazon.settings.start_date,
+            limit=self._now_limit(),
+            bookmark=self.resumed_from(context),
+            pending=tuple(self.get_context_state(context).get("pending_reports") or ()),
         )
-        job.on_created.append(lambda created: self._remember_pending(context, created))
-        return job
-
-    def _pending_from_state(self, context: Context) -> list[dict]:
-        return list(self.get_context_state(context).get("pending_reports") or [])
 
     def _plan_partition(self, engine: ReportEngine, context: Context) -> list[ReportJob]:
-        region, marketplace = str(context["region"]), str(context["marketplace_id"])
-        pending = self._pending_from_state(context)
+        """The planner's reports for this partition, given to the engine (adopted or to be
+        requested); a report Amazon gives an id is remembered in the partition's state."""
+        partition = self._partition(context)
         if not self.spec.requestable:
-            return self._plan_listed(engine, context)
-        if not self.spec.incremental:
-            if self.spec.full_range:
-                job = self._new_job(context, self.amazon.settings.start_date, self._now_limit())
-            elif self.spec.min_range_hours:
-                end = self._now_limit()
-                job = self._new_job(context, self._request_start(end, end), end)
-            else:
-                job = self._new_job(context, None, None)
-            if pending:
-                return [engine.adopt(job, {"reportId": pending[-1]["report_id"]})]
-            recent = engine.find_recent_report(
-                region,
-                self.spec.report_type,
-                (marketplace,),
-                timedelta(minutes=self.spec.reuse_minutes),
+            return [engine.plan(job) for job in self._listed_jobs(partition)]
+        jobs = []
+        for planned in planner.plan(self.spec, partition, engine):
+            job = planned.job
+            job.on_created.append(lambda created: self._remember_pending(context, created))
+            jobs.append(
+                engine.adopt(job, planned.existing) if planned.existing else engine.plan(job)
             )
-            return [engine.adopt(job, recent) if recent else engine.plan(job)]
-
-        period = self._period()
-        if period and self.spec.period_reads == "finished":
-            return self._plan_periods(engine, context, pending, period)
-        start = self._window_start(context)
-        end = self._now_limit()
-        if self.spec.whole_days:
-            start = clock.midnight(start)
-        if period:
-            # Back to the start of the period the bookmark is in: a period read while it was
-            # still running (the current day, week or month) is read again whole.
-            start = period_start(start, period)
-            earliest = period_start(self.amazon.settings.start_date, period)
-            for _ in range(self.spec.lookback_periods if self.resumed_from(context) else 0):
-                start = max(period_start(start - timedelta(seconds=1), period), earliest)
-        window = timedelta(days=self.spec.window_days or 30)
-        jobs: list[ReportJob] = []
-        while end - start >= MIN_WINDOW:
-            planned_end = self._window_end(start, end, window, period)
-            requested_start = self._request_start(start, planned_end)
-            # An earlier run's report for a window starting here is reused as it is.
-            from_state = next(
-                (
-                    p
-                    for p in pending
-                    if parse_time(p.get("start")) == requested_start
-                    and (parse_time(p.get("end")) or end) <= end
-                ),
-                None,
-            )
-            existing = (
-                {
-                    "reportId": from_state["report_id"],
-                    "dataStartTime": from_state["start"],
-                    "dataEndTime": from_state["end"],
-                }
-                if from_state
-                else engine.find_window_report(
-                    region,
-                    self.spec.report_type,
-                    (marketplace,),
-                    requested_start,
-                    end,
-                    self._partition_options(context),
-                )
-            )
-            if existing and period:
-                existing_end = parse_time(existing["dataEndTime"]) or end
-                if existing_end < end and period_start(existing_end, period) != existing_end:
-                    # It ends inside a period: the next window would sum part of one.
-                    existing = None
-            if existing:
-                window_end = parse_time(existing["dataEndTime"]) or planned_end
-                job = self._new_job(context, requested_start, window_end)
-                jobs.append(engine.adopt(job, existing))
-            else:
-                window_end = planned_end
-                jobs.append(engine.plan(self._new_job(context, requested_start, window_end)))
-            start = window_end
         return jobs
 
-    def _plan_periods(
-        self, engine: ReportEngine, context: Context, pending: list[dict], period: str
-    ) -> list[ReportJob]:
-        """Windows of whole, finished periods (e.g. reportPeriod=WEEK): each starts on a
-        period's first day and ends after a period's last, and a period not over yet is left
-        for a later run, so the bookmark always sits on a period edge."""
-        region, marketplace = str(context["region"]), str(context["marketplace_id"])
-        jobs: list[ReportJob] = []
-        for start, end in period_windows(
-            self._window_start(context),
-            self._now_limit(),
-            period,
-            spans=self.spec.spans_periods,
-            max_days=self.spec.window_days,
-        ):
-            job = self._new_job(context, start, end)
-            from_state = next(
-                (
-                    p
-                    for p in pending
-                    if parse_time(p.get("start")) == start and parse_time(p.get("end")) == end
-                ),
-                None,
-            )
-            listed = engine.find_window_report(
-                region, self.spec.report_type, (marketplace,), start, end, self._options
-            )
-            if from_state:
-                jobs.append(engine.adopt(job, {"reportId": from_state["report_id"]}))
-            elif listed and parse_time(listed.get("dataEndTime")) == end - timedelta(seconds=1):
-                jobs.append(engine.adopt(job, listed))
-            else:
-                jobs.append(engine.plan(job))
-        return jobs
-
-    def _period(self) -> str | None:
-        """The period the report's rows sum over (set by its option, else the spec's)."""
-        if not self.spec.period_option:
-            return self.spec.period
-        return dict(self._options).get(self.spec.period_option, self.spec.period)
-
-    @staticmethod
-    def _window_end(
-        start: datetime, end: datetime, window: timedelta, period: str | None
-    ) -> datetime:
-        window_end = min(start + window, end)
-        if not period:
-            return window_end
-        following = period_after(start, period)
-        if following - start >= MONTH_OR_LONGER and following < window_end:
-            # A calendar month (or quarter) a report, the running one too: on the 1st, a
-            # window from the month before must not run on into the new month.
-            return following
-        if window_end < end:
-            # Whole periods only (at least one), so no row sums part of a period.
-            aligned = period_start(window_end, period)
-            window_end = aligned if aligned > start else min(following, end)
-        return window_end
-
-    def _request_start(self, start: datetime, end: datetime) -> datetime:
-        """dataStartTime for data from `start`: earlier if Amazon wants a longer range."""
-        if self.spec.min_range_hours:
-            return min(start, end - timedelta(hours=self.spec.min_range_hours))
-        return start
-
-    def _plan_listed(self, engine: ReportEngine, context: Context) -> list[ReportJob]:
-        """Reports Amazon makes on its own (settlements): list those created since the bookmark."""
-        since = max(
-            self._window_start(context),
-            clock.now() - timedelta(days=LISTING_HORIZON_DAYS),
-        )
-        client = self.amazon.client(str(context["region"]))
+    def _listed_jobs(self, partition: planner.Partition) -> list[ReportJob]:
+        """Reports Amazon makes on its own (settlements): those created since the bookmark."""
+        since = planner.listing_since(self.spec, partition, clock.now())
         params = {
             "reportTypes": ",".join((self.spec.report_type, *self.spec.also_list)),
             "processingStatuses": "DONE",
-            "marketplaceIds": str(context["marketplace_id"]),
+            "marketplaceIds": partition.marketplace_id,
             "createdSince": iso(since),
             "pageSize": 100,
         }
-        reports = sorted(list_reports(client, params), key=lambda r: r.get("createdTime") or "")
-        jobs = []
-        for report in reports:
-            created = parse_time(report.get("createdTime"))
-            job = ReportJob(
-                report_type=str(report["reportType"]),
-                region=str(context["region"]),
-                marketplace_ids=tuple(report.get("marketplaceIds") or (context["marketplace_id"],)),
-                data_start=parse_time(report.get("dataStartTime")),
-                data_end=created,  # the bookmark of a listed report is its creation time
-                report_id=str(report["reportId"]),
-                status="DONE",
-                document_id=report.get("reportDocumentId"),
-                created_time=created,
-            )
-            jobs.append(engine.plan(job))
-        return jobs
-
-    def _window_start(self, context: Context) -> datetime:
-        start = self.amazon.settings.start_date
-        bookmark = self.resumed_from(context)
-        if bookmark:
-            start = max(bookmark - timedelta(days=self.spec.lookback_days), start)
-        if self.spec.history_days is not None:
-            # Amazon keeps no older data: asking for it spends createReport on nothing.
-            start = max(start, clock.now() - timedelta(days=self.spec.history_days))
-        return start
+        reports = list(list_reports(self.amazon.client(partition.region), params))
+        return planner.listed_jobs(self.spec, partition, reports)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -529,7 +348,7 @@ class ReportListStream(SpApiStream):
         bookmark = parse_time(self.get_starting_replication_key_value(context))
         if bookmark:
             since = max(since, bookmark - timedelta(days=1))
-        since = max(since, clock.now() - timedelta(days=LISTING_HORIZON_DAYS - 1))
+        since = max(since, clock.now() - timedelta(days=planner.LISTING_HORIZON_DAYS - 1))
         types = list(settings.report_types) or sorted(
             {s.report_type for s in REPORT_SPECS} | {t for s in REPORT_SPECS for t in s.also_list}
         )
