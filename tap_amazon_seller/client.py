@@ -56,6 +56,10 @@ class _Retryable(Exception):
         self.misshapen = misshapen
 
 
+# Refreshes of the access token for one call refused because of the token itself.
+TOKEN_REFRESHES = 3
+
+
 class _Unauthorized(Exception):
     """403: the access token may have expired early; worth one refresh."""
 
@@ -154,12 +158,17 @@ class SpApiClient:
         """
         op = operation(operation_name)
         url = self.base_url + op.url_path(path_params)
-        refreshed = False
+        refreshes = 0
         while True:
             try:
                 return self._call_with_retries(op, url, params, json_body, token)
             except _Unauthorized as denied:
-                if refreshed:
+                # Amazon says when the access token itself is the problem ("The access token
+                # you provided is revoked, malformed or invalid."): a token can expire between
+                # its refresh and its use, so that is worth a few refreshes; a 403 without it
+                # is a role or an authorisation, and one refresh settles it.
+                about_token = "access token" in _describe(denied.errors).lower()
+                if refreshes >= (TOKEN_REFRESHES if about_token else 1):
                     raise AccessDeniedError(
                         f"{op.name} was refused in region {self.region} (HTTP 403: "
                         f"{_describe(denied.errors)}) even with a fresh access token: the app "
@@ -173,7 +182,7 @@ class SpApiClient:
                     "%s: HTTP 403, refreshing the access token and trying once more", op.name
                 )
                 self.auth.invalidate(denied.token)
-                refreshed = True
+                refreshes += 1
 
     def pages(
         self,

@@ -107,6 +107,25 @@ def test_expired_access_token_is_refreshed_once(simulator: Simulator) -> None:
     assert simulator.tokens.issued == 2
 
 
+def test_a_fresh_token_that_expires_before_its_use_is_refreshed_again(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Amazon names the token in its 403 ("revoked, malformed or invalid"): not a role."""
+    client = make_client(simulator)
+    issue = client.auth.access_token
+    dying = iter([True, True, False])  # the first two tokens die before they are used
+
+    def token_that_may_expire() -> str:
+        token = issue()
+        if next(dying, False):
+            simulator.tokens.expire_all()
+        return token
+
+    monkeypatch.setattr(client.auth, "access_token", token_that_may_expire)
+    assert len(client.call(OP)["payload"]) == 3
+    assert simulator.calls[OP] == 3 and simulator.tokens.issued == 3
+
+
 def test_token_is_cached_between_calls(simulator: Simulator) -> None:
     client = make_client(simulator)
     for _ in range(3):
