@@ -11,6 +11,7 @@ format at all.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import logging
@@ -25,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tap_amazon_seller.reports import reader
 from tap_amazon_seller.reports.documents import Document, DocumentError
 from tap_amazon_seller.reports.engine import ReportJob
 from tap_amazon_seller.streams.reports import ReportStream
@@ -48,24 +50,16 @@ TSV = sorted(n for n, s in STREAMS.items() if s.spec.columns)
 STRUCTURED = sorted(n for n, s in STREAMS.items() if not s.spec.columns)
 
 
-class OneDocument:
-    """The report engine as `_records_of` sees it, holding one document."""
-
-    def __init__(self, document: Document) -> None:
-        self.document = document
-
-    def open_document(self, job: ReportJob) -> Document:
-        return self.document
-
-
 def read(stream: ReportStream, content: bytes, encoding: str) -> list[dict]:
+    """The records the stream emits from one document (as its reader makes them)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "document.gz"
         path.write_bytes(gzip.compress(content))
         job = ReportJob(stream.spec.report_type, "eu", (MARKETPLACE,), report_id="1")
-        engine: Any = OneDocument(Document(path, True, encoding))
-        context = {"marketplace_id": MARKETPLACE, "region": "eu"}
-        return list(stream._records_of(engine, job, context))
+        base = reader.base_record(stream.spec, job, MARKETPLACE)
+        conform = functools.partial(stream.conformed, where=job.describe())
+        document = Document(path, True, encoding)
+        return list(reader.records(document, stream.spec, job, base, stream.logger, conform))
 
 
 # -- Flat files -------------------------------------------------------------------------

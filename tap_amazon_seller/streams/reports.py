@@ -15,6 +15,7 @@ how a document becomes records is reports/reader.py.
 
 from __future__ import annotations
 
+import functools
 import typing as t
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -23,12 +24,9 @@ from singer_sdk import typing as th
 
 from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE
-from tap_amazon_seller.errors import SpApiError
+from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 from tap_amazon_seller.reports import planner, reader
-from tap_amazon_seller.reports.documents import (
-    DocumentError,
-    IncompleteDocumentError,
-)
+from tap_amazon_seller.reports.documents import Document, DocumentError
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_reports, parse_time
 from tap_amazon_seller.reports.registry import REPORT_SPECS
 from tap_amazon_seller.reports.spec import ReportSpec
@@ -214,100 +212,57 @@ class ReportStream(PendingReports):
     def _deliver(
         self, engine: ReportEngine, job: ReportJob, context: Context
     ) -> t.Generator[dict, None, bool]:
-        """Emit one window's records; False when the partition must stop at this window.
+        """Emit one window's records; False when the partition must stop at this window."""
+        marketplace = str(context["marketplace_id"])
+        rows = 0
 
-        A report whose document cannot be downloaded whole is replaced, once, by a new
-        report for the same window, in the same run.
-        """
-        try:
-            outcome = yield from self._deliver_report(engine, job, context)
-        finally:
-            engine.release(job)
-        if outcome != "again":
-            return outcome == "read"
-        fresh = engine.request_again(job)
-        try:
-            return (yield from self._deliver_report(engine, fresh, context)) == "read"
-        finally:
-            engine.release(fresh)
+        def rows_of(document: Document, read: ReportJob) -> Iterator[dict]:
+            nonlocal rows
+            rows = 0  # a report requested again is read from its start
+            base = reader.base_record(self.spec, read, marketplace)
+            conform = functools.partial(self.conformed, where=read.describe())
+            for record in reader.records(document, self.spec, read, base, self.logger, conform):
+                rows += 1
+                yield record
 
-    def _deliver_report(
-        self, engine: ReportEngine, job: ReportJob, context: Context
-    ) -> t.Generator[dict, None, str]:
-        """Emit one report's records: "read", "stop" (the partition stops here), or "again"
-        (its document could not be downloaded and nothing of it was emitted)."""
-        status = engine.wait(job)
-        if status == "CANCELLED" and self.spec.incremental:
-            # Amazon's "no data": the window is complete and empty.
-            self._forget_pending(context, job)
-            self._advance_bookmark(context, job)
-            return "read"
-        if status == "CANCELLED":
-            # A snapshot (the listings, the inventory, as they are now) has no empty window to
-            # mean: the stream has no rows from this run, which the summary says.
-            status = (
-                "CANCELLED by Amazon, so this snapshot has no rows this run. Amazon cancels a "
-                "report it has no data for or cannot make; if this account has no such data, "
-                "deselect the stream"
+        try:
+            reports = yield from reader.read_report(
+                engine, job, rows_of, window=self.spec.incremental
             )
-        if status == "DONE":
-            rows = 0
-            try:
-                for record in self._records_of(engine, job, context):
-                    rows += 1
-                    yield record
-            except IncompleteDocumentError as exc:
-                if rows == 0 and not job.requested_again:
-                    self._forget_pending(context, job)
-                    return "again"
-                status = str(exc)
-            except DocumentError as exc:
-                status = str(exc)
-            else:
-                self.logger.info("%s: %d rows read into %s", job.describe(), rows, self.name)
-                self._forget_pending(context, job)
-                self._advance_bookmark(context, job)
-                return "read"
-        if job.denied:
-            self._forget_pending(context, job)
+        except AccessDeniedError as exc:
+            self._forget_window(context, job)
             self.amazon.note_skipped(self.name, describe_partition(context), "access denied")
             self.logger.error(
                 "Stream %s, marketplace %s skipped: Amazon refuses %s to this app (%s). The "
                 "app needs the role '%s'; its bookmark does not move, the other streams go on.",
                 self.name,
-                context["marketplace_id"],
+                marketplace,
                 job.report_type,
-                job.error,
+                exc,
                 self.required_role,
             )
-            return "stop"
-        self.logger.error(
-            "Stream %s, marketplace %s: %s: %s; %s",
-            self.name,
-            context["marketplace_id"],
-            job.describe(),
-            status,
-            "this partition stops at this window and its bookmark stays before it. The next "
-            "run retries from there."
-            if self.spec.incremental
-            else "the next run requests it again.",
-        )
-        self.amazon.note_failed(
-            self.name, describe_partition(context), f"{job.describe()}: {status}"
-        )
-        if status != "TIMEOUT":  # a timed-out report stays pending: the next run polls it
-            self._forget_pending(context, job)
-        return "stop"
-
-    def _records_of(self, engine: ReportEngine, job: ReportJob, context: Context) -> Iterator[dict]:
-        return reader.records(
-            engine.open_document(job),
-            self.spec,
-            job,
-            reader.base_record(self.spec, job, str(context["marketplace_id"])),
-            self.logger,
-            lambda item: self.conformed(item, job.describe()),
-        )
+            return False
+        except (reader.ReportNotRead, DocumentError) as exc:
+            self.logger.error(
+                "Stream %s, marketplace %s: %s; %s",
+                self.name,
+                marketplace,
+                exc,
+                "this partition stops at this window and its bookmark stays before it. The "
+                "next run retries from there."
+                if self.spec.incremental
+                else "the next run requests it again.",
+            )
+            self.amazon.note_failed(self.name, describe_partition(context), exc)
+            if not (isinstance(exc, reader.ReportNotRead) and exc.keep_pending):
+                self._forget_window(context, job)  # a timed-out report: the next run polls it
+            return False
+        finally:
+            engine.release(job)
+        self.logger.info("%s: %d rows read into %s", reports[-1].describe(), rows, self.name)
+        self._forget_window(context, job)
+        self._advance_bookmark(context, job)
+        return True
 
 
 class ReportListStream(SpApiStream):
