@@ -79,6 +79,9 @@ class Setting:
     alias_of: str | None = None
     #: The smallest value that makes sense (numbers).
     minimum: float | None = None
+    #: A deprecated setting: the report option it still sets, in `report_options` of every
+    #: stream that takes it and does not set it itself.
+    report_option: str = ""
 
     #: The schema's and Meltano's description, when the README's first sentence is not one.
     short: str = ""
@@ -193,7 +196,11 @@ SETTINGS: tuple[Setting, ...] = (
         "(`fba_inventory_ledger`: `eventType`; `fba_inventory_ledger_summary`: "
         "`aggregatedByTimePeriod`, `aggregateByLocation`; `open_listings`: `custom`; "
         "`browse_tree`: `RootNodesOnly`, `BrowseNodeId`; the Brand Analytics streams: "
-        "`reportPeriod`, and `asins` or `asin`; any option for the generic streams of "
+        "`reportPeriod`, and `asins` or `asin`; `sales_traffic_report` and "
+        "`sales_traffic_by_asin`: `dateGranularity` (default `DAY`) and `asinGranularity` "
+        "(default `CHILD`); `vendor_sales_report` and `vendor_inventory_report`: "
+        "`distributorView` (default `MANUFACTURING`) and `sellingProgram` (default `RETAIL`); "
+        "any option for the generic streams of "
         "`report_types`); an option the stream does not take is an error naming it. Brand "
         "Analytics streams take `reportPeriod` (default `WEEK`); "
         "`brand_analytics_search_query_performance` needs `asin` (space-separated ASINs, at "
@@ -288,34 +295,38 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sales_traffic_date_granularity",
         "string",
-        "`dateGranularity` of the Sales and Traffic report: `DAY`, `WEEK` or `MONTH` (rows of "
-        "`sales_traffic_report`).",
-        default="DAY",
+        "Deprecated: set `dateGranularity` in `report_options` for `sales_traffic_report` and `sales_traffic_by_asin` instead (default "
+        "`DAY`). Still read, with a WARNING: it sets `dateGranularity` for every stream that "
+        "takes the value and does not set the option itself.",
         choices=(("DAY", "Day"), ("WEEK", "Week"), ("MONTH", "Month")),
+        report_option="dateGranularity",
     ),
     Setting(
         "sales_traffic_asin_granularity",
         "string",
-        "`asinGranularity` of the Sales and Traffic report: `PARENT`, `CHILD` or `SKU` (rows "
-        "of `sales_traffic_by_asin`).",
-        default="CHILD",
+        "Deprecated: set `asinGranularity` in `report_options` for `sales_traffic_report` and `sales_traffic_by_asin` instead (default "
+        "`CHILD`). Still read, with a WARNING: it sets `asinGranularity` for every stream that "
+        "takes the value and does not set the option itself.",
         choices=(("PARENT", "Parent ASIN"), ("CHILD", "Child ASIN"), ("SKU", "SKU")),
+        report_option="asinGranularity",
     ),
     Setting(
         "vendor_distributor_view",
         "string",
-        "`distributorView` of the vendor sales and inventory reports (`MANUFACTURING` or "
-        "`SOURCING`).",
-        default="MANUFACTURING",
+        "Deprecated: set `distributorView` in `report_options` for `vendor_sales_report` and `vendor_inventory_report` instead (default "
+        "`MANUFACTURING`). Still read, with a WARNING: it sets `distributorView` for every stream that "
+        "takes the value and does not set the option itself.",
         choices=(("MANUFACTURING", "Manufacturing"), ("SOURCING", "Sourcing")),
+        report_option="distributorView",
     ),
     Setting(
         "vendor_selling_program",
         "string",
-        "`sellingProgram` of the vendor sales and inventory reports (`RETAIL`, `BUSINESS`, "
-        "`FRESH`; inventory takes `RETAIL` or `FRESH`).",
-        default="RETAIL",
+        "Deprecated: set `sellingProgram` in `report_options` for `vendor_sales_report` and `vendor_inventory_report` instead (default "
+        "`RETAIL`). Still read, with a WARNING: it sets `sellingProgram` for every stream that "
+        "takes the value and does not set the option itself.",
         choices=(("RETAIL", "Retail"), ("BUSINESS", "Business"), ("FRESH", "Fresh")),
+        report_option="sellingProgram",
     ),
     Setting(
         "api_base_url",
@@ -381,16 +392,14 @@ class Settings:
     lwa_token_url: str
     feed_types: tuple[str, ...]
     seller_id: str | None
-    sales_traffic_date_granularity: str
-    sales_traffic_asin_granularity: str
-    vendor_distributor_view: str
-    vendor_selling_program: str
     orders_source: str
     orders_api_tail_hours: float
     include_pii: bool
     order_ids: tuple[str, ...]
     report_options: dict[str, dict[str, str]]
     ignored_settings: tuple[str, ...]
+    #: Deprecated settings the config uses (each logged once, with what to write instead).
+    deprecated_settings: tuple[str, ...]
 
     def base_url(self, region: str) -> str:
         if self.api_base_url:
@@ -594,16 +603,48 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         ignored_settings=tuple(n for n in IGNORED_AWS_SETTINGS if config.get(n)),
         feed_types=tuple(as_list(given("feed_types"))) or DEFAULT_FEED_TYPES,
         seller_id=str(given("seller_id")).strip() if given("seller_id") else None,
-        sales_traffic_date_granularity=given("sales_traffic_date_granularity"),
-        sales_traffic_asin_granularity=given("sales_traffic_asin_granularity"),
-        vendor_distributor_view=given("vendor_distributor_view"),
-        vendor_selling_program=given("vendor_selling_program"),
         orders_source=given("orders_source"),
         orders_api_tail_hours=float(given("orders_api_tail_hours")),
         include_pii=bool(as_bool(given("include_pii"))),
         order_ids=order_ids,
-        report_options=report_options,
+        report_options=_with_deprecated_options(config, report_options),
+        deprecated_settings=tuple(
+            x.name for x in SETTINGS if x.report_option and config.get(x.name) not in (None, "")
+        ),
     )
+
+
+def _with_deprecated_options(
+    config: dict[str, Any], given: dict[str, dict[str, str]]
+) -> dict[str, dict[str, str]]:
+    """`report_options` with what the deprecated option settings still say: each sets its
+    option for every stream that had it as a setting, takes the value, and does not set
+    the option itself in `report_options`."""
+    from tap_amazon_seller.reports.registry import specs_for
+
+    options = {stream: dict(values) for stream, values in given.items()}
+    for setting in SETTINGS:
+        value = config.get(setting.name)
+        if not setting.report_option or value in (None, ""):
+            continue
+        for spec in specs_for(tuple(as_list(config.get("report_types")))):
+            allowed = (spec.allowed_options or {}).get(setting.report_option)
+            if setting.report_option in spec.option_defaults and allowed and value in allowed:
+                options.setdefault(spec.stream, {}).setdefault(setting.report_option, str(value))
+    return options
+
+
+def log_deprecated_settings(settings: Settings, logger: logging.Logger) -> None:
+    for name in settings.deprecated_settings:
+        option = SETTING[name].report_option
+        logger.warning(
+            "config: the setting %s is deprecated; it still sets %s. Write it in "
+            'report_options instead, e.g. "report_options": {"<stream>": {"%s": "..."}} '
+            "(see the README's settings table).",
+            name,
+            option,
+            option,
+        )
 
 
 def log_ignored_settings(settings: Settings, logger: logging.Logger) -> None:

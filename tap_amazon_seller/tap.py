@@ -38,6 +38,7 @@ from tap_amazon_seller.settings import (
     Settings,
     SettingsError,
     as_list,
+    log_deprecated_settings,
     log_ignored_settings,
     parse_settings,
 )
@@ -239,6 +240,7 @@ class TapAmazonSeller(Tap):
                 "Config validation failed", errors=exc.errors, schema=self.config_jsonschema
             ) from None
         log_ignored_settings(settings, self.logger)
+        log_deprecated_settings(settings, self.logger)
         self._warn_unknown_settings()
         return settings
 

@@ -79,3 +79,32 @@ def test_readme_stream_table_lists_every_stream() -> None:
         s.tap_stream_id for s in TapAmazonSeller(config={}, validate_config=False).catalog.streams
     }
     assert listed == streams
+
+
+def test_readme_stream_table_says_what_the_registry_declares_for_every_report_stream() -> None:
+    """Each report stream's row names its report type, its replication and its key, as its
+    ReportSpec declares them (the table is written by hand; this keeps it honest)."""
+    from tap_amazon_seller.reports.registry import REPORT_SPECS
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("## What it does today", 1)[1].split("\n\n", 2)[1]
+    rows = {
+        line.split("`")[1]: [cell.strip() for cell in line.split("|")[1:-1]]
+        for line in table.splitlines()
+        if line.startswith("| `")
+    }
+    wrong = []
+    for spec in REPORT_SPECS:
+        _, source, replication, key, _, _ = rows[spec.stream]
+        if replication.startswith("as `"):  # "as `another_stream`"
+            replication = rows[replication.split("`")[1]][2]
+        if f"`{spec.report_type}`" not in source:
+            wrong.append(f"{spec.stream}: its row does not name {spec.report_type}")
+        if spec.incremental != replication.startswith("incremental"):
+            wrong.append(f"{spec.stream}: replication {replication!r}")
+        if spec.incremental and f"`{spec.bookmark_field}`" not in replication:
+            wrong.append(f"{spec.stream}: bookmark {spec.bookmark_field} not in {replication!r}")
+        listed = re.findall(r"`([^`]+)`", key.split(" (")[0])
+        if listed != spec.primary_keys:
+            wrong.append(f"{spec.stream}: key {listed} where the spec has {spec.primary_keys}")
+    assert not wrong, "\n".join(wrong)

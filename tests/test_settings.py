@@ -179,3 +179,75 @@ def test_a_good_state_is_accepted() -> None:
     assert TapAmazonSeller(config={**BASE, "region": "na"}, state=state).state["bookmarks"][
         "orders"
     ]
+
+
+# -- report options: defaults in the specs, deprecated settings still honoured --------------
+
+
+def options_of(stream: str, settings: object) -> dict[str, str]:
+    from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
+
+    return REPORT_SPECS_BY_STREAM[stream].report_options(settings)
+
+
+def test_report_options_default_to_what_the_spec_declares() -> None:
+    settings = parse_settings({**BASE, "region": "na"}, now=NOW)
+    assert options_of("sales_traffic_report", settings) == {
+        "dateGranularity": "DAY",
+        "asinGranularity": "CHILD",
+    }
+    assert options_of("vendor_sales_report", settings) == {
+        "reportPeriod": "DAY",
+        "distributorView": "MANUFACTURING",
+        "sellingProgram": "RETAIL",
+    }
+
+
+def test_a_deprecated_option_setting_still_sets_its_option_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = {
+        **BASE,
+        "region": "na",
+        "sales_traffic_date_granularity": "WEEK",
+        "vendor_selling_program": "BUSINESS",
+    }
+    with caplog.at_level(logging.WARNING):
+        settings = TapAmazonSeller(config=config).settings
+    assert options_of("sales_traffic_report", settings)["dateGranularity"] == "WEEK"
+    assert options_of("sales_traffic_by_asin", settings)["dateGranularity"] == "WEEK"
+    assert options_of("vendor_sales_report", settings)["sellingProgram"] == "BUSINESS"
+    # Amazon's inventory report takes RETAIL or FRESH only: it keeps its default.
+    assert options_of("vendor_inventory_report", settings)["sellingProgram"] == "RETAIL"
+    warned = [r.getMessage() for r in caplog.records if "is deprecated" in r.getMessage()]
+    assert len(warned) == 2
+    assert "the setting sales_traffic_date_granularity is deprecated; it still sets " in warned[0]
+    assert '"report_options": {"<stream>": {"dateGranularity": "..."}}' in warned[0]
+
+
+def test_report_options_win_over_a_deprecated_setting() -> None:
+    config = {
+        **BASE,
+        "region": "na",
+        "sales_traffic_date_granularity": "WEEK",
+        "report_options": {"sales_traffic_report": {"dateGranularity": "MONTH"}},
+    }
+    settings = parse_settings(config, now=NOW)
+    assert options_of("sales_traffic_report", settings)["dateGranularity"] == "MONTH"
+    assert options_of("sales_traffic_by_asin", settings)["dateGranularity"] == "WEEK"
+
+
+def test_a_report_option_amazon_does_not_take_is_refused_naming_the_values() -> None:
+    config = {
+        **BASE,
+        "region": "na",
+        "report_options": {"sales_traffic_report": {"dateGranularity": "YEAR"}},
+    }
+    (error,) = errors_of(config)
+    assert (
+        error
+        == "report_options.sales_traffic_report.dateGranularity: 'YEAR' is not one of DAY, WEEK, MONTH."
+    )
+    assert errors_of({**BASE, "region": "na", "sales_traffic_date_granularity": "YEAR"}) == [
+        "sales_traffic_date_granularity: 'YEAR' is not one of DAY, WEEK, MONTH."
+    ]

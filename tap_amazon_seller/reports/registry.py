@@ -39,9 +39,14 @@ _VENDOR_DAILY: dict[str, Any] = {
     "end_lag_minutes": 72 * 60,
     "options": {"reportPeriod": "DAY"},
 }
-_VENDOR_PROGRAM_OPTIONS = {
-    "distributorView": "vendor_distributor_view",
-    "sellingProgram": "vendor_selling_program",
+# The vendor sales and inventory reports' views (Amazon's defaults are the tap's too).
+_VENDOR_VIEW = {"distributorView": "MANUFACTURING", "sellingProgram": "RETAIL"}
+_SALES_TRAFFIC: dict[str, Any] = {
+    "option_defaults": {"dateGranularity": "DAY", "asinGranularity": "CHILD"},
+    "allowed_options": {
+        "dateGranularity": ("DAY", "WEEK", "MONTH"),
+        "asinGranularity": ("PARENT", "CHILD", "SKU"),
+    },
 }
 
 # The All Orders reports' columns (by last update and by order date): one row per order item.
@@ -645,10 +650,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         window_days=30,
         whole_days=True,
         lookback_days=3,
-        option_settings={
-            "dateGranularity": "sales_traffic_date_granularity",
-            "asinGranularity": "sales_traffic_asin_granularity",
-        },
+        **_SALES_TRAFFIC,
     ),
     ReportSpec(
         stream="sales_traffic_by_asin",
@@ -666,17 +668,18 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         window_days=1,
         whole_days=True,
         lookback_days=3,
-        option_settings={
-            "dateGranularity": "sales_traffic_date_granularity",
-            "asinGranularity": "sales_traffic_asin_granularity",
-        },
+        **_SALES_TRAFFIC,
     ),
     ReportSpec(
         stream="vendor_sales_report",
         report_type="GET_VENDOR_SALES_REPORT",
         description="Vendor Retail Analytics sales by ASIN and day.",
         json_records=JsonRecords("vendorSalesReport.json", "salesByAsin", "SalesByAsin"),
-        option_settings=_VENDOR_PROGRAM_OPTIONS,
+        option_defaults=_VENDOR_VIEW,
+        allowed_options={
+            "distributorView": ("MANUFACTURING", "SOURCING"),
+            "sellingProgram": ("RETAIL", "BUSINESS", "FRESH"),
+        },
         **_VENDOR_DAILY,
     ),
     ReportSpec(
@@ -686,7 +689,11 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         json_records=JsonRecords(
             "vendorInventoryReport.json", "inventoryByAsin", "InventoryByAsin"
         ),
-        option_settings=_VENDOR_PROGRAM_OPTIONS,
+        option_defaults=_VENDOR_VIEW,
+        allowed_options={
+            "distributorView": ("MANUFACTURING", "SOURCING"),
+            "sellingProgram": ("RETAIL", "FRESH"),
+        },
         **_VENDOR_DAILY,
     ),
     ReportSpec(

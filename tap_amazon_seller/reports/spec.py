@@ -177,8 +177,9 @@ class ReportSpec:
     lookback_periods: int = 0
     #: Windows start and end on UTC midnights (reports whose data is by calendar day).
     whole_days: bool = False
-    #: Report options taken from settings: option name -> setting name.
-    option_settings: dict[str, str] = field(default_factory=dict)
+    #: Report options sent unless the `report_options` setting sets them (each one is also
+    #: in `allowed_options`, with the values Amazon takes).
+    option_defaults: dict[str, str] = field(default_factory=dict)
     #: Regions where Amazon offers the report (e.g. multi-country inventory is EU only).
     regions: tuple[str, ...] = ("na", "eu", "fe")
     #: Older report types listed together with `report_type` (not requestable streams).
@@ -231,10 +232,8 @@ class ReportSpec:
         return ["marketplace_id", *self.keys] if self.keys else ["row_key"]
 
     def report_options(self, settings: Any) -> dict[str, str]:
-        """The options sent with createReport: the fixed ones and those from settings."""
-        options = dict(self.options)
-        for option, setting in self.option_settings.items():
-            options[option] = str(getattr(settings, setting))
+        """The options sent with createReport: the fixed ones, the defaults, and the user's."""
+        options = {**self.options, **self.option_defaults}
         # The user's own (validated up front against allowed_options) come last.
         options.update(getattr(settings, "report_options", {}).get(self.stream, {}))
         return options

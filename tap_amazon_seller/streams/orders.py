@@ -32,12 +32,13 @@ from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE, RestrictedDataTokens
 from tap_amazon_seller.casting import CastError, as_bool, snake_case
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
-from tap_amazon_seller.reports.documents import DocumentError, iter_tsv
-from tap_amazon_seller.reports.engine import CREATE, ReportEngine, ReportJob, iso, parse_time
+from tap_amazon_seller.reports import reader
+from tap_amazon_seller.reports.documents import Document, DocumentError, iter_tsv
+from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse_time
 from tap_amazon_seller.reports.registry import ORDERS_REPORT
 from tap_amazon_seller.reports.tsv_records import row_builder
 from tap_amazon_seller.schemas import model_schema
-from tap_amazon_seller.streams.base import PendingReports, SpApiStream
+from tap_amazon_seller.streams.base import PendingReports, SpApiStream, describe_partition
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -501,7 +502,7 @@ class OrdersStream(PendingReports):
                 orders = self._read(segment, context)
                 fresh = self._skip_edge(orders, segment, previous_edge, latest, edge)
                 yield from self._batched(fresh, context)
-            except (SpApiError, DocumentError) as exc:
+            except (SpApiError, DocumentError, reader.ReportNotRead) as exc:
                 self._stop(context, segment, exc, held)
                 return
             if not latest:
@@ -556,7 +557,7 @@ class OrdersStream(PendingReports):
                 markers["replication_key_value"] = held
         self.amazon.note_error(
             ", ".join(s.name for s in self.family()),
-            context["marketplace_id"],
+            describe_partition(context),
             failure,
             f"{segment.source} {iso(segment.start)}..{iso(segment.end)}: {failure}",
         )
@@ -664,33 +665,36 @@ class OrdersStream(PendingReports):
         engine = self.amazon.report_engine()
         job = segment.job
         assert job is not None, "report segments are planned with the report engine"
+        marketplace = str(context["marketplace_id"])
+
+        def orders_of(document: Document, read: ReportJob) -> Iterator[dict]:
+            return self._report_orders(document, read, marketplace)
+
+        keep_pending = False
         try:
-            status = engine.wait(job)
-            if status != "TIMEOUT":  # a report still running stays pending for the next run
-                self._forget_pending(context, job)
-            if status == "CANCELLED":  # Amazon's "no orders updated in this window"
-                return
-            if job.denied:
-                raise AccessDeniedError(str(job.error), operation=CREATE, status=403)
-            if status != "DONE":
-                raise DocumentError(f"{job.describe()} ended {status}")
-            yield from self._report_orders(engine, job, str(context["marketplace_id"]))
+            # CANCELLED is Amazon's "no orders updated in this window": nothing to read.
+            yield from reader.read_report(engine, job, orders_of, window=True)
+        except reader.ReportNotRead as exc:
+            keep_pending = exc.keep_pending  # a report still running: the next run polls it
+            raise
         finally:
+            if not keep_pending:
+                self._forget_window(context, job)
             engine.release(job)
 
     def _report_orders(
-        self, engine: ReportEngine, job: ReportJob, marketplace: str
+        self, document: Document, job: ReportJob, marketplace: str
     ) -> Iterator[dict]:
         declared = {column.name: column for column in ORDERS_REPORT.columns}
         problems = 0
-        with engine.open_document(job).open_text() as text:
-            header, reader = iter_tsv(text)
+        with document.open_text() as text:
+            header, rows = iter_tsv(text)
             names = [snake_case(h) for h in header]
             casters = [declared[n].caster if n in declared else None for n in names]
             build = row_builder(names, casters)
             group: list[dict] = []
             seen: set[str] = set()
-            for values in reader:
+            for values in rows:
                 if not any(values):
                     continue
                 if len(values) != len(header):
@@ -698,7 +702,7 @@ class OrdersStream(PendingReports):
                     self.logger.warning(
                         "%s line %d: %d columns where the header has %d; read as far as it goes",
                         job.describe(),
-                        reader.line_num,
+                        rows.line_num,
                         len(values),
                         len(header),
                     )
@@ -708,7 +712,7 @@ class OrdersStream(PendingReports):
                 except CastError as exc:
                     problems += 1
                     self.logger.warning(
-                        "%s line %d: %s; the row is skipped", job.describe(), reader.line_num, exc
+                        "%s line %d: %s; the row is skipped", job.describe(), rows.line_num, exc
                     )
                     continue
                 if not row.get("amazon_order_id"):
