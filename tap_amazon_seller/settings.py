@@ -106,6 +106,26 @@ class Setting:
         )
 
 
+SALES_TRAFFIC_STREAMS = ("sales_traffic_report", "sales_traffic_by_asin")
+VENDOR_VIEW_STREAMS = ("vendor_sales_report", "vendor_inventory_report")
+
+
+def _deprecated_option(
+    name: str, option: str, streams: tuple[str, ...], choices: tuple[tuple[str, str], ...]
+) -> Setting:
+    """A setting that was a report option before `report_options` took them all."""
+    return Setting(
+        name,
+        "string",
+        f"Deprecated: set `{option}` in `report_options` for "
+        + " and ".join(f"`{stream}`" for stream in streams)
+        + f" instead. Still read, with a WARNING: it sets `{option}` for every stream that "
+        "takes the value and does not set the option itself.",
+        choices=choices,
+        report_option=option,
+    )
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "refresh_token",
@@ -292,41 +312,29 @@ SETTINGS: tuple[Setting, ...] = (
         default=8,
         minimum=0,
     ),
-    Setting(
+    _deprecated_option(
         "sales_traffic_date_granularity",
-        "string",
-        "Deprecated: set `dateGranularity` in `report_options` for `sales_traffic_report` and `sales_traffic_by_asin` instead (default "
-        "`DAY`). Still read, with a WARNING: it sets `dateGranularity` for every stream that "
-        "takes the value and does not set the option itself.",
-        choices=(("DAY", "Day"), ("WEEK", "Week"), ("MONTH", "Month")),
-        report_option="dateGranularity",
+        "dateGranularity",
+        SALES_TRAFFIC_STREAMS,
+        (("DAY", "Day"), ("WEEK", "Week"), ("MONTH", "Month")),
     ),
-    Setting(
+    _deprecated_option(
         "sales_traffic_asin_granularity",
-        "string",
-        "Deprecated: set `asinGranularity` in `report_options` for `sales_traffic_report` and `sales_traffic_by_asin` instead (default "
-        "`CHILD`). Still read, with a WARNING: it sets `asinGranularity` for every stream that "
-        "takes the value and does not set the option itself.",
-        choices=(("PARENT", "Parent ASIN"), ("CHILD", "Child ASIN"), ("SKU", "SKU")),
-        report_option="asinGranularity",
+        "asinGranularity",
+        SALES_TRAFFIC_STREAMS,
+        (("PARENT", "Parent ASIN"), ("CHILD", "Child ASIN"), ("SKU", "SKU")),
     ),
-    Setting(
+    _deprecated_option(
         "vendor_distributor_view",
-        "string",
-        "Deprecated: set `distributorView` in `report_options` for `vendor_sales_report` and `vendor_inventory_report` instead (default "
-        "`MANUFACTURING`). Still read, with a WARNING: it sets `distributorView` for every stream that "
-        "takes the value and does not set the option itself.",
-        choices=(("MANUFACTURING", "Manufacturing"), ("SOURCING", "Sourcing")),
-        report_option="distributorView",
+        "distributorView",
+        VENDOR_VIEW_STREAMS,
+        (("MANUFACTURING", "Manufacturing"), ("SOURCING", "Sourcing")),
     ),
-    Setting(
+    _deprecated_option(
         "vendor_selling_program",
-        "string",
-        "Deprecated: set `sellingProgram` in `report_options` for `vendor_sales_report` and `vendor_inventory_report` instead (default "
-        "`RETAIL`). Still read, with a WARNING: it sets `sellingProgram` for every stream that "
-        "takes the value and does not set the option itself.",
-        choices=(("RETAIL", "Retail"), ("BUSINESS", "Business"), ("FRESH", "Fresh")),
-        report_option="sellingProgram",
+        "sellingProgram",
+        VENDOR_VIEW_STREAMS,
+        (("RETAIL", "Retail"), ("BUSINESS", "Business"), ("FRESH", "Fresh")),
     ),
     Setting(
         "api_base_url",
