@@ -11,10 +11,9 @@ import typing as t
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
-from tap_amazon_seller.errors import AccessDeniedError
 from tap_amazon_seller.reports import reader
-from tap_amazon_seller.reports.documents import DocumentError
-from tap_amazon_seller.reports.engine import CREATE, ReportEngine, ReportJob
+from tap_amazon_seller.reports.documents import Document
+from tap_amazon_seller.reports.engine import ReportEngine, ReportJob
 from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
 from tap_amazon_seller.schemas import model_schema
 from tap_amazon_seller.streams.base import SpApiStream
@@ -91,18 +90,14 @@ class ProductDetailsStream(SpApiStream):
         yield from self._details(client, str(context["marketplace_id"]), asins)
 
     def _asins(self, engine: ReportEngine, job: ReportJob, marketplace: str) -> list[str]:
-        status = engine.wait(job)
-        if job.denied:
-            raise AccessDeniedError(str(job.error), operation=CREATE, status=403)
-        if status != "DONE":
-            raise DocumentError(
-                f"{job.describe()} ended {status}: without it the marketplace's ASINs are not "
-                "known, so no product details are read for it"
-            )
+        def rows_of(document: Document, read: ReportJob) -> Iterator[dict]:
+            base = {"marketplace_id": marketplace, "report_id": read.report_id}
+            return reader.records(document, LISTINGS, read, base, self.logger, dict)
+
         seen: dict[str, None] = {}
-        base = {"marketplace_id": marketplace, "report_id": job.report_id}
-        rows = reader.records(engine.open_document(job), LISTINGS, job, base, self.logger, dict)
-        for row in rows:
+        # A listings report not read (FATAL, CANCELLED, refused) raises: without it the
+        # marketplace's ASINs are not known, and the partition stops, loudly.
+        for row in reader.read_report(engine, job, rows_of, window=False):
             extras = row.get("extra_columns") or {}
             for name in ASIN_COLUMNS:
                 value = row.get(name) or extras.get(name)

@@ -30,13 +30,13 @@ from decimal import Decimal
 
 from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE, RestrictedDataTokens
-from tap_amazon_seller.casting import CastError, as_bool, snake_case
+from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 from tap_amazon_seller.reports import reader
-from tap_amazon_seller.reports.documents import Document, DocumentError, iter_tsv
+from tap_amazon_seller.reports.documents import Document, DocumentError
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse_time
 from tap_amazon_seller.reports.registry import ORDERS_REPORT
-from tap_amazon_seller.reports.tsv_records import row_builder
+from tap_amazon_seller.reports.tsv_records import plain_rows
 from tap_amazon_seller.schemas import model_schema
 from tap_amazon_seller.streams.base import PendingReports, SpApiStream, describe_partition
 
@@ -685,46 +685,19 @@ class OrdersStream(PendingReports):
     def _report_orders(
         self, document: Document, job: ReportJob, marketplace: str
     ) -> Iterator[dict]:
-        declared = {column.name: column for column in ORDERS_REPORT.columns}
-        problems = 0
-        with document.open_text() as text:
-            header, rows = iter_tsv(text)
-            names = [snake_case(h) for h in header]
-            casters = [declared[n].caster if n in declared else None for n in names]
-            build = row_builder(names, casters)
-            group: list[dict] = []
-            seen: set[str] = set()
-            for values in rows:
-                if not any(values):
-                    continue
-                if len(values) != len(header):
-                    problems += 1
-                    self.logger.warning(
-                        "%s line %d: %d columns where the header has %d; read as far as it goes",
-                        job.describe(),
-                        rows.line_num,
-                        len(values),
-                        len(header),
-                    )
-                    values = (values + [""] * len(header))[: len(header)]
-                try:
-                    row = build({}, values)
-                except CastError as exc:
-                    problems += 1
-                    self.logger.warning(
-                        "%s line %d: %s; the row is skipped", job.describe(), rows.line_num, exc
-                    )
-                    continue
-                if not row.get("amazon_order_id"):
-                    continue
-                if group and row["amazon_order_id"] != group[0]["amazon_order_id"]:
-                    yield self._report_order(group, marketplace, seen, job)
-                    group = []
-                group.append(row)
-            if group:
+        problems = reader.Problems(self.logger, job.describe(), "line")
+        group: list[dict] = []
+        seen: set[str] = set()
+        for row in plain_rows(document, ORDERS_REPORT, problems):
+            if not row.get("amazon_order_id"):
+                continue
+            if group and row["amazon_order_id"] != group[0]["amazon_order_id"]:
                 yield self._report_order(group, marketplace, seen, job)
-        if problems:
-            self.logger.warning("%s: %d malformed row(s), see above", job.describe(), problems)
+                group = []
+            group.append(row)
+        if group:
+            yield self._report_order(group, marketplace, seen, job)
+        problems.summarise()
 
     def _report_order(
         self, rows: list[dict], marketplace: str, seen: set[str], job: ReportJob
