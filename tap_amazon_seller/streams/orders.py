@@ -45,7 +45,7 @@ if t.TYPE_CHECKING:
 
     from tap_amazon_seller.client import SpApiClient
 
-ORDERS_ROLE = "Inventory and Order Tracking"
+ORDERS_ROLE = ORDERS_REPORT.role  # one home: the orders report's spec
 SEARCH = "orders_2026-01-01.searchOrders"
 GET_ORDER = "orders_2026-01-01.getOrder"
 SEARCH_PATH = "/orders/2026-01-01/orders"
