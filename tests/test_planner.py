@@ -7,11 +7,15 @@ reports), never computed by the planner's own helpers.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from tap_amazon_seller.reports import planner
 from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
+from tap_amazon_seller.reports.spec import JsonRecords, ReportSpec, columns
 
 US = "ATVPDKIKX0DER"
 NOW = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)  # the first of a month, just after midnight
@@ -193,3 +197,47 @@ def test_listed_reports_become_jobs_bookmarked_by_their_creation_time() -> None:
     assert all(j.status == "DONE" for j in jobs)
     since = planner.listing_since(settlements, partition(start_date=at("2026-01-01T00:00:00")), NOW)
     assert since == NOW - timedelta(days=90)
+
+
+# -- what a spec may say: invalid combinations fail where they are written ------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        (
+            {"columns": columns("sku"), "json_records": JsonRecords("x.json", "rows", "Row")},
+            "columns and json_records exclude each other",
+        ),
+        ({"window_days": 30}, "window_days is for reports read in windows, not a snapshot one"),
+        ({"incremental": True, "full_range": True}, "full_range is for snapshots"),
+        ({"incremental": True, "period_reads": "running"}, "need period or period_option"),
+        (
+            {"incremental": True, "requestable": False, "options": {"a": "b"}},
+            "a listed report is never requested, so it takes no options",
+        ),
+        (
+            {"option_defaults": {"sellingProgram": "RETAIL"}},
+            "option_defaults.sellingProgram is not in allowed_options",
+        ),
+    ],
+)
+def test_a_spec_that_combines_fields_that_exclude_each_other_is_refused(
+    fields: dict[str, Any], said: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(said)):
+        ReportSpec(stream="s", report_type="GET_X", description="d", role="r", **fields)
+
+
+def test_every_spec_of_the_registry_has_one_timing_and_one_format() -> None:
+    from tap_amazon_seller.reports.registry import REPORT_SPECS
+
+    timings = {spec.stream: spec.timing for spec in REPORT_SPECS}
+    assert timings["warehouse_inventory"] == "snapshot"
+    assert timings["fba_inventory_ledger"] == "windows"
+    assert timings["brand_analytics_search_terms"] == "periods"
+    assert timings["fba_storage_fees"] == "periods"
+    assert timings["settlement_reports"] == "listed"
+    formats = {spec.stream: spec.format for spec in REPORT_SPECS}
+    assert (formats["sales_traffic_report"], formats["browse_tree"]) == ("json", "xml")
+    assert formats["fba_returns"] == "tsv"

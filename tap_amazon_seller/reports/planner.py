@@ -76,7 +76,9 @@ def plan(
 ) -> list[Planned]:
     """The reports of a requestable report stream's partition, oldest window first."""
     now = now or clock.now()
-    if not spec.incremental:
+    if spec.timing == "listed":
+        raise ValueError(f"{spec.stream}: Amazon makes its reports; list them (listed_jobs)")
+    if spec.timing == "snapshot":
         return [_plan_snapshot(spec, partition, listed)]
     period = period_of(spec, partition.options)
     if period and spec.period_reads == "finished":

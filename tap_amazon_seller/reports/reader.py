@@ -137,13 +137,13 @@ def records(
 ) -> Iterator[dict[str, t.Any]]:
     """The stream's records from `job`'s document, each starting from `base`."""
     label = job.describe()
-    if spec.json_records is None and spec.xml_records is None:
+    if spec.format == "tsv":
         problems = Problems(logger, label, "line")
         yield from tsv_records(document, spec, base, problems)
         problems.summarise()
         return
     problems = Problems(logger, label, "record")
-    if spec.json_records is not None:
+    if spec.format == "json":
         items = json_records(document, spec, base, conform)
     else:
         assert spec.xml_records is not None

@@ -135,6 +135,10 @@ class XmlRecords:
     root: str = "AmazonEnvelope"
 
 
+Timing = Literal["snapshot", "windows", "periods", "listed"]
+Format = Literal["tsv", "json", "xml"]
+
+
 @dataclass(frozen=True)
 class ReportSpec:
     """One report stream: which report, how to request it, and what its records look like."""
@@ -223,9 +227,34 @@ class ReportSpec:
     #: rows mean something else under another option (the ledger summary's aggregations).
     option_fields: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # The fields that only make sense together are checked here, once: a spec that
+        # combines them otherwise fails at import, naming the stream, instead of planning
+        # reports nobody meant.
+        problems = _invalid_combinations(self)
+        if problems:
+            raise ValueError(f"ReportSpec {self.stream}: {'; '.join(problems)}")
+
     @property
-    def is_json(self) -> bool:
-        return self.json_records is not None
+    def timing(self) -> Timing:
+        """How the stream's reports cover time: one `snapshot` a run, consecutive `windows`
+        of data time, `periods` (windows on the edges of a day, week, month...), or reports
+        Amazon makes on its own and the tap only `listed`."""
+        if not self.requestable:
+            return "listed"
+        if not self.incremental:
+            return "snapshot"
+        if self.period or self.period_option:
+            return "periods"
+        return "windows"
+
+    @property
+    def format(self) -> Format:
+        if self.json_records is not None:
+            return "json"
+        if self.xml_records is not None:
+            return "xml"
+        return "tsv"
 
     @property
     def primary_keys(self) -> list[str]:
@@ -347,3 +376,44 @@ def json_item_schema(records: JsonRecords) -> dict[str, Any]:
         return node
 
     return resolve({"$ref": f"#/definitions/{records.definition}"})
+
+
+# Fields that mean something for some timings only (the defaults are what "unset" is).
+_WINDOWED_ONLY = ("window_days", "lookback_days", "history_days", "window_options")
+_PERIODS_ONLY = ("lookback_periods",)
+
+
+def _invalid_combinations(spec: ReportSpec) -> list[str]:
+    problems = []
+    formats = [
+        name
+        for name, value in (
+            ("columns", spec.columns),
+            ("json_records", spec.json_records),
+            ("xml_records", spec.xml_records),
+        )
+        if value
+    ]
+    if len(formats) > 1:
+        problems.append(f"{' and '.join(formats)} exclude each other (one format a report)")
+    timing = spec.timing
+    if timing in ("snapshot", "listed"):
+        problems += [
+            f"{name} is for reports read in windows, not a {timing} one"
+            for name in (*_WINDOWED_ONLY, *_PERIODS_ONLY)
+            if getattr(spec, name) not in (None, 0, ())
+        ]
+    if timing != "snapshot" and spec.full_range:
+        problems.append("full_range is for snapshots (windowed reports send their windows)")
+    if timing != "periods":
+        if spec.period_reads != "finished" or not spec.spans_periods:
+            problems.append("period_reads and spans_periods need period or period_option")
+        problems += [
+            f"{name} needs period or period_option" for name in _PERIODS_ONLY if getattr(spec, name)
+        ]
+    if timing == "listed" and (spec.options or spec.option_defaults or spec.required_options):
+        problems.append("a listed report is never requested, so it takes no options")
+    for option in spec.option_defaults:
+        if spec.allowed_options is not None and option not in spec.allowed_options:
+            problems.append(f"option_defaults.{option} is not in allowed_options")
+    return problems

@@ -161,7 +161,7 @@ class ReportStream(PendingReports):
         """The planner's reports for this partition, given to the engine (adopted or to be
         requested); a report Amazon gives an id is remembered in the partition's state."""
         partition = self._partition(context)
-        if not self.spec.requestable:
+        if self.spec.timing == "listed":
             return [engine.plan(job) for job in self._listed_jobs(partition)]
         jobs = []
         for planned in planner.plan(self.spec, partition, engine):
