@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import typing as t
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from tap_amazon_seller.casting import snake_case
 from tap_amazon_seller.errors import AccessDeniedError, TapError
@@ -30,8 +31,6 @@ class ReportNotRead(TapError):
 
     def __init__(self, job: ReportJob, status: str) -> None:
         super().__init__(f"{job.describe()}: {status}")
-        self.job = job
-        self.status = status
         self.keep_pending = job.status == "TIMEOUT"
 
 
@@ -42,12 +41,21 @@ CANCELLED_SNAPSHOT = (
 )
 
 
+@dataclass(frozen=True)
+class Read:
+    """What read_report read: the report whose records were emitted (a new one for the
+    window when the first one's document could not be downloaded), and how many."""
+
+    report: ReportJob
+    rows: int
+
+
 def read_report(
     engine: ReportEngine, job: ReportJob, rows_of: RowsOf, *, window: bool
-) -> t.Generator[dict[str, t.Any], None, list[ReportJob]]:
-    """Wait for `job`'s report and yield its records; return the reports read (one, or two
-    when a new report for the same window replaced one whose document could not be
-    downloaded whole, before any of its rows was emitted).
+) -> t.Generator[dict[str, t.Any], None, Read]:
+    """Wait for `job`'s report and yield its records; return what was read. A report whose
+    document could not be downloaded whole, before any of its rows was emitted, is
+    replaced once by a new report for the same window.
 
     CANCELLED is Amazon's "no data" for a report over a `window`: nothing is yielded. For a
     snapshot, and for FATAL, a timeout or a failed request, ReportNotRead is raised;
@@ -59,7 +67,7 @@ def read_report(
         while True:
             status = engine.wait(current)
             if status == "CANCELLED" and window:
-                return read
+                return Read(current, 0)
             if current.denied:
                 raise AccessDeniedError(str(current.error), operation=CREATE, status=403)
             if status != "DONE":
@@ -67,12 +75,12 @@ def read_report(
                 if current.error and status != "TIMEOUT":
                     why = f"{status} ({current.error})"
                 raise ReportNotRead(current, why)
-            emitted = False
+            emitted = 0
             try:
                 for record in rows_of(engine.open_document(current), current):
-                    emitted = True
+                    emitted += 1
                     yield record
-                return read
+                return Read(current, emitted)
             except IncompleteDocumentError:
                 if emitted or current.requested_again:
                     raise

@@ -400,7 +400,7 @@ def _invalid_combinations(spec: ReportSpec) -> list[str]:
     if timing in ("snapshot", "listed"):
         problems += [
             f"{name} is for reports read in windows, not a {timing} one"
-            for name in (*_WINDOWED_ONLY, *_PERIODS_ONLY)
+            for name in _WINDOWED_ONLY
             if getattr(spec, name) not in (None, 0, ())
         ]
     if timing != "snapshot" and spec.full_range:

@@ -281,16 +281,6 @@ class PendingReports(SpApiStream):
         else:
             state.pop("pending_reports", None)
 
-    def _forget_pending(self, context: Context, job: ReportJob) -> None:
-        state = self.get_context_state(context)
-        remaining = [
-            p for p in state.get("pending_reports") or [] if p["report_id"] != job.report_id
-        ]
-        if remaining:
-            state["pending_reports"] = remaining
-        else:
-            state.pop("pending_reports", None)
-
 
 def describe_partition(context: Context | None) -> str:
     if not context:

@@ -21,6 +21,7 @@ window stops the marketplace there, with the bookmarks held before it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import typing as t
 from collections.abc import Iterable, Iterator
@@ -665,11 +666,9 @@ class OrdersStream(PendingReports):
         engine = self.amazon.report_engine()
         job = segment.job
         assert job is not None, "report segments are planned with the report engine"
-        marketplace = str(context["marketplace_id"])
-
-        def orders_of(document: Document, read: ReportJob) -> Iterator[dict]:
-            return self._report_orders(document, read, marketplace)
-
+        orders_of = functools.partial(
+            self._report_orders, marketplace=str(context["marketplace_id"])
+        )
         keep_pending = False
         try:
             # CANCELLED is Amazon's "no orders updated in this window": nothing to read.

@@ -214,21 +214,14 @@ class ReportStream(PendingReports):
     ) -> t.Generator[dict, None, bool]:
         """Emit one window's records; False when the partition must stop at this window."""
         marketplace = str(context["marketplace_id"])
-        rows = 0
 
         def rows_of(document: Document, read: ReportJob) -> Iterator[dict]:
-            nonlocal rows
-            rows = 0  # a report requested again is read from its start
             base = reader.base_record(self.spec, read, marketplace)
             conform = functools.partial(self.conformed, where=read.describe())
-            for record in reader.records(document, self.spec, read, base, self.logger, conform):
-                rows += 1
-                yield record
+            return reader.records(document, self.spec, read, base, self.logger, conform)
 
         try:
-            reports = yield from reader.read_report(
-                engine, job, rows_of, window=self.spec.incremental
-            )
+            done = yield from reader.read_report(engine, job, rows_of, window=self.spec.incremental)
         except AccessDeniedError as exc:
             self._forget_window(context, job)
             self.amazon.note_skipped(self.name, describe_partition(context), "access denied")
@@ -259,7 +252,7 @@ class ReportStream(PendingReports):
             return False
         finally:
             engine.release(job)
-        self.logger.info("%s: %d rows read into %s", reports[-1].describe(), rows, self.name)
+        self.logger.info("%s: %d rows read into %s", done.report.describe(), done.rows, self.name)
         self._forget_window(context, job)
         self._advance_bookmark(context, job)
         return True
