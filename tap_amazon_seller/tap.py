@@ -44,7 +44,8 @@ from tap_amazon_seller.settings import (
 )
 from tap_amazon_seller.streams import STREAM_TYPES
 from tap_amazon_seller.streams.base import SpApiStream
-from tap_amazon_seller.streams.reports import ReportListStream, ReportStream
+from tap_amazon_seller.streams.report_list import ReportListStream
+from tap_amazon_seller.streams.reports import ReportStream
 
 redaction.install()
 

@@ -167,7 +167,9 @@ def test_a_window_shorter_than_a_minimum_range_starts_earlier(
 
     def with_minimum(report_types: tuple[str, ...]) -> list:
         return [
-            dataclasses.replace(s, min_range_hours=20 * 24) if s.stream == "fba_promotions" else s
+            dataclasses.replace(s, timing=dataclasses.replace(s.timing, min_range_hours=20 * 24))
+            if s.stream == "fba_promotions"
+            else s
             for s in specs_for(report_types)
         ]
 

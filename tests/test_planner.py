@@ -15,7 +15,14 @@ import pytest
 
 from tap_amazon_seller.reports import planner
 from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
-from tap_amazon_seller.reports.spec import JsonRecords, ReportSpec, columns
+from tap_amazon_seller.reports.spec import (
+    JsonRecords,
+    Periods,
+    ReportSpec,
+    Snapshot,
+    Windows,
+)
+from tap_amazon_seller.reports.spec import Listed as ListedTiming
 
 US = "ATVPDKIKX0DER"
 NOW = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)  # the first of a month, just after midnight
@@ -205,15 +212,14 @@ def test_listed_reports_become_jobs_bookmarked_by_their_creation_time() -> None:
 @pytest.mark.parametrize(
     ("fields", "said"),
     [
+        ({"timing": Periods()}, "Periods needs an option or a period"),
         (
-            {"columns": columns("sku"), "json_records": JsonRecords("x.json", "rows", "Row")},
-            "columns and json_records exclude each other",
+            {"timing": Periods(period="DAY", reads="running", spans=False)},
+            "running periods are read up to now, so they span periods",
         ),
-        ({"window_days": 30}, "window_days is for reports read in windows, not a snapshot one"),
-        ({"incremental": True, "full_range": True}, "full_range is for snapshots"),
-        ({"incremental": True, "period_reads": "running"}, "need period or period_option"),
+        ({"timing": Periods(period="DAY", lookback_periods=1)}, "lookback_periods is for running"),
         (
-            {"incremental": True, "requestable": False, "options": {"a": "b"}},
+            {"timing": ListedTiming(), "options": {"a": "b"}},
             "a listed report is never requested, so it takes no options",
         ),
         (
@@ -229,10 +235,29 @@ def test_a_spec_that_combines_fields_that_exclude_each_other_is_refused(
         ReportSpec(stream="s", report_type="GET_X", description="d", role="r", **fields)
 
 
+def test_a_timing_carries_only_its_own_fields() -> None:
+    # What the flat spec let one write (a snapshot with a window length, windows sending a
+    # full range, one format with another's records) now cannot be said at all.
+    with pytest.raises(TypeError):
+        Snapshot(days=30)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Windows(full_range=True)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        ListedTiming(reuse_minutes=5)  # type: ignore[call-arg]
+    spec = ReportSpec(
+        stream="s",
+        report_type="GET_X",
+        description="d",
+        role="r",
+        records=JsonRecords("x", "r", "R"),
+    )
+    assert (spec.format, spec.columns, spec.xml_records) == ("json", (), None)
+
+
 def test_every_spec_of_the_registry_has_one_timing_and_one_format() -> None:
     from tap_amazon_seller.reports.registry import REPORT_SPECS
 
-    timings = {spec.stream: spec.timing for spec in REPORT_SPECS}
+    timings = {spec.stream: spec.timing.kind for spec in REPORT_SPECS}
     assert timings["warehouse_inventory"] == "snapshot"
     assert timings["fba_inventory_ledger"] == "windows"
     assert timings["brand_analytics_search_terms"] == "periods"

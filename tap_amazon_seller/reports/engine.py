@@ -255,6 +255,20 @@ class ReportEngine:
                 self.denied_regions[region] = str(exc)
                 raise
 
+    def list_done(
+        self, region: str, report_types: Iterable[str], marketplace_id: str, since: datetime
+    ) -> list[dict[str, Any]]:
+        """The DONE reports of these types for one marketplace created since `since` (the
+        reports Amazon makes on its own schedule, such as settlements)."""
+        params = {
+            "reportTypes": ",".join(report_types),
+            "processingStatuses": "DONE",
+            "marketplaceIds": marketplace_id,
+            "createdSince": iso(since),
+            "pageSize": 100,
+        }
+        return list(list_reports(self._client_for(region), params))
+
     def find_window_report(
         self,
         region: str,

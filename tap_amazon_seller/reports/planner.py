@@ -16,7 +16,8 @@ from typing import Any, Protocol
 from tap_amazon_seller import clock
 from tap_amazon_seller.reports.engine import ReportJob, iso, parse_time
 from tap_amazon_seller.reports.periods import period_after, period_start, period_windows
-from tap_amazon_seller.reports.spec import ReportSpec
+from tap_amazon_seller.reports.spec import Listed as ListedTiming
+from tap_amazon_seller.reports.spec import Periods, ReportSpec, Snapshot, Windows
 
 # A shorter tail is left for the next run rather than spent a createReport on.
 MIN_WINDOW = timedelta(minutes=5)
@@ -44,6 +45,19 @@ class Listed(Protocol):
     ) -> dict[str, Any] | None: ...
 
 
+class _NothingListed:
+    """No report listed: planning without asking Amazon (every window one to request)."""
+
+    def find_window_report(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def find_recent_report(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+NOTHING_LISTED: Listed = _NothingListed()
+
+
 @dataclass(frozen=True)
 class Partition:
     """What planning needs to know of one partition (a marketplace of a stream)."""
@@ -63,6 +77,35 @@ class Partition:
     pending: tuple[dict[str, Any], ...] = field(default=())
 
 
+def partition_for(
+    spec: ReportSpec,
+    *,
+    region: str,
+    marketplace_id: str,
+    options: dict[str, str],
+    start_date: datetime,
+    end_date: datetime | None,
+    bookmark: datetime | None = None,
+    pending: tuple[dict[str, Any], ...] = (),
+    now: datetime | None = None,
+) -> Partition:
+    """A marketplace's partition of a report stream: its data asked for up to now less the
+    report's lag (or `end_date`), the marketplace in an option where the report names it
+    there too (the browse tree's MarketplaceId)."""
+    latest = (now or clock.now()) - timedelta(minutes=spec.end_lag_minutes)
+    if spec.marketplace_option:
+        options = {**options, spec.marketplace_option: marketplace_id}
+    return Partition(
+        region=region,
+        marketplace_id=marketplace_id,
+        options=tuple(sorted(options.items())),
+        start_date=start_date,
+        limit=min(end_date, latest) if end_date else latest,
+        bookmark=bookmark,
+        pending=pending,
+    )
+
+
 @dataclass(frozen=True)
 class Planned:
     """A report the partition needs: `existing` is one to adopt; None, one to request."""
@@ -76,42 +119,51 @@ def plan(
 ) -> list[Planned]:
     """The reports of a requestable report stream's partition, oldest window first."""
     now = now or clock.now()
-    if spec.timing == "listed":
+    timing = spec.timing
+    if isinstance(timing, ListedTiming):
         raise ValueError(f"{spec.stream}: Amazon makes its reports; list them (listed_jobs)")
-    if spec.timing == "snapshot":
-        return [_plan_snapshot(spec, partition, listed)]
+    if isinstance(timing, Snapshot):
+        return [_plan_snapshot(spec, timing, partition, listed)]
     period = period_of(spec, partition.options)
-    if period and spec.period_reads == "finished":
-        return _plan_periods(spec, partition, listed, period, now)
-    return _plan_windows(spec, partition, listed, period, now)
+    if isinstance(timing, Periods) and period and timing.reads == "finished":
+        return _plan_periods(spec, timing, partition, listed, period, now)
+    return _plan_windows(spec, timing, partition, listed, period, now)
 
 
 def window_start(spec: ReportSpec, partition: Partition, now: datetime) -> datetime:
     """Where the partition's data is read from: the bookmark less the spec's lookback (the
     data Amazon still revises), never before `start_date` or Amazon's history."""
     start = partition.start_date
+    timing = spec.timing
+    if not isinstance(timing, Windows):
+        return max(partition.bookmark, start) if partition.bookmark else start
     if partition.bookmark:
-        start = max(partition.bookmark - timedelta(days=spec.lookback_days), start)
-    if spec.history_days is not None:
+        start = max(partition.bookmark - timedelta(days=timing.lookback_days), start)
+    if timing.history_days is not None:
         # Amazon keeps no older data: asking for it spends createReport on nothing.
-        start = max(start, now - timedelta(days=spec.history_days))
+        start = max(start, now - timedelta(days=timing.history_days))
     return start
 
 
 def period_of(spec: ReportSpec, options: tuple[tuple[str, str], ...]) -> str | None:
     """The period the report's rows sum over (set by its option, else the spec's)."""
-    if not spec.period_option:
-        return spec.period
-    return dict(options).get(spec.period_option, spec.period)
+    timing = spec.timing
+    if not isinstance(timing, Periods):
+        return None
+    if not timing.option:
+        return timing.period
+    return dict(options).get(timing.option, timing.period)
 
 
 def new_job(
     spec: ReportSpec, partition: Partition, start: datetime | None, end: datetime | None
 ) -> ReportJob:
     options = partition.options
-    if spec.window_options and start is not None and end is not None:
+    timing = spec.timing
+    window_options = timing.options if isinstance(timing, Windows) else None
+    if window_options and start is not None and end is not None:
         # The window travels as options (e.g. promotionStartDateFrom/To), not as dataStart/End.
-        window = dict(zip(spec.window_options, (iso(start), iso(end)), strict=True))
+        window = dict(zip(window_options, (iso(start), iso(end)), strict=True))
         options = tuple(sorted({**dict(options), **window}.items()))
     return ReportJob(
         report_type=spec.report_type,
@@ -123,8 +175,9 @@ def new_job(
         restricted=spec.restricted,
         # Reports by calendar day, week or month take dataEndTime as a day included whole:
         # a window ending at midnight is sent as the last second before it.
-        end_inclusive=spec.whole_days or period_of(spec, partition.options) is not None,
-        send_range=spec.window_options is None,
+        end_inclusive=(isinstance(timing, Windows) and timing.whole_days)
+        or period_of(spec, partition.options) is not None,
+        send_range=window_options is None,
     )
 
 
@@ -156,12 +209,14 @@ def listing_since(spec: ReportSpec, partition: Partition, now: datetime) -> date
     return max(window_start(spec, partition, now), now - timedelta(days=LISTING_HORIZON_DAYS))
 
 
-def _plan_snapshot(spec: ReportSpec, partition: Partition, listed: Listed) -> Planned:
-    if spec.full_range:
+def _plan_snapshot(
+    spec: ReportSpec, timing: Snapshot, partition: Partition, listed: Listed
+) -> Planned:
+    if timing.full_range:
         job = new_job(spec, partition, partition.start_date, partition.limit)
-    elif spec.min_range_hours:
+    elif timing.min_range_hours:
         end = partition.limit
-        job = new_job(spec, partition, _request_start(spec, end, end), end)
+        job = new_job(spec, partition, _request_start(timing, end, end), end)
     else:
         job = new_job(spec, partition, None, None)
     if partition.pending:
@@ -170,32 +225,38 @@ def _plan_snapshot(spec: ReportSpec, partition: Partition, listed: Listed) -> Pl
         partition.region,
         spec.report_type,
         (partition.marketplace_id,),
-        timedelta(minutes=spec.reuse_minutes),
+        timedelta(minutes=timing.reuse_minutes),
     )
     return Planned(job, recent)
 
 
 def _plan_windows(
-    spec: ReportSpec, partition: Partition, listed: Listed, period: str | None, now: datetime
+    spec: ReportSpec,
+    timing: Windows | Periods,
+    partition: Partition,
+    listed: Listed,
+    period: str | None,
+    now: datetime,
 ) -> list[Planned]:
     """Consecutive windows from the bookmark to the limit, each reusing a report an earlier
     run (or anyone) already requested for exactly that start."""
     start = window_start(spec, partition, now)
     end = partition.limit
-    if spec.whole_days:
+    if isinstance(timing, Windows) and timing.whole_days:
         start = clock.midnight(start)
     if period:
         # Back to the start of the period the bookmark is in: a period read while it was
         # still running (the current day, week or month) is read again whole.
         start = period_start(start, period)
         earliest = period_start(partition.start_date, period)
-        for _ in range(spec.lookback_periods if partition.bookmark else 0):
+        lookback = timing.lookback_periods if isinstance(timing, Periods) else 0
+        for _ in range(lookback if partition.bookmark else 0):
             start = max(period_start(start - timedelta(seconds=1), period), earliest)
-    window = timedelta(days=spec.window_days or 30)
+    window = timedelta(days=timing.days or 30)
     planned: list[Planned] = []
     while end - start >= MIN_WINDOW:
         planned_end = _window_end(start, end, window, period)
-        requested_start = _request_start(spec, start, planned_end)
+        requested_start = _request_start(timing, start, planned_end)
         # An earlier run's report for a window starting here is reused as it is.
         from_state = next(
             (
@@ -236,7 +297,12 @@ def _plan_windows(
 
 
 def _plan_periods(
-    spec: ReportSpec, partition: Partition, listed: Listed, period: str, now: datetime
+    spec: ReportSpec,
+    timing: Periods,
+    partition: Partition,
+    listed: Listed,
+    period: str,
+    now: datetime,
 ) -> list[Planned]:
     """Windows of whole, finished periods (e.g. reportPeriod=WEEK): each starts on a period's
     first day and ends after a period's last, and a period not over yet is left for a later
@@ -246,8 +312,8 @@ def _plan_periods(
         window_start(spec, partition, now),
         partition.limit,
         period,
-        spans=spec.spans_periods,
-        max_days=spec.window_days,
+        spans=timing.spans,
+        max_days=timing.days,
     ):
         job = new_job(spec, partition, start, end)
         from_state = next(
@@ -293,8 +359,10 @@ def _window_end(start: datetime, end: datetime, window: timedelta, period: str |
     return window_end
 
 
-def _request_start(spec: ReportSpec, start: datetime, end: datetime) -> datetime:
+def _request_start(
+    timing: Snapshot | Windows | Periods, start: datetime, end: datetime
+) -> datetime:
     """dataStartTime for data from `start`: earlier if Amazon wants a longer range."""
-    if spec.min_range_hours:
-        return min(start, end - timedelta(hours=spec.min_range_hours))
+    if isinstance(timing, Snapshot | Windows) and timing.min_range_hours:
+        return min(start, end - timedelta(hours=timing.min_range_hours))
     return start

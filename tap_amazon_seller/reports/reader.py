@@ -12,14 +12,39 @@ import typing as t
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.casting import snake_case
 from tap_amazon_seller.errors import AccessDeniedError, TapError
+from tap_amazon_seller.reports import planner
 from tap_amazon_seller.reports.documents import Document, IncompleteDocumentError
 from tap_amazon_seller.reports.engine import CREATE, ReportEngine, ReportJob, iso
 from tap_amazon_seller.reports.json_records import json_records
-from tap_amazon_seller.reports.spec import ReportSpec
+from tap_amazon_seller.reports.spec import Listed, ReportSpec
 from tap_amazon_seller.reports.tsv_records import tsv_records
 from tap_amazon_seller.reports.xml_records import iter_xml_records
+
+
+def plan(
+    engine: ReportEngine,
+    spec: ReportSpec,
+    partition: planner.Partition,
+    remember: Callable[[ReportJob], None],
+) -> list[ReportJob]:
+    """The partition's reports, handed to the engine: a report that exists is adopted, the
+    others are to be requested (`remember` hears each id Amazon gives, for the state).
+    Reports Amazon makes on its own (settlements) are those listed since the bookmark."""
+    if isinstance(spec.timing, Listed):
+        since = planner.listing_since(spec, partition, clock.now())
+        types = (spec.report_type, *spec.also_list)
+        reports = engine.list_done(partition.region, types, partition.marketplace_id, since)
+        return [engine.plan(job) for job in planner.listed_jobs(spec, partition, reports)]
+    jobs = []
+    for planned in planner.plan(spec, partition, engine):
+        job = planned.job
+        job.on_created.append(remember)
+        jobs.append(engine.adopt(job, planned.existing) if planned.existing else engine.plan(job))
+    return jobs
+
 
 #: Reads a downloaded document of a job as records.
 RowsOf = Callable[[Document, ReportJob], Iterator[dict[str, t.Any]]]

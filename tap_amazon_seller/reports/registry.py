@@ -13,7 +13,11 @@ from typing import Any
 from tap_amazon_seller.auth import PII_ROLE
 from tap_amazon_seller.reports.spec import (
     JsonRecords,
+    Listed,
+    Periods,
     ReportSpec,
+    Snapshot,
+    Windows,
     XmlField,
     XmlRecords,
     columns,
@@ -32,10 +36,7 @@ VENDOR_ROLE = "Brand Analytics (vendor account)"
 _VENDOR_DAILY: dict[str, Any] = {
     "role": VENDOR_ROLE,
     "keys": ("startDate", "asin"),
-    "incremental": True,
-    "window_days": 15,
-    "whole_days": True,
-    "lookback_days": 3,
+    "timing": Windows(days=15, whole_days=True, lookback_days=3),
     "end_lag_minutes": 72 * 60,
     "options": {"reportPeriod": "DAY"},
 }
@@ -119,7 +120,7 @@ _LISTING_COLUMNS = columns(
 # Listings snapshots: keyed by SKU, headers in English whatever the marketplace.
 _LISTINGS: dict[str, Any] = {
     "role": LISTINGS_ROLE,
-    "columns": _LISTING_COLUMNS,
+    "records": _LISTING_COLUMNS,
     "keys": ("seller_sku",),
     "options": {"preferredReportDocumentLocale": "en_US"},
 }
@@ -264,7 +265,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA",
         description="FBA Manage Inventory: current stock per SKU (snapshot).",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "sku",
             "fnsku",
             "asin",
@@ -289,14 +290,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "store",
         ),
         keys=("sku",),
-        reuse_minutes=30,
+        timing=Snapshot(reuse_minutes=30),
     ),
     ReportSpec(
         stream="afn_inventory_country",
         report_type="GET_AFN_INVENTORY_DATA_BY_COUNTRY",
         description="FBA Multi-Country Inventory: stock per SKU per EU country (snapshot, EU only).",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "seller-sku",
             "fulfillment-channel-sku",
             "asin",
@@ -306,14 +307,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         ),
         keys=("seller_sku", "country", "condition_type"),
         regions=("eu",),
-        reuse_minutes=30,
+        timing=Snapshot(reuse_minutes=30),
     ),
     ReportSpec(
         stream="fba_inventory_ledger",
         report_type="GET_LEDGER_DETAIL_VIEW_DATA",
         description="Inventory Ledger, detailed view: every inventory event (incremental).",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "Date:date",
             "FNSKU",
             "ASIN",
@@ -330,8 +331,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "Unreconciled Quantity:integer",
             "Date and Time:date-time",
         ),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
         allowed_options={
             "eventType": (
                 "Adjustments",
@@ -348,7 +348,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_FBA_INVENTORY_PLANNING_DATA",
         description="FBA Manage Inventory Health: ageing, excess and recommendations (daily snapshot).",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "snapshot-date:date",
             "sku",
             "fnsku",
@@ -396,14 +396,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "unfulfillable-quantity:integer",
         ),
         keys=("snapshot_date", "sku", "condition"),
-        reuse_minutes=240,
+        timing=Snapshot(reuse_minutes=240),
     ),
     ReportSpec(
         stream="reserved_inventory",
         report_type="GET_RESERVED_INVENTORY_DATA",
         description="FBA Reserved Inventory: units reserved per SKU and reason (snapshot).",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "sku",
             "fnsku",
             "asin",
@@ -414,7 +414,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "reserved_fc-processing:integer",
         ),
         keys=("sku",),
-        reuse_minutes=30,
+        timing=Snapshot(reuse_minutes=30),
     ),
     # -- listings -----------------------------------------------------------------------
     ReportSpec(
@@ -422,7 +422,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_MERCHANT_LISTINGS_ALL_DATA",
         description="All Listings: every listing with price, quantity and status (snapshot).",
         role=LISTINGS_ROLE,
-        columns=(*_LISTING_COLUMNS, *columns("status")),
+        records=(*_LISTING_COLUMNS, *columns("status")),
         keys=("seller_sku",),
         # Without it, Amazon may answer with headers in the marketplace's language.
         options={"preferredReportDocumentLocale": "en_US"},
@@ -433,7 +433,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA",
         description="FBA Customer Shipment Sales: units shipped by Amazon, by shipment date.",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "shipment-date:date-time",
             "sku",
             "fnsku",
@@ -449,15 +449,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "ship-state",
             "ship-postal-code",
         ),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
     ),
     ReportSpec(
         stream="amazon_fulfilled_shipments",
         report_type="GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL",
         description="Amazon Fulfilled Shipments: every shipped order item (at most a month a report).",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "amazon-order-id",
             "merchant-order-id",
             "shipment-id",
@@ -509,15 +508,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "points-granted:integer",
         ),
         keys=("shipment_item_id",),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
     ),
     ReportSpec(
         stream="fba_returns",
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
         description="FBA customer returns, by return date.",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "return-date:date-time",
             "order-id",
             "sku",
@@ -532,15 +530,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "license-plate-number",
             "customer-comments",
         ),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
     ),
     ReportSpec(
         stream="returns",
         report_type="GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE",
         description="Merchant-fulfilled returns, by return request date (at most 60 days a report).",
         role=ORDERS_ROLE,
-        columns=columns(
+        records=columns(
             "Order ID",
             "Order date:date",
             "Return request date:date",
@@ -576,20 +573,19 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "Category",
         ),
         keys=("amazon_rma_id", "merchant_sku"),
-        incremental=True,
-        window_days=60,
+        timing=Windows(days=60),
     ),
     # -- settlements: generated by Amazon on its own schedule, listed, never requested ------
     ReportSpec(
         stream="settlement_reports",
         report_type="GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2",
-        also_list=("GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE",),
+        timing=Listed(also_list=("GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE",)),
         description=(
             "Settlement reports (flat file V2, and V1 until Amazon removed it in November 2026): "
             "every settlement line, incremental on the report's creation time."
         ),
         role=FINANCE_ROLE,
-        columns=columns(
+        records=columns(
             "settlement-id",
             "settlement-start-date:date-time",
             "settlement-end-date:date-time",
@@ -632,9 +628,6 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "direct-payment-amount:number",
             "other-amount:number",
         ),
-        incremental=True,
-        requestable=False,
-        bookmark_field="report_created_time",
     ),
     # -- analytics (JSON) -----------------------------------------------------------------
     ReportSpec(
@@ -642,14 +635,11 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_SALES_AND_TRAFFIC_REPORT",
         description="Sales and Traffic by date (one record per day, week or month).",
         role=ANALYTICS_ROLE,
-        json_records=JsonRecords(
+        records=JsonRecords(
             "sellerSalesAndTrafficReport.json", "salesAndTrafficByDate", "SalesAndTrafficByDate"
         ),
         keys=("date",),
-        incremental=True,
-        window_days=30,
-        whole_days=True,
-        lookback_days=3,
+        timing=Windows(lookback_days=3, whole_days=True),
         **_SALES_TRAFFIC,
     ),
     ReportSpec(
@@ -660,21 +650,18 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "range, so this stream asks one report per day and marketplace)."
         ),
         role=ANALYTICS_ROLE,
-        json_records=JsonRecords(
+        records=JsonRecords(
             "sellerSalesAndTrafficReport.json", "salesAndTrafficByAsin", "SalesAndTrafficByAsin"
         ),
         keys=("report_start_date", "parentAsin", "childAsin", "sku"),
-        incremental=True,
-        window_days=1,
-        whole_days=True,
-        lookback_days=3,
+        timing=Windows(days=1, lookback_days=3, whole_days=True),
         **_SALES_TRAFFIC,
     ),
     ReportSpec(
         stream="vendor_sales_report",
         report_type="GET_VENDOR_SALES_REPORT",
         description="Vendor Retail Analytics sales by ASIN and day.",
-        json_records=JsonRecords("vendorSalesReport.json", "salesByAsin", "SalesByAsin"),
+        records=JsonRecords("vendorSalesReport.json", "salesByAsin", "SalesByAsin"),
         option_defaults=_VENDOR_VIEW,
         allowed_options={
             "distributorView": ("MANUFACTURING", "SOURCING"),
@@ -686,9 +673,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         stream="vendor_inventory_report",
         report_type="GET_VENDOR_INVENTORY_REPORT",
         description="Vendor Retail Analytics inventory by ASIN and day.",
-        json_records=JsonRecords(
-            "vendorInventoryReport.json", "inventoryByAsin", "InventoryByAsin"
-        ),
+        records=JsonRecords("vendorInventoryReport.json", "inventoryByAsin", "InventoryByAsin"),
         option_defaults=_VENDOR_VIEW,
         allowed_options={
             "distributorView": ("MANUFACTURING", "SOURCING"),
@@ -700,7 +685,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         stream="vendor_traffic_report",
         report_type="GET_VENDOR_TRAFFIC_REPORT",
         description="Vendor Retail Analytics glance views by ASIN and day.",
-        json_records=JsonRecords("vendorTrafficReport.json", "trafficByAsin", "TrafficByAsin"),
+        records=JsonRecords("vendorTrafficReport.json", "trafficByAsin", "TrafficByAsin"),
         **_VENDOR_DAILY,  # the traffic report takes reportPeriod only
     ),
     # -- FBA: reimbursements, removals, stock by condition ----------------------------------
@@ -709,7 +694,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_FBA_REIMBURSEMENTS_DATA",
         description="FBA reimbursements, by approval date.",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "approval-date:date-time",
             "reimbursement-id",
             "case-id",
@@ -731,15 +716,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         ),
         # One reimbursement may cover several SKUs: the id alone is not unique.
         keys=("reimbursement_id", "sku"),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
     ),
     ReportSpec(
         stream="fba_removal_orders",
         report_type="GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA",
         description="FBA removal orders (returns to the seller and disposals), by request date.",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "request-date:date-time",
             "order-id",
             "order-source",
@@ -759,17 +743,15 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "currency",
         ),
         keys=("order_id", "fnsku", "disposition"),
-        incremental=True,
-        window_days=30,
         # A removal order changes status for weeks after its request: re-read a month.
-        lookback_days=30,
+        timing=Windows(lookback_days=30),
     ),
     ReportSpec(
         stream="fba_removal_shipments",
         report_type="GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA",
         description="Shipments of FBA removal orders back to the seller.",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "request-date:date-time",
             "order-id",
             "shipment-date:date-time",
@@ -781,15 +763,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "tracking-number",
             "removal-order-type",
         ),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
     ),
     ReportSpec(
         stream="afn_inventory",
         report_type="GET_AFN_INVENTORY_DATA",
         description="FBA stock per SKU and warehouse condition (snapshot).",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "seller-sku",
             "fulfillment-channel-sku",
             "asin",
@@ -798,14 +779,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "Quantity Available:integer",
         ),
         keys=("seller_sku", "warehouse_condition_code"),
-        reuse_minutes=30,
+        timing=Snapshot(reuse_minutes=30),
     ),
     ReportSpec(
         stream="fba_stranded_inventory",
         report_type="GET_STRANDED_INVENTORY_UI_DATA",
         description="FBA stranded inventory: units without an active offer, and what to do.",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "primary-action",
             "date-stranded:date-time",
             "Date-to-take-auto-removal:date-time",
@@ -826,14 +807,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "inbound-shipped-qty:integer",
         ),
         keys=("sku",),
-        reuse_minutes=30,
+        timing=Snapshot(reuse_minutes=30),
     ),
     ReportSpec(
         stream="fba_restock_recommendations",
         report_type="GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT",
         description="FBA restock recommendations per SKU (days of supply may read '365+').",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "Country",
             "Product Name",
             "FNSKU",
@@ -866,7 +847,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "Unit storage size",
         ),
         keys=("merchant_sku",),
-        reuse_minutes=30,
+        timing=Snapshot(reuse_minutes=30),
     ),
     # -- listings and orders (flat files) --------------------------------------------------
     ReportSpec(
@@ -874,7 +855,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_FLAT_FILE_OPEN_LISTINGS_DATA",
         description="Open listings: SKU, ASIN, price and quantity, with business prices (snapshot).",
         role=LISTINGS_ROLE,
-        columns=columns(
+        records=columns(
             "sku",
             "asin",
             "price:number",
@@ -910,37 +891,37 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "as the item stood when the report was made (the `orders` streams follow changes)."
         ),
         role=ORDERS_ROLE,
-        columns=(*_ORDER_COLUMNS, *columns("cpf")),
+        records=(*_ORDER_COLUMNS, *columns("cpf")),
         keys=("amazon_order_id", "sku"),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
     ),
     ReportSpec(
         stream="vendor_net_pure_product_margin_report",
         report_type="GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT",
         description="Vendor Retail Analytics net pure product margin by ASIN and day.",
-        json_records=JsonRecords(
+        records=JsonRecords(
             "vendorNetPureProductMarginReport.json",
             "netPureProductMarginByAsin",
             "NetPureProductMarginDetailsByAsin",
         ),
         # Margins settle later than sales: Amazon publishes a day about four days after it.
-        **{**_VENDOR_DAILY, "end_lag_minutes": 96 * 60, "lookback_days": 4},
+        **{
+            **_VENDOR_DAILY,
+            "end_lag_minutes": 96 * 60,
+            "timing": Windows(days=15, whole_days=True, lookback_days=4),
+        },
     ),
     *(
         ReportSpec(
             stream=f"vendor_real_time_{kind}_report",
             report_type=f"GET_VENDOR_REAL_TIME_{kind.upper()}_REPORT",
             description=f"Vendor Rapid Retail Analytics: {kind} by ASIN and hour.",
-            json_records=JsonRecords(schema_file, "reportData", definition),
+            records=JsonRecords(schema_file, "reportData", definition),
             role=VENDOR_ROLE,
             keys=("startTime", "asin"),
-            incremental=True,
             # Hourly data of the last 30 days, a few minutes behind; a week a report (Amazon's
             # pages give no maximum: a week keeps documents small), the last hours re-read.
-            window_days=7,
-            history_days=30,
-            lookback_days=1,
+            timing=Windows(days=7, lookback_days=1, history_days=30),
             end_lag_minutes=15,
         )
         for kind, schema_file, definition in (
@@ -954,15 +935,13 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             stream=f"vendor_forecasting_{program.lower()}_report",
             report_type="GET_VENDOR_FORECASTING_REPORT",
             description=f"Vendor demand forecast by ASIN and week ({program} program).",
-            json_records=JsonRecords(
-                "vendorForecastingReport.json", "forecastByAsin", "ForecastByAsin"
-            ),
+            records=JsonRecords("vendorForecastingReport.json", "forecastByAsin", "ForecastByAsin"),
             role=VENDOR_ROLE,
             keys=("forecastGenerationDate", "asin", "startDate"),
             options={"sellingProgram": program},
             # getReports does not tell a RETAIL forecast from a FRESH one, so a report found
             # there is never taken for the other program: each sync requests its own.
-            reuse_minutes=0,
+            timing=Snapshot(reuse_minutes=0),
         )
         for program in ("RETAIL", "FRESH")
     ),
@@ -989,14 +968,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         stream="cancelled_listings",
         report_type="GET_MERCHANT_CANCELLED_LISTINGS_DATA",
         description="Cancelled listings (snapshot).",
-        **{**_LISTINGS, "columns": (*_LISTING_COLUMNS, *columns("status"))},
+        **{**_LISTINGS, "records": (*_LISTING_COLUMNS, *columns("status"))},
     ),
     ReportSpec(
         stream="suppressed_listings",
         report_type="GET_MERCHANTS_LISTINGS_FYP_REPORT",
         description="Suppressed listings (Seller Central's Fix Your Products), with the reason.",
         role=LISTINGS_ROLE,
-        columns=columns(
+        records=columns(
             "Status",
             "Reason",
             "SKU",
@@ -1015,7 +994,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         role="Selling Partner Insights",
         # Written in the marketplace's language: headers have a spelling per language and
         # dates are written the way the marketplace's site writes them.
-        columns=columns(
+        records=columns(
             "Date|Datum|Fecha|日付:local-date",
             "Rating|Bewertung|Évaluation|Valoración|評価:integer",
             "Comments|Kommentare|Commentaires|Comentarios|コメント",
@@ -1025,10 +1004,8 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "|Correo electrónico del evaluador|評価者のEメール",
         ),
         keys=("order_id",),
-        incremental=True,
-        window_days=30,
         # A window is read by day of the feedback: Amazon's dates carry no time.
-        whole_days=True,
+        timing=Windows(whole_days=True),
     ),
     ReportSpec(
         stream="archived_orders_report",
@@ -1038,10 +1015,9 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "the orders the other orders reports no longer hold."
         ),
         role=ORDERS_ROLE,
-        columns=_ORDER_COLUMNS,
+        records=_ORDER_COLUMNS,
         keys=("amazon_order_id", "sku"),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
         # Orders are archived about 18 months (548 days) after purchase, on Amazon's own
         # schedule: windows stop two days short of that, so every order in them is archived.
         end_lag_minutes=550 * 24 * 60,
@@ -1054,7 +1030,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "(restricted: needs include_pii)."
         ),
         role=f"{ORDERS_ROLE}, and {PII_ROLE} for the document",
-        columns=columns(
+        records=columns(
             "order-id",
             "order-item-id",
             "purchase-date:date-time",
@@ -1087,7 +1063,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         keys=("order_item_id",),
         restricted=True,
         # Orders change by the minute: a report is never reused.
-        reuse_minutes=0,
+        timing=Snapshot(reuse_minutes=0),
     ),
     # -- brand analytics, promotions, coupons (JSON) --
     # Brand Analytics: the data range must start on the first day of a reportPeriod and end
@@ -1104,7 +1080,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "department, one report per period (Amazon refuses a range spanning periods)."
         ),
         role="Brand Analytics",
-        json_records=JsonRecords(
+        records=JsonRecords(
             "sellingPartnerSearchTermsReport.json",
             "dataByDepartmentAndSearchTerm",
             "DetailsByDepartmentAndSearchTerm",
@@ -1116,9 +1092,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "searchTerm",
             "clickedAsin",
         ),
-        incremental=True,
-        period_option="reportPeriod",
-        spans_periods=False,
+        timing=Periods(option="reportPeriod", spans=False),
         end_lag_minutes=72 * 60,
         options={"reportPeriod": "WEEK"},
         allowed_options={"reportPeriod": ("DAY", "WEEK", "MONTH", "QUARTER")},
@@ -1128,13 +1102,11 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_BRAND_ANALYTICS_MARKET_BASKET_REPORT",
         description="Brand Analytics market basket: what is bought with each ASIN, per period.",
         role="Brand Analytics",
-        json_records=JsonRecords(
+        records=JsonRecords(
             "sellingPartnerMarketBasketAnalysisReport.json", "dataByAsin", "DetailsByAsin"
         ),
         keys=("startDate", "endDate", "asin", "purchasedWithAsin"),
-        incremental=True,
-        period_option="reportPeriod",
-        window_days=92,  # several periods a report, up to a quarter's worth
+        timing=Periods(option="reportPeriod", days=92),  # several periods, up to a quarter
         end_lag_minutes=72 * 60,
         options={"reportPeriod": "WEEK"},
         allowed_options={"reportPeriod": ("DAY", "WEEK", "MONTH", "QUARTER")},
@@ -1144,13 +1116,9 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_BRAND_ANALYTICS_REPEAT_PURCHASE_REPORT",
         description="Brand Analytics repeat purchase: orders and repeat customers per ASIN and period.",
         role="Brand Analytics",
-        json_records=JsonRecords(
-            "sellingPartnerRepeatPurchaseReport.json", "dataByAsin", "DataByAsin"
-        ),
+        records=JsonRecords("sellingPartnerRepeatPurchaseReport.json", "dataByAsin", "DataByAsin"),
         keys=("startDate", "endDate", "asin"),
-        incremental=True,
-        period_option="reportPeriod",
-        window_days=92,
+        timing=Periods(option="reportPeriod", days=92),
         end_lag_minutes=72 * 60,
         options={"reportPeriod": "WEEK"},
         allowed_options={"reportPeriod": ("WEEK", "MONTH", "QUARTER")},
@@ -1163,15 +1131,13 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "purchases per ASIN, one report per period (all brand ASINs, or `asins`)."
         ),
         role="Brand Analytics",
-        json_records=JsonRecords(
+        records=JsonRecords(
             "sellingPartnerSearchCatalogPerformanceReport.json",
             "dataByAsin",
             "SearchCatalogPerformanceData",
         ),
         keys=("startDate", "endDate", "asin"),
-        incremental=True,
-        period_option="reportPeriod",
-        spans_periods=False,
+        timing=Periods(option="reportPeriod", spans=False),
         end_lag_minutes=72 * 60,
         options={"reportPeriod": "WEEK"},
         allowed_options={"reportPeriod": ("WEEK", "MONTH", "QUARTER"), "asins": ()},
@@ -1185,16 +1151,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "ASINs of the required `asin` option, one report per period."
         ),
         role="Brand Analytics",
-        json_records=JsonRecords(
+        records=JsonRecords(
             "sellingPartnerSearchQueryPerformanceReport.json",
             "dataByAsin",
             "SearchQueryPerformanceData",
             lifted=("searchQueryData.searchQuery",),
         ),
         keys=("startDate", "endDate", "asin", "searchQuery"),
-        incremental=True,
-        period_option="reportPeriod",
-        spans_periods=False,
+        timing=Periods(option="reportPeriod", spans=False),
         end_lag_minutes=72 * 60,
         options={"reportPeriod": "WEEK"},
         allowed_options={"reportPeriod": ("WEEK", "MONTH", "QUARTER"), "asin": ()},
@@ -1209,39 +1173,37 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_PROMOTION_PERFORMANCE_REPORT",
         description="Promotion performance (deals, discounts) with the products of each promotion.",
         role="Selling Partner Insights (sellers) or Brand Analytics (vendors)",
-        json_records=JsonRecords("promotionReport.json", "promotions", "DetailsByPromotion"),
+        records=JsonRecords("promotionReport.json", "promotions", "DetailsByPromotion"),
         keys=("promotionId",),
-        incremental=True,
-        window_options=("promotionStartDateFrom", "promotionStartDateTo"),
-        window_days=30,
-        lookback_days=30,
-        history_days=729,
+        timing=Windows(
+            lookback_days=30,
+            history_days=729,
+            options=("promotionStartDateFrom", "promotionStartDateTo"),
+        ),
     ),
     ReportSpec(
         stream="coupon_performance",
         report_type="GET_COUPON_PERFORMANCE_REPORT",
         description="Coupon performance of a seller account, one record per coupon.",
         role="Selling Partner Insights",
-        json_records=JsonRecords("sellerCouponReport.json", "coupons", "CouponDetails"),
+        records=JsonRecords("sellerCouponReport.json", "coupons", "CouponDetails"),
         keys=("couponId",),
-        incremental=True,
-        window_options=("couponStartDateFrom", "couponStartDateTo"),
-        window_days=30,
-        lookback_days=90,
-        history_days=729,
+        timing=Windows(
+            lookback_days=90, history_days=729, options=("couponStartDateFrom", "couponStartDateTo")
+        ),
     ),
     ReportSpec(
         stream="vendor_coupon_performance",
         report_type="GET_COUPON_PERFORMANCE_REPORT",
         description="Coupon performance of a vendor account, one record per campaign.",
         role=VENDOR_ROLE,
-        json_records=JsonRecords("vendorCouponReport.json", "campaigns", "DetailsByCampaign"),
+        records=JsonRecords("vendorCouponReport.json", "campaigns", "DetailsByCampaign"),
         keys=("campaignId",),
-        incremental=True,
-        window_options=("campaignStartDateFrom", "campaignStartDateTo"),
-        window_days=30,
-        lookback_days=90,
-        history_days=729,
+        timing=Windows(
+            lookback_days=90,
+            history_days=729,
+            options=("campaignStartDateFrom", "campaignStartDateTo"),
+        ),
     ),
     # -- XML reports --------------------------------------------------------------------
     # Read element by element (reports/xml_records.py); paths and names follow Amazon's XML
@@ -1254,10 +1216,9 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "with its items, their price components and promotions."
         ),
         role=ORDERS_ROLE,
-        xml_records=XmlRecords("Message/Order", _XML_ORDER_FIELDS),
+        records=XmlRecords("Message/Order", _XML_ORDER_FIELDS),
         keys=("amazon_order_id",),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
     ),
     ReportSpec(
         stream="browse_tree",
@@ -1267,14 +1228,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "path, child node ids, attributes and refinements."
         ),
         role=LISTINGS_ROLE,
-        xml_records=XmlRecords("Node", _XML_BROWSE_NODE_FIELDS, root="Result"),
+        records=XmlRecords("Node", _XML_BROWSE_NODE_FIELDS, root="Result"),
         keys=("browse_node_id",),
         marketplace_option="MarketplaceId",
         # Amazon: with both, RootNodesOnly wins; BrowseNodeId gives that node's subtree.
         allowed_options={"RootNodesOnly": ("true", "false"), "BrowseNodeId": ()},
         # getReports does not say which options a listed report was made with (the whole
         # tree, its roots, or a subtree): a report found there is never taken for this one.
-        reuse_minutes=0,
+        timing=Snapshot(reuse_minutes=0),
     ),
     ReportSpec(
         stream="shipping_orders_xml_report",
@@ -1284,10 +1245,9 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "report for shipping software has them (restricted: needs include_pii)."
         ),
         role=f"{ORDERS_ROLE}, and {PII_ROLE} for the document",
-        xml_records=XmlRecords("Message/OrderReport", _XML_SHIPPING_ORDER_FIELDS),
+        records=XmlRecords("Message/OrderReport", _XML_SHIPPING_ORDER_FIELDS),
         keys=("amazon_order_id",),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
         restricted=True,
     ),
     # -- FBA: fees, promotions, replacements, Subscribe & Save, storage, ledger summary --
@@ -1299,7 +1259,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "offer (snapshot; Amazon refreshes it about every 72 hours)."
         ),
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "sku",
             "fnsku",
             "asin",
@@ -1338,16 +1298,15 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         ),
         keys=("sku",),
         # "Specify a StartDate at least 72 hours before now and EndDate now", else FATAL.
-        min_range_hours=72,
         # The data changes every 72 hours and Amazon makes this report at most daily.
-        reuse_minutes=24 * 60,
+        timing=Snapshot(reuse_minutes=24 * 60, min_range_hours=72),
     ),
     ReportSpec(
         stream="fba_promotions",
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA",
         description="FBA promotions applied to shipped order items, by shipment date.",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "shipment-date:date-time",
             "currency",
             "item-promotion-discount:number",
@@ -1360,15 +1319,14 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         ),
         # An item may carry several promotions.
         keys=("shipment_item_id", "item_promotion_id"),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
     ),
     ReportSpec(
         stream="fba_replacements",
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA",
         description="FBA free replacement shipments, by shipment date.",
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "shipment-date:date-time",
             "sku",
             "asin",
@@ -1382,8 +1340,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "original-amazon-order-id",
         ),
         keys=("replacement_amazon_order_id", "sku"),
-        incremental=True,
-        window_days=30,
+        timing=Windows(),
     ),
     ReportSpec(
         stream="fba_sns_forecast",
@@ -1393,7 +1350,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "snapshot). Amazon deprecated this type: empty since 2025-07-25, removed 2025-12-11."
         ),
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "offer-state",
             "snapshot-date:date",
             "sku",
@@ -1407,7 +1364,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             *(f"scheduled-sns-units-week-{week}:integer" for week in range(1, 9)),
         ),
         keys=("snapshot_date", "sku"),
-        reuse_minutes=24 * 60,
+        timing=Snapshot(reuse_minutes=24 * 60),
     ),
     ReportSpec(
         stream="fba_sns_performance",
@@ -1417,7 +1374,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "Amazon deprecated this type: empty since 2025-07-25, removed 2025-12-11."
         ),
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "offer-state",
             "snapshot-date:date",
             "sku",
@@ -1438,7 +1395,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             ),
         ),
         keys=("snapshot_date", "sku"),
-        reuse_minutes=24 * 60,
+        timing=Snapshot(reuse_minutes=24 * 60),
     ),
     ReportSpec(
         stream="fba_storage_fees",
@@ -1448,7 +1405,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "a month's estimate is revised until it is charged, so the last month is re-read."
         ),
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             "asin",
             "fnsku",
             "product_name",
@@ -1482,13 +1439,9 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "breakdown_incentive_fee_amount",
         ),
         keys=("month_of_charge", "asin", "fnsku", "fulfillment_center"),
-        incremental=True,
         # A month a report; the month before the bookmark's is read again (fees charged
         # in the following month revise its estimate).
-        period="MONTHLY",
-        period_reads="running",
-        window_days=31,
-        lookback_periods=1,
+        timing=Periods(period="MONTHLY", reads="running", days=31, lookback_periods=1),
     ),
     ReportSpec(
         stream="fba_inventory_ledger_summary",
@@ -1498,7 +1451,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "country or fulfilment centre, by day, week or month (report_options)."
         ),
         role=FBA_ROLE,
-        columns=columns(
+        records=columns(
             # MM/DD/YYYY by day or week, MM/YYYY by month (read as the month's first day).
             "Date:date",
             "FNSKU",
@@ -1532,16 +1485,13 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
             "disposition",
             "location",
         ),
-        incremental=True,
-        window_days=30,
+        timing=Periods(option="aggregatedByTimePeriod", reads="running", days=30),
         options={"aggregateByLocation": "COUNTRY", "aggregatedByTimePeriod": "DAILY"},
         allowed_options={
             "aggregateByLocation": ("COUNTRY", "FC"),
             "aggregatedByTimePeriod": ("DAILY", "WEEKLY", "MONTHLY"),
         },
         option_fields=("aggregatedByTimePeriod", "aggregateByLocation"),
-        period_option="aggregatedByTimePeriod",
-        period_reads="running",
     ),
 )
 
@@ -1556,9 +1506,8 @@ ORDERS_REPORT = ReportSpec(
     report_type="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
     description="All Orders by last update: one row per order item.",
     role=ORDERS_ROLE,
-    columns=_ORDER_COLUMNS,
-    incremental=True,
-    window_days=30,
+    records=_ORDER_COLUMNS,
+    timing=Windows(),
 )
 
 
@@ -1571,8 +1520,7 @@ def generic_spec(report_type: str) -> ReportSpec:
         report_type=report_type,
         description=f"{report_type}, read generically: every column as a string.",
         role="the role Amazon's Report Type Values page lists for this type",
-        full_range=True,
-        reuse_minutes=0,
+        timing=Snapshot(reuse_minutes=0, full_range=True),
         allowed_options=None,  # a type the tap does not know: any option Amazon takes
     )
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from tap_amazon_seller.casting import CASTERS, cast_date_day_first, snake_case
 from tap_amazon_seller.regions import writes_day_first
@@ -135,8 +135,84 @@ class XmlRecords:
     root: str = "AmazonEnvelope"
 
 
-Timing = Literal["snapshot", "windows", "periods", "listed"]
+# -- timings: how a stream's reports cover time, each carrying only what it needs ---------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One report a run: the account as it is now (inventory, listings, fees)."""
+
+    kind: ClassVar[str] = "snapshot"
+    #: Reuse a report created this recently instead of requesting another.
+    reuse_minutes: int = 60
+    #: Still send dataStartTime (start_date) and dataEndTime (now): report types that want a
+    #: range even for a snapshot (the generic streams of `report_types`).
+    full_range: bool = False
+    #: Amazon fails (FATAL) a report covering less time than this: dataStartTime is sent this
+    #: many hours before dataEndTime (e.g. the FBA fee preview wants 72 hours).
+    min_range_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Consecutive windows of data time, the bookmark at the end of the last one delivered."""
+
+    kind: ClassVar[str] = "windows"
+    #: Longest data window Amazon accepts in one request.
+    days: int = 30
+    #: Re-read this many days before the bookmark (data Amazon revises).
+    lookback_days: int = 0
+    #: Windows start and end on UTC midnights (reports whose data is by calendar day).
+    whole_days: bool = False
+    #: How far back Amazon keeps the data: windows start no earlier.
+    history_days: int | None = None
+    #: Report options that carry the window instead of dataStartTime/dataEndTime, as
+    #: (from, to): reports that select by another date (promotions by their start).
+    options: tuple[str, str] | None = None
+    #: A window shorter than this (Amazon fails the report otherwise) starts earlier.
+    min_range_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Windows on the edges of a period (a day, week, month or quarter; periods.py) for
+    reports whose rows sum one, so no row covers part of a period."""
+
+    kind: ClassVar[str] = "periods"
+    #: The report option that sets the period (reportPeriod, aggregatedByTimePeriod) ...
+    option: str | None = None
+    #: ... or the period when no option does (or the option is not sent).
+    period: str | None = None
+    #: "finished" (Brand Analytics): only periods that are over, each request ending on a
+    #: period's last second, so the bookmark sits on a period edge. "running" (FBA ledger
+    #: summary, storage fees): up to now, and the period the bookmark is in, still running
+    #: when it was read, is read again whole.
+    reads: Literal["finished", "running"] = "finished"
+    #: Finished periods: whether one request may cover several.
+    spans: bool = True
+    #: Longest data range of one request (None: one period, or as many as `spans` allows).
+    days: int | None = None
+    #: Running periods: re-read this many whole periods before the bookmark's (a month's
+    #: estimate revised the month after). Counted in periods, not days, so the first of a
+    #: month reaches back one month, not two.
+    lookback_periods: int = 0
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Reports Amazon makes on its own schedule (settlements): listed with getReports,
+    never requested; the bookmark is the newest listed report's creation time."""
+
+    kind: ClassVar[str] = "listed"
+    #: Older report types listed together with the spec's own.
+    also_list: tuple[str, ...] = ()
+
+
+Timing = Snapshot | Windows | Periods | Listed
 Format = Literal["tsv", "json", "xml"]
+#: A report's records: TSV columns (typed; unknown columns land in `extra_columns`), or
+#: where a JSON or XML report's records are.
+Records = tuple[Column, ...] | JsonRecords | XmlRecords
 
 
 @dataclass(frozen=True)
@@ -147,51 +223,23 @@ class ReportSpec:
     report_type: str
     description: str
     role: str
-    #: TSV: declared columns (typed); unknown columns land in `extra_columns`.
-    columns: tuple[Column, ...] = ()
-    #: JSON: where the records are.
-    json_records: JsonRecords | None = None
-    #: XML: the record element and its typed fields.
-    xml_records: XmlRecords | None = None
+    #: The records: `columns(...)`, a `JsonRecords` or an `XmlRecords` (one format a report).
+    records: Records = ()
+    #: How the reports cover time: Snapshot (the default), Windows, Periods or Listed.
+    timing: Timing = Snapshot()
     #: The report option that names the partition's marketplace (sent with each request).
     marketplace_option: str | None = None
     #: Natural key columns (record names); marketplace_id is always added. Empty: row_key.
     keys: tuple[str, ...] = ()
-    #: Incremental streams request consecutive windows of data time and bookmark
-    #: the end of the last window delivered (`report_end_date`).
-    incremental: bool = False
-    #: Longest data window Amazon accepts in one request, in days.
-    window_days: int | None = None
     #: Report options sent with createReport (settings may add to them).
     options: dict[str, str] = field(default_factory=dict)
-    #: False for reports Amazon only generates on its own schedule (settlements):
-    #: they are listed with getReports, never requested.
-    requestable: bool = True
-    #: Snapshot reports: reuse one created this recently instead of requesting another.
-    reuse_minutes: int = 60
     #: The report must not cover time later than this many minutes before now.
     end_lag_minutes: int = 2
-    #: The bookmark of incremental streams: the end of the report's data window.
-    bookmark_field: str = "report_end_date"
-    #: Incremental streams re-read this many days before the bookmark (data Amazon revises).
-    lookback_days: int = 0
-    #: Running-period streams re-read this many whole periods before the bookmark's (a
-    #: month's estimate revised the month after): counted in periods, not days, so the
-    #: first of a month reaches back one month, not two.
-    lookback_periods: int = 0
-    #: Windows start and end on UTC midnights (reports whose data is by calendar day).
-    whole_days: bool = False
     #: Report options sent unless the `report_options` setting sets them (each one is also
     #: in `allowed_options`, with the values Amazon takes).
     option_defaults: dict[str, str] = field(default_factory=dict)
     #: Regions where Amazon offers the report (e.g. multi-country inventory is EU only).
     regions: tuple[str, ...] = ("na", "eu", "fe")
-    #: Older report types listed together with `report_type` (not requestable streams).
-    also_list: tuple[str, ...] = ()
-    #: Snapshot streams that still send dataStartTime (start_date) and dataEndTime (now).
-    full_range: bool = False
-    #: How far back Amazon keeps the data, in days: windows start no earlier.
-    history_days: int | None = None
     #: Report options a user may set per stream with the `report_options` setting: option
     #: name -> the values Amazon allows (empty: any value; None as a whole: any option, for
     #: the generic streams of `report_types`).
@@ -199,30 +247,10 @@ class ReportSpec:
     #: A restricted report (it holds PII): its document is fetched with a Restricted Data
     #: Token, and the stream reads it only when the `include_pii` setting allows PII.
     restricted: bool = False
-    #: Reports whose rows sum a period (a day, week, month or quarter; periods.py): windows
-    #: start and end on its edges, so no row covers part of one. `period_option` names the
-    #: report option that sets it (reportPeriod, aggregatedByTimePeriod); `period` is the
-    #: period when no option does.
-    period_option: str | None = None
-    period: str | None = None
-    #: How the periods are read. "finished" (Brand Analytics): only periods that are over,
-    #: each request ending on a period's last second, so the bookmark sits on a period edge.
-    #: "running" (FBA ledger summary, storage fees): up to now, and the period the bookmark
-    #: is in, still running when it was read, is read again whole.
-    period_reads: Literal["finished", "running"] = "finished"
-    #: With "finished" periods: whether one request may cover several periods.
-    spans_periods: bool = True
-    #: Report options that carry the window instead of dataStartTime/dataEndTime, as
-    #: (from, to): reports that select by another date (promotions by their start).
-    window_options: tuple[str, str] | None = None
     #: Report options a request cannot go without (a stream missing one is skipped, loudly).
     required_options: tuple[str, ...] = ()
     #: The longest value Amazon takes for an option, in characters.
     option_max_length: dict[str, int] = field(default_factory=dict)
-    #: Amazon fails (FATAL) a report covering less time than this: snapshots send
-    #: dataStartTime this many hours before dataEndTime, and a shorter incremental window
-    #: starts earlier (e.g. the FBA fee preview wants 72 hours).
-    min_range_hours: int | None = None
     #: Report options copied into every record (as snake_case fields), for reports whose
     #: rows mean something else under another option (the ledger summary's aggregations).
     option_fields: tuple[str, ...] = ()
@@ -236,25 +264,42 @@ class ReportSpec:
             raise ValueError(f"ReportSpec {self.stream}: {'; '.join(problems)}")
 
     @property
-    def timing(self) -> Timing:
-        """How the stream's reports cover time: one `snapshot` a run, consecutive `windows`
-        of data time, `periods` (windows on the edges of a day, week, month...), or reports
-        Amazon makes on its own and the tap only `listed`."""
-        if not self.requestable:
-            return "listed"
-        if not self.incremental:
-            return "snapshot"
-        if self.period or self.period_option:
-            return "periods"
-        return "windows"
+    def incremental(self) -> bool:
+        """Bookmarked streams: every timing but a snapshot."""
+        return not isinstance(self.timing, Snapshot)
+
+    @property
+    def requestable(self) -> bool:
+        return not isinstance(self.timing, Listed)
+
+    @property
+    def bookmark_field(self) -> str:
+        """The bookmark: a window's end, or a listed report's creation time."""
+        return "report_created_time" if isinstance(self.timing, Listed) else "report_end_date"
+
+    @property
+    def also_list(self) -> tuple[str, ...]:
+        return self.timing.also_list if isinstance(self.timing, Listed) else ()
 
     @property
     def format(self) -> Format:
-        if self.json_records is not None:
+        if isinstance(self.records, JsonRecords):
             return "json"
-        if self.xml_records is not None:
+        if isinstance(self.records, XmlRecords):
             return "xml"
         return "tsv"
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.records if isinstance(self.records, tuple) else ()
+
+    @property
+    def json_records(self) -> JsonRecords | None:
+        return self.records if isinstance(self.records, JsonRecords) else None
+
+    @property
+    def xml_records(self) -> XmlRecords | None:
+        return self.records if isinstance(self.records, XmlRecords) else None
 
     @property
     def primary_keys(self) -> list[str]:
@@ -378,40 +423,21 @@ def json_item_schema(records: JsonRecords) -> dict[str, Any]:
     return resolve({"$ref": f"#/definitions/{records.definition}"})
 
 
-# Fields that mean something for some timings only (the defaults are what "unset" is).
-_WINDOWED_ONLY = ("window_days", "lookback_days", "history_days", "window_options")
-_PERIODS_ONLY = ("lookback_periods",)
-
-
 def _invalid_combinations(spec: ReportSpec) -> list[str]:
+    # What the types cannot say: the rest (one format, fields of another timing) cannot be
+    # written at all.
     problems = []
-    formats = [
-        name
-        for name, value in (
-            ("columns", spec.columns),
-            ("json_records", spec.json_records),
-            ("xml_records", spec.xml_records),
-        )
-        if value
-    ]
-    if len(formats) > 1:
-        problems.append(f"{' and '.join(formats)} exclude each other (one format a report)")
     timing = spec.timing
-    if timing in ("snapshot", "listed"):
-        problems += [
-            f"{name} is for reports read in windows, not a {timing} one"
-            for name in _WINDOWED_ONLY
-            if getattr(spec, name) not in (None, 0, ())
-        ]
-    if timing != "snapshot" and spec.full_range:
-        problems.append("full_range is for snapshots (windowed reports send their windows)")
-    if timing != "periods":
-        if spec.period_reads != "finished" or not spec.spans_periods:
-            problems.append("period_reads and spans_periods need period or period_option")
-        problems += [
-            f"{name} needs period or period_option" for name in _PERIODS_ONLY if getattr(spec, name)
-        ]
-    if timing == "listed" and (spec.options or spec.option_defaults or spec.required_options):
+    if isinstance(timing, Periods):
+        if not (timing.option or timing.period):
+            problems.append("Periods needs an option or a period")
+        if timing.reads == "running" and not timing.spans:
+            problems.append("running periods are read up to now, so they span periods")
+        if timing.reads == "finished" and timing.lookback_periods:
+            problems.append("lookback_periods is for running periods (finished ones are final)")
+    if isinstance(timing, Listed) and (
+        spec.options or spec.option_defaults or spec.required_options
+    ):
         problems.append("a listed report is never requested, so it takes no options")
     for option in spec.option_defaults:
         if spec.allowed_options is not None and option not in spec.allowed_options:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import typing as t
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
 
-from tap_amazon_seller.reports import reader
+from tap_amazon_seller.reports import planner, reader
 from tap_amazon_seller.reports.documents import Document
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob
 from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
@@ -57,22 +56,19 @@ class ProductDetailsStream(SpApiStream):
 
     def plan(self, engine: ReportEngine) -> None:
         """Ask the report engine for each marketplace's All Listings report."""
+        settings = self.amazon.settings
         for context in self.partitions or []:
-            job = ReportJob(
-                report_type=LISTINGS.report_type,
+            partition = planner.partition_for(
+                LISTINGS,
                 region=str(context["region"]),
-                marketplace_ids=(str(context["marketplace_id"]),),
-                options=tuple(sorted(LISTINGS.report_options(self.amazon.settings).items())),
+                marketplace_id=str(context["marketplace_id"]),
+                options=LISTINGS.report_options(settings),
+                start_date=settings.start_date,
+                end_date=settings.end_date,
             )
-            recent = engine.find_recent_report(
-                job.region,
-                job.report_type,
-                job.marketplace_ids,
-                timedelta(minutes=LISTINGS.reuse_minutes),
-            )
-            self._plan[str(context["marketplace_id"])] = (
-                engine.adopt(job, recent) if recent else engine.plan(job)
-            )
+            # The same report products_inventory plans: the engine holds it once.
+            (job,) = reader.plan(engine, LISTINGS, partition, remember=lambda created: None)
+            self._plan[partition.marketplace_id] = job
 
     def get_records(self, context: Context | None) -> Iterator[dict]:
         # What cannot be read (the report, a call) stops this partition at the partition

@@ -33,7 +33,7 @@ from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE, RestrictedDataTokens
 from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
-from tap_amazon_seller.reports import reader
+from tap_amazon_seller.reports import planner, reader
 from tap_amazon_seller.reports.documents import Document, DocumentError
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse_time
 from tap_amazon_seller.reports.registry import ORDERS_REPORT
@@ -58,8 +58,6 @@ INCLUDED_DATA = "BUYER,RECIPIENT,PROCEEDS,FULFILLMENT,PROMOTION,CANCELLATION"
 PII_ELEMENTS = ("buyerInfo", "shippingAddress")
 # Amazon wants lastUpdatedBefore (and dataEndTime) at least two minutes in the past.
 LAG = timedelta(minutes=2)
-# A shorter report window is left for the next run rather than spent a createReport on.
-MIN_REPORT_WINDOW = timedelta(minutes=5)
 # Orders handed to the child streams at once: bounds memory, and each hand-over is one
 # child sync (a SCHEMA message and a log line), so not one per order.
 CHILD_BATCH = 500
@@ -424,13 +422,26 @@ class OrdersStream(PendingReports):
         report_until = self._report_until(start, end)
         segments: list[Segment] = []
         pending = list(self.get_context_state(context).get("pending_reports") or [])
-        while report_until - start >= MIN_REPORT_WINDOW:
-            window_end = min(start + timedelta(days=ORDERS_REPORT.window_days or 30), report_until)
-            segment = Segment("report", start, window_end)
-            if engine is not None:
-                segment.job = self._plan_window(engine, context, segment, report_until, pending)
-            segments.append(segment)
-            start = segment.end
+        partition = planner.Partition(
+            region=str(context["region"]),
+            marketplace_id=str(context["marketplace_id"]),
+            options=(),
+            start_date=start,
+            limit=report_until,
+            pending=tuple(pending),
+        )
+        if report_until - start >= planner.MIN_WINDOW:
+            # The report's windows, each reusing a report of an interrupted run or of the
+            # last day; the Orders API reads on from where they end.
+            remember = functools.partial(self._remember_pending, context)
+            for job in (
+                reader.plan(engine, ORDERS_REPORT, partition, remember)
+                if engine is not None
+                else [p.job for p in planner.plan(ORDERS_REPORT, partition, planner.NOTHING_LISTED)]
+            ):
+                assert job.data_start is not None and job.data_end is not None
+                segments.append(Segment("report", job.data_start, job.data_end, job))
+                start = job.data_end
         if self.amazon.settings.orders_source != "report" and start < end:
             segments.append(Segment("api", start, end))
         return segments
@@ -449,36 +460,6 @@ class OrdersStream(PendingReports):
             return
         for context in self.partitions or []:
             self._segments[str(context["marketplace_id"])] = self.segments(context, engine)
-
-    def _plan_window(
-        self,
-        engine: ReportEngine,
-        context: Context,
-        segment: Segment,
-        latest_end: datetime,
-        pending: list[dict],
-    ) -> ReportJob:
-        region, marketplace = str(context["region"]), str(context["marketplace_id"])
-        # A report of an interrupted run (state) or of the last day (getReports) is reused.
-        from_state = next((p for p in pending if parse_time(p.get("start")) == segment.start), None)
-        existing = (
-            {"reportId": from_state["report_id"], "dataEndTime": from_state["end"]}
-            if from_state
-            else engine.find_window_report(
-                region, ORDERS_REPORT.report_type, (marketplace,), segment.start, latest_end
-            )
-        )
-        if existing and parse_time(existing.get("dataEndTime")):
-            segment.end = t.cast(datetime, parse_time(existing["dataEndTime"]))
-        job = ReportJob(
-            report_type=ORDERS_REPORT.report_type,
-            region=region,
-            marketplace_ids=(marketplace,),
-            data_start=segment.start,
-            data_end=segment.end,
-        )
-        job.on_created.append(lambda created: self._remember_pending(context, created))
-        return engine.adopt(job, existing) if existing else engine.plan(job)
 
     # -- reading -----------------------------------------------------------------------
 

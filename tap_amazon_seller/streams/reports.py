@@ -18,24 +18,18 @@ from __future__ import annotations
 import functools
 import typing as t
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 
-from singer_sdk import typing as th
-
-from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 from tap_amazon_seller.reports import planner, reader
 from tap_amazon_seller.reports.documents import Document, DocumentError
-from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, list_reports, parse_time
-from tap_amazon_seller.reports.registry import REPORT_SPECS
+from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso
 from tap_amazon_seller.reports.spec import ReportSpec
-from tap_amazon_seller.streams.base import PendingReports, SpApiStream, describe_partition
+from tap_amazon_seller.streams.base import PendingReports, describe_partition
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
-    from tap_amazon_seller.client import SpApiClient
     from tap_amazon_seller.tap import TapAmazonSeller
 
 
@@ -132,58 +126,23 @@ class ReportStream(PendingReports):
                     self.required_role,
                 )
 
-    def _now_limit(self) -> datetime:
+    def _plan_partition(self, engine: ReportEngine, context: Context) -> list[ReportJob]:
+        """The planner's reports for this partition, given to the engine; a report Amazon
+        gives an id is remembered in the partition's state."""
         settings = self.amazon.settings
-        latest = clock.now() - timedelta(minutes=self.spec.end_lag_minutes)
-        return min(settings.end_date, latest) if settings.end_date else latest
-
-    def _partition_options(self, context: Context) -> tuple[tuple[str, str], ...]:
-        """The report options, with the partition's marketplace where the report names it
-        in an option too (the browse tree's MarketplaceId)."""
-        if not self.spec.marketplace_option:
-            return self._options
-        options = dict(self._options)
-        options[self.spec.marketplace_option] = str(context["marketplace_id"])
-        return tuple(sorted(options.items()))
-
-    def _partition(self, context: Context) -> planner.Partition:
-        return planner.Partition(
+        partition = planner.partition_for(
+            self.spec,
             region=str(context["region"]),
             marketplace_id=str(context["marketplace_id"]),
-            options=self._partition_options(context),
-            start_date=self.amazon.settings.start_date,
-            limit=self._now_limit(),
+            options=dict(self._options),
+            start_date=settings.start_date,
+            end_date=settings.end_date,
             bookmark=self.resumed_from(context),
             pending=tuple(self.get_context_state(context).get("pending_reports") or ()),
         )
-
-    def _plan_partition(self, engine: ReportEngine, context: Context) -> list[ReportJob]:
-        """The planner's reports for this partition, given to the engine (adopted or to be
-        requested); a report Amazon gives an id is remembered in the partition's state."""
-        partition = self._partition(context)
-        if self.spec.timing == "listed":
-            return [engine.plan(job) for job in self._listed_jobs(partition)]
-        jobs = []
-        for planned in planner.plan(self.spec, partition, engine):
-            job = planned.job
-            job.on_created.append(lambda created: self._remember_pending(context, created))
-            jobs.append(
-                engine.adopt(job, planned.existing) if planned.existing else engine.plan(job)
-            )
-        return jobs
-
-    def _listed_jobs(self, partition: planner.Partition) -> list[ReportJob]:
-        """Reports Amazon makes on its own (settlements): those created since the bookmark."""
-        since = planner.listing_since(self.spec, partition, clock.now())
-        params = {
-            "reportTypes": ",".join((self.spec.report_type, *self.spec.also_list)),
-            "processingStatuses": "DONE",
-            "marketplaceIds": partition.marketplace_id,
-            "createdSince": iso(since),
-            "pageSize": 100,
-        }
-        reports = list(list_reports(self.amazon.client(partition.region), params))
-        return planner.listed_jobs(self.spec, partition, reports)
+        return reader.plan(
+            engine, self.spec, partition, lambda created: self._remember_pending(context, created)
+        )
 
     # -- state ---------------------------------------------------------------------------
 
@@ -256,55 +215,3 @@ class ReportStream(PendingReports):
         self._forget_window(context, job)
         self._advance_bookmark(context, job)
         return True
-
-
-class ReportListStream(SpApiStream):
-    """`reports`: the metadata of the account's reports (getReports), per region.
-
-    Lists the types of `report_types` (default: every type the tap knows), created since
-    the bookmark less a day (a report listed while IN_PROGRESS is listed again once DONE
-    and upserts by reportId), at most 90 days back as Amazon keeps no older ones.
-    """
-
-    name = "reports"
-    primary_keys: t.ClassVar[list[str]] = ["reportId"]
-    replication_key = "createdTime"
-    is_sorted = False
-    required_role = "any role that can read reports"
-    schema = th.PropertiesList(
-        th.Property("reportId", th.StringType, required=True),
-        th.Property("region", th.StringType),
-        th.Property("reportType", th.StringType),
-        th.Property("marketplaceIds", th.ArrayType(th.StringType)),
-        th.Property("dataStartTime", th.DateTimeType),
-        th.Property("dataEndTime", th.DateTimeType),
-        th.Property("reportScheduleId", th.StringType),
-        th.Property("createdTime", th.DateTimeType, required=True),
-        th.Property("processingStatus", th.StringType),
-        th.Property("processingStartTime", th.DateTimeType),
-        th.Property("processingEndTime", th.DateTimeType),
-        th.Property("reportDocumentId", th.StringType),
-    ).to_dict()
-
-    @property
-    def partitions(self) -> list[dict] | None:
-        return [{"region": region} for region in self.amazon.settings.regions]
-
-    def fetch(self, client: SpApiClient, context: Context | None) -> Iterator[dict]:
-        settings = self.amazon.settings
-        since = settings.start_date
-        bookmark = parse_time(self.get_starting_replication_key_value(context))
-        if bookmark:
-            since = max(since, bookmark - timedelta(days=1))
-        since = max(since, clock.now() - timedelta(days=planner.LISTING_HORIZON_DAYS - 1))
-        types = list(settings.report_types) or sorted(
-            {s.report_type for s in REPORT_SPECS} | {t for s in REPORT_SPECS for t in s.also_list}
-        )
-        for start in range(0, len(types), 10):
-            params = {
-                "reportTypes": ",".join(types[start : start + 10]),
-                "createdSince": iso(since),
-                "pageSize": 100,
-            }
-            for report in list_reports(client, params):
-                yield {**report, "region": client.region}
