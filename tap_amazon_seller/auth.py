@@ -83,6 +83,8 @@ class LwaAuth:
         for attempt in range(self._attempts):
             try:
                 response = self._session.post(self._token_url, data=form, timeout=self._timeout)
+            except requests.Timeout:
+                failure = f"the LWA token endpoint gave no answer within {self._timeout:g} s"
             except requests.RequestException as exc:
                 failure = f"could not reach the LWA token endpoint ({type(exc).__name__})"
             else:

@@ -288,6 +288,11 @@ class SpApiClient:
             response = self.session.request(
                 op.method, url, params=params, json=json_body, headers=headers, timeout=self.timeout
             )
+        except requests.Timeout:
+            LOGGER.debug("%s %s -> no answer in %g s", op.method, op.name, self.timeout)
+            raise _Retryable(
+                f"no answer within request_timeout={self.timeout:g} s", status=None
+            ) from None
         except requests.RequestException as exc:
             # Never str(exc): requests puts the URL (and its query) into its messages.
             LOGGER.debug("%s %s -> %s", op.method, op.name, type(exc).__name__)

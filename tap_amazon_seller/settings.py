@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -85,6 +85,18 @@ class Setting:
 
     #: The schema's and Meltano's description, when the README's first sentence is not one.
     short: str = ""
+
+    def parse(self, value: Any) -> Any:
+        """The value as the tap uses it (the schema has checked its type, perhaps as text)."""
+        if value is None:
+            return None
+        if self.type == "number":
+            return float(value)
+        if self.type == "integer":
+            return int(value)
+        if self.type == "boolean":
+            return bool(as_bool(value))
+        return value
 
     @property
     def summary(self) -> str:
@@ -306,6 +318,15 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0.0,
     ),
     Setting(
+        "request_timeout",
+        "number",
+        "Seconds to wait for one answer of SP-API or of the LWA token endpoint before the call "
+        "counts as dropped and is tried again (up to `max_retries` times). Raise it behind a "
+        "slow proxy; report documents have their own, longer limit.",
+        default=120,
+        minimum=1.0,
+    ),
+    Setting(
         "max_retries",
         "integer",
         "Retries of one call on 429, 5xx and dropped connections, with exponential backoff.",
@@ -390,24 +411,27 @@ class Settings:
     regions: tuple[str, ...]
     start_date: datetime
     end_date: datetime | None
-    sandbox: bool
     report_types: tuple[str, ...]
     processing_status: tuple[str, ...]
-    report_poll_interval: float
-    report_timeout: float
-    max_retries: int
-    api_base_url: str | None
     lwa_token_url: str
     feed_types: tuple[str, ...]
     seller_id: str | None
-    orders_source: str
-    orders_api_tail_hours: float
-    include_pii: bool
     order_ids: tuple[str, ...]
     report_options: dict[str, dict[str, str]]
     ignored_settings: tuple[str, ...]
     #: Deprecated settings the config uses (each logged once, with what to write instead).
     deprecated_settings: tuple[str, ...]
+    #: Every other setting, as its declared type makes it (`Setting.parse`): read as
+    #: attributes (`settings.report_timeout`), so such a setting is declared once, in SETTINGS.
+    plain: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for names that are not fields; `plain` read from __dict__, so an
+        # object still being built (copy, pickle) raises AttributeError, not recursion.
+        plain = self.__dict__.get("plain") or {}
+        if name in plain:
+            return plain[name]
+        raise AttributeError(f"{type(self).__name__} has no setting {name!r}")
 
     def base_url(self, region: str) -> str:
         if self.api_base_url:
@@ -600,25 +624,32 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         regions=regions,
         start_date=start_date or (now - timedelta(days=DEFAULT_LOOKBACK_DAYS)),
         end_date=end_date,
-        sandbox=bool(as_bool(given("sandbox"))),
         report_types=tuple(as_list(given("report_types"))),
         processing_status=tuple(as_list(given("processing_status"))),
-        report_poll_interval=float(given("report_poll_interval")),
-        report_timeout=float(given("report_timeout")),
-        max_retries=int(given("max_retries")),
-        api_base_url=given("api_base_url"),
         lwa_token_url=given("lwa_token_url") or LWA_TOKEN_URL,
         ignored_settings=tuple(n for n in IGNORED_AWS_SETTINGS if config.get(n)),
         feed_types=tuple(as_list(given("feed_types"))) or DEFAULT_FEED_TYPES,
         seller_id=str(given("seller_id")).strip() if given("seller_id") else None,
-        orders_source=given("orders_source"),
-        orders_api_tail_hours=float(given("orders_api_tail_hours")),
-        include_pii=bool(as_bool(given("include_pii"))),
         order_ids=order_ids,
         report_options=_with_deprecated_options(config, report_options),
         deprecated_settings=tuple(
             x.name for x in SETTINGS if x.report_option and config.get(x.name) not in (None, "")
         ),
+        plain={x.name: x.parse(given(x.name)) for x in plain_settings()},
+    )
+
+
+def plain_settings() -> tuple[Setting, ...]:
+    """The settings the Settings object holds as their type makes them: all but those it
+    resolves into fields of its own, aliases, and those kept only to be ignored or mapped."""
+    resolved = {f.name for f in fields(Settings)} | {"region"}
+    return tuple(
+        s
+        for s in SETTINGS
+        if s.name not in resolved
+        and not s.alias_of
+        and not s.report_option
+        and s.name not in IGNORED_AWS_SETTINGS
     )
 
 

@@ -264,6 +264,7 @@ class TapAmazonSeller(Tap):
             client_secret=s.lwa_client_secret,
             refresh_token=s.refresh_token,
             token_url=s.lwa_token_url,
+            timeout=s.request_timeout,
         )
 
     def client(self, region: str) -> SpApiClient:
@@ -276,6 +277,7 @@ class TapAmazonSeller(Tap):
                     auth=self.auth,
                     limiter=self._limiter,
                     max_retries=self.settings.max_retries,
+                    timeout=self.settings.request_timeout,
                 )
             return self._clients[region]
 

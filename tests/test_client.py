@@ -48,6 +48,20 @@ def test_transient_failures_are_retried(simulator: Simulator, statuses: list[int
     assert simulator.calls[OP] == len(statuses) + 1
 
 
+def test_a_call_without_an_answer_in_request_timeout_is_retried_then_named(
+    simulator: Simulator,
+) -> None:
+    client = make_client(simulator)
+    client.call(OP)  # the token is fetched before the simulator slows down
+    simulator.faults.latency = 0.5
+    slow = make_client(simulator, max_retries=1, timeout=0.1)
+    slow.auth = client.auth
+    with pytest.raises(SpApiError) as raised:
+        slow.call(OP)
+    assert slow.stats[OP]["calls"] == 2
+    assert "no answer within request_timeout=0.1 s" in str(raised.value)
+
+
 def test_retries_are_bounded_by_max_retries(simulator: Simulator) -> None:
     simulator.faults.script[OP] = [503] * 10
     client = make_client(simulator, max_retries=2)

@@ -66,6 +66,28 @@ def test_region_alone_is_enough_and_sandbox_switches_hosts() -> None:
     assert settings.base_url("fe") == "https://sandbox.sellingpartnerapi-fe.amazon.com"
 
 
+def test_every_declared_setting_reaches_the_settings_object_by_its_name() -> None:
+    """A setting declared in SETTINGS alone is read by its name, as its type makes it: no
+    second declaration in the Settings object."""
+    from tap_amazon_seller.settings import SETTINGS, plain_settings
+
+    given = {"report_poll_interval": 7.5, "max_retries": 3, "include_pii": True}
+    settings = parse_settings({**BASE, "region": "na", **given}, now=NOW)
+    assert (settings.report_poll_interval, settings.max_retries, settings.include_pii) == (
+        7.5,
+        3,
+        True,
+    )
+    assert settings.request_timeout == 120.0  # its declared default
+    plain = {s.name for s in plain_settings()}
+    assert {"request_timeout", "sandbox", "orders_source"} <= plain
+    for setting in SETTINGS:
+        if setting.name in plain:
+            getattr(settings, setting.name)
+    with pytest.raises(AttributeError, match="no setting 'request_timeot'"):
+        settings.request_timeot  # noqa: B018
+
+
 def test_api_base_url_override_takes_the_region_placeholder() -> None:
     settings = parse_settings(
         {**BASE, "region": "eu", "api_base_url": "http://127.0.0.1:8123/{region}/"}, now=NOW
