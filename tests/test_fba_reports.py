@@ -581,3 +581,20 @@ def test_month_only_dates_and_other_header_spellings() -> None:
     (column,) = columns("replacement-amazon-order-id|replacement-customer-order-id")
     assert column.name == "replacement_amazon_order_id"
     assert column.aliases == ("replacement-customer-order-id",)
+
+
+def test_inventory_with_archived_listings_holds_every_sku_with_its_typed_quantities(
+    sim: Simulator,
+) -> None:
+    done = sync(sim, "warehouse_inventory", "warehouse_inventory_all", marketplaces=["US"])
+    every = {r["sku"]: r for r in done.records["warehouse_inventory_all"]}
+    unsuppressed = {r["sku"] for r in done.records["warehouse_inventory"]}
+    rendered = {r["sku"]: r for r in rendered_rows(sim, "GET_FBA_MYI_ALL_INVENTORY_DATA")}
+    assert set(every) == set(rendered)
+    archived = set(every) - unsuppressed
+    assert unsuppressed < set(every) and archived  # the archived SKUs come on top
+    for sku, row in every.items():
+        assert row["afn_total_quantity"] == int(rendered[sku]["afn-total-quantity"]), sku
+        assert row["afn_listing_exists"] is (rendered[sku]["afn-listing-exists"] == "Yes"), sku
+        assert (row["marketplace_id"], row["extra_columns"]) == (US, None), sku
+    assert {every[sku]["afn_listing_exists"] for sku in archived} == {False}

@@ -86,6 +86,32 @@ _ORDER_COLUMNS = columns(
     "price-designation",
 )
 
+# The Manage FBA Inventory reports' columns (unsuppressed, and all with archived listings).
+_MYI_COLUMNS = columns(
+    "sku",
+    "fnsku",
+    "asin",
+    "product-name",
+    "condition",
+    "your-price:number",
+    "mfn-listing-exists:boolean",
+    "mfn-fulfillable-quantity:integer",
+    "afn-listing-exists:boolean",
+    "afn-warehouse-quantity:integer",
+    "afn-fulfillable-quantity:integer",
+    "afn-unsellable-quantity:integer",
+    "afn-reserved-quantity:integer",
+    "afn-total-quantity:integer",
+    "per-unit-volume:number",
+    "afn-inbound-working-quantity:integer",
+    "afn-inbound-shipped-quantity:integer",
+    "afn-inbound-receiving-quantity:integer",
+    "afn-researching-quantity:integer",
+    "afn-reserved-future-supply:integer",
+    "afn-future-supply-buyable:integer",
+    "store",
+)
+
 # The listings reports' columns (All, Active, Inactive, Cancelled, back-compat).
 _LISTING_COLUMNS = columns(
     "item-name",
@@ -265,32 +291,21 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         report_type="GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA",
         description="FBA Manage Inventory: current stock per SKU (snapshot).",
         role=FBA_ROLE,
-        records=columns(
-            "sku",
-            "fnsku",
-            "asin",
-            "product-name",
-            "condition",
-            "your-price:number",
-            "mfn-listing-exists:boolean",
-            "mfn-fulfillable-quantity:integer",
-            "afn-listing-exists:boolean",
-            "afn-warehouse-quantity:integer",
-            "afn-fulfillable-quantity:integer",
-            "afn-unsellable-quantity:integer",
-            "afn-reserved-quantity:integer",
-            "afn-total-quantity:integer",
-            "per-unit-volume:number",
-            "afn-inbound-working-quantity:integer",
-            "afn-inbound-shipped-quantity:integer",
-            "afn-inbound-receiving-quantity:integer",
-            "afn-researching-quantity:integer",
-            "afn-reserved-future-supply:integer",
-            "afn-future-supply-buyable:integer",
-            "store",
-        ),
+        records=_MYI_COLUMNS,
         keys=("sku",),
         timing=Snapshot(reuse_minutes=30),
+    ),
+    ReportSpec(
+        stream="warehouse_inventory_all",
+        report_type="GET_FBA_MYI_ALL_INVENTORY_DATA",
+        description=(
+            "FBA Manage Inventory, archived listings included: stock per SKU (snapshot), the "
+            "SKUs no longer listed too."
+        ),
+        role=FBA_ROLE,
+        records=_MYI_COLUMNS,
+        keys=("sku",),
+        timing=Snapshot(reuse_minutes=30),  # near real-time, as the unsuppressed report
     ),
     ReportSpec(
         stream="afn_inventory_country",

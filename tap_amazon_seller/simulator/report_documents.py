@@ -118,31 +118,53 @@ def _in(moment: datetime, start: datetime, end: datetime) -> bool:
 def myi(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
 ) -> Rendered:
-    header = [
-        "sku",
-        "fnsku",
-        "asin",
-        "product-name",
-        "condition",
-        "your-price",
-        "mfn-listing-exists",
-        "mfn-fulfillable-quantity",
-        "afn-listing-exists",
-        "afn-warehouse-quantity",
-        "afn-fulfillable-quantity",
-        "afn-unsellable-quantity",
-        "afn-reserved-quantity",
-        "afn-total-quantity",
-        "per-unit-volume",
-        "afn-inbound-working-quantity",
-        "afn-inbound-shipped-quantity",
-        "afn-inbound-receiving-quantity",
-        "afn-researching-quantity",
-        "afn-reserved-future-supply",
-        "afn-future-supply-buyable",
-        "store",
+    return Rendered(MYI_HEADER, _myi_rows(data, mp), charset=CHARSETS[mp.region])
+
+
+@renderer("GET_FBA_MYI_ALL_INVENTORY_DATA")
+def myi_all(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """Manage FBA Inventory with archived listings too: the unsuppressed report's rows, then
+    a few archived SKUs (no listing left, nothing in stock)."""
+    archived = [
+        [f"ARCHIVED-{mp.country_code}-{n:04d}", f"X00ARCH{n:04d}", f"B0ARCH{n:04d}"]
+        + [f"Archived product {n}", "New", "", "No", "", "No"]
+        + ["0"] * 5
+        + ["", "0", "0", "0", "0", "0", "0", ""]
+        for n in (1, 2)
     ]
-    rows = [
+    return Rendered(MYI_HEADER, _myi_rows(data, mp) + archived, charset=CHARSETS[mp.region])
+
+
+MYI_HEADER = [
+    "sku",
+    "fnsku",
+    "asin",
+    "product-name",
+    "condition",
+    "your-price",
+    "mfn-listing-exists",
+    "mfn-fulfillable-quantity",
+    "afn-listing-exists",
+    "afn-warehouse-quantity",
+    "afn-fulfillable-quantity",
+    "afn-unsellable-quantity",
+    "afn-reserved-quantity",
+    "afn-total-quantity",
+    "per-unit-volume",
+    "afn-inbound-working-quantity",
+    "afn-inbound-shipped-quantity",
+    "afn-inbound-receiving-quantity",
+    "afn-researching-quantity",
+    "afn-reserved-future-supply",
+    "afn-future-supply-buyable",
+    "store",
+]
+
+
+def _myi_rows(data: SellerData, mp: MarketplaceProfile) -> list[list[str]]:
+    return [
         [
             p.sku,
             p.fnsku,
@@ -169,7 +191,6 @@ def myi(
         ]
         for p in data.products(mp.id)
     ]
-    return Rendered(header, rows, charset=CHARSETS[mp.region])
 
 
 @renderer("GET_AFN_INVENTORY_DATA_BY_COUNTRY")
