@@ -108,3 +108,21 @@ def test_readme_stream_table_says_what_the_registry_declares_for_every_report_st
         if listed != spec.primary_keys:
             wrong.append(f"{spec.stream}: key {listed} where the spec has {spec.primary_keys}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_readme_lists_every_report_type_amazon_removed_with_its_dates() -> None:
+    from tap_amazon_seller.reports.retirements import RETIREMENTS
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("<!-- retired report types", 1)[1].split("\n\n", 1)[0]
+    rows = {
+        line.split("`")[1]: [cell.strip() for cell in line.split("|")[1:-1]]
+        for line in table.splitlines()
+        if line.startswith("| `")
+    }
+    assert set(rows) == set(RETIREMENTS)
+    for report_type, retirement in RETIREMENTS.items():
+        _, deprecated, removed, _ = rows[report_type]
+        assert removed == retirement.removed.isoformat(), report_type
+        if retirement.deprecated:
+            assert deprecated.startswith(retirement.deprecated.isoformat()), report_type

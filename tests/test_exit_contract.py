@@ -142,6 +142,25 @@ def test_a_role_the_app_lacks_is_a_skip_and_exits_0(sim: Simulator, tmp_path: Pa
     assert rows(done)["warehouse_inventory"] == len(sim.data.products(US))
 
 
+def test_a_report_type_amazon_removed_is_never_requested_and_exits_0(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    # GET_FBA_SNS_FORECAST_DATA, removed 2025-12-11: the simulator refuses it as Amazon does,
+    # so a request would end this run with a 400.
+    done = run(sim, tmp_path, "fba_sns_forecast", "warehouse_inventory")
+    assert done.returncode == 0, done.stderr[-3000:]
+    said = [line for line in done.stderr.splitlines() if "Stream fba_sns_forecast skipped" in line]
+    assert len(said) == 1 and "| WARNING" in said[0], said
+    assert "Amazon removed GET_FBA_SNS_FORECAST_DATA on 2025-12-11" in said[0]
+    warnings = summary(done, "WARNING")
+    assert any(
+        f"skipped: fba_sns_forecast (marketplace {US}): removed by Amazon on 2025-12-11" in line
+        for line in warnings
+    ), warnings
+    assert sim.calls[CREATE] == 1  # warehouse_inventory's report only
+    assert rows(done)["warehouse_inventory"] == len(sim.data.products(US))
+
+
 def test_a_run_stopped_by_sigterm_exits_143_after_a_state(sim: Simulator, tmp_path: Path) -> None:
     config = tmp_path / "config.json"
     config.write_text(json.dumps(sim.tap_config(marketplaces=["US"], start_date=recent(40))))

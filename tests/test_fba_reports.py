@@ -268,9 +268,24 @@ def test_replacements_read_both_spellings_of_the_order_id(sim: Simulator) -> Non
 # -- Subscribe & Save ---------------------------------------------------------------------
 
 
-def test_subscribe_and_save_forecast_and_performance(sim: Simulator) -> None:
-    result = sync(sim, "fba_sns_forecast", "fba_sns_performance", marketplaces=["US", "JP"])
-    today = clock.today()
+def test_subscribe_and_save_forecast_and_performance_as_read_before_amazon_removed_them(
+    sim: Simulator,
+) -> None:
+    """Amazon removed both types on 2025-12-11 (retirements.py; after it, they are never
+    requested: tests/test_exit_contract.py). A sync from before that day reads them."""
+    import time_machine
+
+    with time_machine.travel(datetime(2025, 11, 20, 15, tzinfo=UTC), tick=True):
+        start = clock.midnight(clock.now() - timedelta(days=45)).isoformat()
+        result = sync(
+            sim,
+            "fba_sns_forecast",
+            "fba_sns_performance",
+            marketplaces=["US", "JP"],
+            start_date=start,
+        )
+        today = clock.today()
+    assert sim.calls[CREATE] == 4
     sunday = today - timedelta(days=(today.weekday() + 1) % 7)
     forecast = result.records["fba_sns_forecast"]
     expected = {

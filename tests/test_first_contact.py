@@ -92,7 +92,11 @@ def test_every_config_shape_runs_the_default_catalog_to_the_end(
     assert tap is not None
     assert tap.failed == [], f"{shape}: {tap.failed}"
     said = caplog.text
-    for name in tap.streams:
+    for name, stream in tap.streams.items():
+        if not stream.selected_by_default:
+            # A report type Amazon removed: not in a default sync (tests/test_settings.py).
+            assert name not in tap.record_counts and not stream.selected, name
+            continue
         # Read through (perhaps empty, listed with its count in the summary), or a line
         # says why not.
         assert name in tap.record_counts or f"Stream {name}" in said, (

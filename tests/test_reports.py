@@ -213,6 +213,28 @@ def test_settlements_are_listed_not_requested_with_eu_number_and_date_formats(
         assert summary["settlement_start_date"].endswith("+00:00")  # from "DD.MM.YYYY HH:MM:SS UTC"
 
 
+def test_a_settlement_report_read_once_is_not_downloaded_again(sim: Simulator) -> None:
+    """The bookmark is the newest settlement's creation time, and getReports' createdSince
+    lists that one again: the next run neither downloads nor emits it; a settlement Amazon
+    makes later is read whole."""
+    import time_machine
+
+    download = "reports_2021-06-30.getReportDocument"
+    first = sync(sim, "settlement_reports", marketplaces=["US", "DE"])
+    read = {r["report_id"] for r in first.records["settlement_reports"]}
+    downloads = sim.calls[download]
+    assert downloads == len(read) > 0
+    again = sync(sim, "settlement_reports", marketplaces=["US", "DE"], state=first.states[-1])
+    assert again.records.get("settlement_reports", []) == []
+    assert sim.calls[download] == downloads
+    # Two weeks on, Amazon has made one more settlement per marketplace.
+    with time_machine.travel(clock.now() + timedelta(days=15), tick=True):
+        later = sync(sim, "settlement_reports", marketplaces=["US", "DE"], state=again.states[-1])
+    new = {r["report_id"] for r in later.records["settlement_reports"]}
+    assert len(new) == 2 and not new & read
+    assert sim.calls[download] == downloads + 2
+
+
 def test_sales_and_traffic_json_by_date_and_by_asin(sim: Simulator) -> None:
     start = instants.midnight() - timedelta(days=3)
     result = sync(

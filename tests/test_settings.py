@@ -152,6 +152,26 @@ def test_discovery_needs_no_credentials() -> None:
     assert {s.tap_stream_id for s in tap.catalog.streams} >= {"marketplaces", "account"}
 
 
+def test_a_default_discovery_does_not_select_report_types_amazon_removed() -> None:
+    # A removed type named in report_types gets its generic stream, unselected too.
+    config = {"report_types": ["GET_V2_SETTLEMENT_REPORT_DATA_XML", "GET_EPR_MONTHLY_REPORTS"]}
+    tap = TapAmazonSeller(config=config, validate_config=False)
+    unselected = {
+        entry["tap_stream_id"]
+        for entry in tap.catalog_dict["streams"]
+        for metadata in entry["metadata"]
+        if metadata["breadcrumb"] == [] and not metadata["metadata"]["selected-by-default"]
+    }
+    assert unselected == {
+        "fba_sns_forecast",
+        "fba_sns_performance",
+        "get_v2_settlement_report_data_xml",
+    }
+    # Without a catalog (a default sync) they are not synced either.
+    assert not tap.streams["fba_sns_forecast"].selected
+    assert tap.streams["warehouse_inventory"].selected
+
+
 @pytest.mark.parametrize(
     ("state", "expected"),
     [

@@ -75,6 +75,8 @@ class Partition:
     bookmark: datetime | None = None
     #: Reports an earlier run requested and did not finish reading ({report_id, start, end}).
     pending: tuple[dict[str, Any], ...] = field(default=())
+    #: Listed reports (settlements) read already, of those created at the bookmark's second.
+    read_at_bookmark: tuple[str, ...] = ()
 
 
 def partition_for(
@@ -87,6 +89,7 @@ def partition_for(
     end_date: datetime | None,
     bookmark: datetime | None = None,
     pending: tuple[dict[str, Any], ...] = (),
+    read_at_bookmark: tuple[str, ...] = (),
     now: datetime | None = None,
 ) -> Partition:
     """A marketplace's partition of a report stream: its data asked for up to now less the
@@ -103,6 +106,7 @@ def partition_for(
         limit=min(end_date, latest) if end_date else latest,
         bookmark=bookmark,
         pending=pending,
+        read_at_bookmark=read_at_bookmark,
     )
 
 
@@ -184,10 +188,24 @@ def new_job(
 def listed_jobs(
     spec: ReportSpec, partition: Partition, reports: list[dict[str, Any]]
 ) -> list[ReportJob]:
-    """Jobs for reports Amazon makes on its own (settlements), as getReports listed them."""
+    """Jobs for reports Amazon makes on its own (settlements), as getReports listed them,
+    but those read already: created before the bookmark, or at its second and read then
+    (getReports' createdSince includes the bookmark's own report)."""
     jobs = []
     for report in sorted(reports, key=lambda r: r.get("createdTime") or ""):
         created = parse_time(report.get("createdTime"))
+        if (
+            partition.bookmark
+            and created
+            and (
+                created < partition.bookmark
+                or (
+                    created == partition.bookmark
+                    and report["reportId"] in partition.read_at_bookmark
+                )
+            )
+        ):
+            continue
         jobs.append(
             ReportJob(
                 report_type=str(report["reportType"]),

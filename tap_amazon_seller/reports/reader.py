@@ -19,6 +19,7 @@ from tap_amazon_seller.reports import planner
 from tap_amazon_seller.reports.documents import Document, IncompleteDocumentError
 from tap_amazon_seller.reports.engine import CREATE, ReportEngine, ReportJob, iso
 from tap_amazon_seller.reports.json_records import json_records
+from tap_amazon_seller.reports.retirements import removal
 from tap_amazon_seller.reports.spec import Listed, ReportSpec
 from tap_amazon_seller.reports.tsv_records import tsv_records
 from tap_amazon_seller.reports.xml_records import iter_xml_records
@@ -35,7 +36,9 @@ def plan(
     Reports Amazon makes on its own (settlements) are those listed since the bookmark."""
     if isinstance(spec.timing, Listed):
         since = planner.listing_since(spec, partition, clock.now())
-        types = (spec.report_type, *spec.also_list)
+        # A type Amazon has removed (the V1 settlement file) is no longer listed: it would fail.
+        today = clock.today()
+        types = tuple(t for t in (spec.report_type, *spec.also_list) if not removal(t, today))
         reports = engine.list_done(partition.region, types, partition.marketplace_id, since)
         return [engine.plan(job) for job in planner.listed_jobs(spec, partition, reports)]
     jobs = []

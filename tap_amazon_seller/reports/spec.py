@@ -12,12 +12,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any, ClassVar, Literal
 
 from tap_amazon_seller.casting import CASTERS, cast_date_day_first, snake_case
 from tap_amazon_seller.regions import writes_day_first
+from tap_amazon_seller.reports.retirements import Retirement, removal
 
 ColumnType = Literal["string", "integer", "number", "boolean", "date-time", "date", "local-date"]
 
@@ -300,6 +302,10 @@ class ReportSpec:
     @property
     def xml_records(self) -> XmlRecords | None:
         return self.records if isinstance(self.records, XmlRecords) else None
+
+    def removal(self, today: date) -> Retirement | None:
+        """Amazon's removal of the report type, once `today` is past it (retirements.py)."""
+        return removal(self.report_type, today)
 
     @property
     def primary_keys(self) -> list[str]:

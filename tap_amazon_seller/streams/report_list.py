@@ -12,6 +12,7 @@ from tap_amazon_seller import clock
 from tap_amazon_seller.reports import planner
 from tap_amazon_seller.reports.engine import iso, list_reports, parse_time
 from tap_amazon_seller.reports.registry import REPORT_SPECS
+from tap_amazon_seller.reports.retirements import Retirement, removal
 from tap_amazon_seller.streams.base import SpApiStream
 
 if t.TYPE_CHECKING:
@@ -48,6 +49,10 @@ class ReportListStream(SpApiStream):
         th.Property("reportDocumentId", th.StringType),
     ).to_dict()
 
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._warned: set[str] = set()
+
     @property
     def partitions(self) -> list[dict] | None:
         return [{"region": region} for region in self.amazon.settings.regions]
@@ -59,9 +64,19 @@ class ReportListStream(SpApiStream):
         if bookmark:
             since = max(since, bookmark - timedelta(days=1))
         since = max(since, clock.now() - timedelta(days=planner.LISTING_HORIZON_DAYS - 1))
-        types = list(settings.report_types) or sorted(
+        given = list(settings.report_types) or sorted(
             {s.report_type for s in REPORT_SPECS} | {t for s in REPORT_SPECS for t in s.also_list}
         )
+        # Types Amazon has removed are left out: getReports would refuse the whole call.
+        today = clock.today()
+        types = [kind for kind in given if not removal(kind, today)]
+        for gone in sorted(set(settings.report_types) - set(types) - self._warned):
+            self._warned.add(gone)  # once a run, not once a region
+            self.logger.warning(
+                "reports: %s is not listed: %s. Take it out of report_types.",
+                gone,
+                t.cast(Retirement, removal(gone, today)).describe(),
+            )
         for start in range(0, len(types), 10):
             params = {
                 "reportTypes": ",".join(types[start : start + 10]),

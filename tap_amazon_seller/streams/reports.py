@@ -19,6 +19,7 @@ import functools
 import typing as t
 from collections.abc import Iterator
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
 from tap_amazon_seller.reports import planner, reader
@@ -31,6 +32,11 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
     from tap_amazon_seller.tap import TapAmazonSeller
+
+
+#: Listed reports (settlements) read at the bookmark's creation time, and that time.
+READ_AT_BOOKMARK = "read_reports"
+READ_AT_BOOKMARK_TIME = "read_reports_created"
 
 
 class ReportStream(PendingReports):
@@ -47,6 +53,11 @@ class ReportStream(PendingReports):
         self.replication_key = spec.bookmark_field if spec.incremental else None
         self.required_role = spec.role
         self._plan: dict[str, list[ReportJob]] = {}
+        # A type Amazon has removed stays discoverable (old catalogs name it) but is not
+        # selected by default, and is never requested.
+        self.removal = spec.removal(clock.today())
+        self.selected_by_default = self.removal is None
+        self._removal_said = False
 
     @property
     def partitions(self) -> list[dict] | None:
@@ -60,7 +71,7 @@ class ReportStream(PendingReports):
 
     @property
     def planned_report_types(self) -> list[str]:
-        return [self.spec.report_type]
+        return [] if self.removal else [self.spec.report_type]
 
     def plan(self, engine: ReportEngine) -> None:
         if self.spec.restricted and not self.amazon.settings.include_pii:
@@ -139,9 +150,26 @@ class ReportStream(PendingReports):
             end_date=settings.end_date,
             bookmark=self.resumed_from(context),
             pending=tuple(self.get_context_state(context).get("pending_reports") or ()),
+            read_at_bookmark=tuple(self.get_context_state(context).get(READ_AT_BOOKMARK) or ()),
         )
         return reader.plan(
             engine, self.spec, partition, lambda created: self._remember_pending(context, created)
+        )
+
+    def _skip_removed(self, context: Context) -> None:
+        """A selected stream of a removed type: listed as skipped, said once a run."""
+        assert self.removal is not None
+        self.amazon.note_skipped(self.name, describe_partition(context), self.removal.describe())
+        if self._removal_said:
+            return
+        self._removal_said = True
+        self.logger.warning(
+            "Stream %s skipped: Amazon removed %s on %s and refuses it since (%s), so it is "
+            "not requested. Deselect the stream.",
+            self.name,
+            self.spec.report_type,
+            self.removal.removed.isoformat(),
+            self.removal.source,
         )
 
     # -- state ---------------------------------------------------------------------------
@@ -153,11 +181,23 @@ class ReportStream(PendingReports):
             self._increment_stream_state(
                 {self.spec.bookmark_field: iso(job.data_end)}, context=context
             )
+        if not self.spec.requestable and job.data_end is not None and job.report_id:
+            # A listed report is found again by the next run's createdSince (the bookmark
+            # is its creation time): its id says it was read.
+            state = self.get_context_state(context)
+            latest = state.get(READ_AT_BOOKMARK_TIME)
+            same_second = latest == iso(job.data_end)
+            read = list(state.get(READ_AT_BOOKMARK) or []) if same_second else []
+            state[READ_AT_BOOKMARK] = [*read, job.report_id]
+            state[READ_AT_BOOKMARK_TIME] = iso(job.data_end)
 
     # -- records ------------------------------------------------------------------------
 
     def get_records(self, context: Context | None) -> Iterator[dict]:
         assert context is not None
+        if self.removal is not None:
+            self._skip_removed(context)
+            return
         engine = self.amazon.report_engine()
         jobs = self._plan.get(str(context["marketplace_id"]), [])
         for position, job in enumerate(jobs):

@@ -35,6 +35,12 @@ from tap_amazon_seller.simulator.report_documents_fba import MIN_DATA_RANGE, OPT
 from tap_amazon_seller.simulator.server import Request, Response, Simulator, error_response, route
 
 DOCUMENTS_PATH = "/_documents/"
+# Report types Amazon has removed (its deprecation schedule): createReport refuses them
+# from that day on, as Amazon does, whatever the simulator could still render.
+REMOVED_ON = {
+    "GET_FBA_SNS_FORECAST_DATA": datetime(2025, 12, 11, tzinfo=UTC),
+    "GET_FBA_SNS_PERFORMANCE_DATA": datetime(2025, 12, 11, tzinfo=UTC),
+}
 STATUSES = ("CANCELLED", "DONE", "FATAL", "IN_PROGRESS", "IN_QUEUE")
 # Roles per report type family (Amazon's "Report Type Values" pages list them).
 ROLE_OF_TYPE = {
@@ -168,7 +174,9 @@ class ReportStore:
         self.secret = hashlib.sha256(f"simulator-{sim.config.seed}".encode()).digest()
         self._ids = itertools.count(50_000_000_000 + sim.config.seed * 1000)
         self._lock = threading.Lock()
-        self._scheduled = False
+        #: Per marketplace, where its next settlement period starts (scheduled up to now).
+        self._next_settlement: dict[str, datetime] = {}
+        self._settling = threading.Lock()  # getReports calls come on several threads
 
     def next_id(self) -> str:
         with self._lock:
@@ -182,16 +190,17 @@ class ReportStore:
         return document_id
 
     def ensure_settlements(self) -> None:
-        """Amazon's own settlement reports: one per 14 days per participating marketplace."""
-        if self._scheduled:
-            return
-        self._scheduled = True
-        now = clock.now()
+        """Amazon's own settlement reports: one per 14 days per participating marketplace,
+        each made a day after its period ends (those the clock has reached since last time)."""
+        with self._settling:
+            self._schedule_settlements(clock.now())
+
+    def _schedule_settlements(self, now: datetime) -> None:
         anchor = datetime(2026, 1, 1, tzinfo=UTC)
         for profile in self.sim.data.marketplaces():
             if not profile.participating:
                 continue
-            start = anchor
+            start = self._next_settlement.get(profile.id, anchor)
             while start + timedelta(days=SETTLEMENT_DAYS + 1) <= now:
                 end = start + timedelta(days=SETTLEMENT_DAYS)
                 created = end + timedelta(days=1)
@@ -210,6 +219,7 @@ class ReportStore:
                     )
                     self.reports[report.report_id] = report
                 start = end
+            self._next_settlement[profile.id] = start
 
 
 def store(sim: Simulator) -> ReportStore:
@@ -225,7 +235,8 @@ def create_report(sim: Simulator, request: Request) -> Response:
         return error_response(
             400, "InvalidInput", "marketplaceIds must hold 1 to 25 marketplace ids."
         )
-    if report_type not in RENDERERS:
+    removed = REMOVED_ON.get(str(report_type))
+    if report_type not in RENDERERS or (removed and clock.now() >= removed):
         if report_type in ROLE_OF_TYPE:  # settlements
             return error_response(
                 400, "InvalidInput", f"Report type {report_type} cannot be requested."
