@@ -216,8 +216,9 @@ def _at(year: int, month: int, day: int, clock: str | None, zone: str | None) ->
     return datetime(year, month, day, hour, minute, second, tzinfo=_zone(zone))
 
 
-def cast_datetime(text: str) -> str | None:
-    """Any of Amazon's date-time spellings, as ISO 8601 in UTC (naive ones are taken as UTC)."""
+def cast_datetime(text: str, *, day_first: bool = False) -> str | None:
+    """Any of Amazon's date-time spellings, as ISO 8601 in UTC (naive ones are taken as UTC);
+    a slashed date is month first unless `day_first` (see _date_parts)."""
     if not text:
         return None
     text = text.strip()
@@ -234,7 +235,7 @@ def cast_datetime(text: str) -> str | None:
         if match := _WITH_ZONE_NAME.match(text):
             moment = datetime.fromisoformat(f"{match[1]}T{match[2]}")
             return _to_utc_iso(moment.replace(tzinfo=_zone(match[3])))
-        if parts := _date_parts(text):
+        if parts := _date_parts(text, day_first=day_first):
             return _to_utc_iso(_at(*parts))
     except ValueError:
         pass
@@ -279,6 +280,10 @@ def cast_date_day_first(text: str) -> str | None:
     return cast_date(text, day_first=True)
 
 
+def cast_datetime_day_first(text: str) -> str | None:
+    return cast_datetime(text, day_first=True)
+
+
 CASTERS: dict[str, Callable[[str], Any]] = {
     "string": cast_string,
     "integer": cast_int,
@@ -290,6 +295,9 @@ CASTERS: dict[str, Callable[[str], Any]] = {
     # feedback): month first in the US and Canada, day first elsewhere. This entry is the
     # month-first reading; Column.caster_for picks the day-first one by marketplace.
     "local-date": cast_date,
+    # A date-time the same way, with the local zone's name ("07/08/2024 07:31:42 MESZ" in a
+    # German listings report is 7 August, 05:31:42 UTC).
+    "local-date-time": cast_datetime,
 }
 
 

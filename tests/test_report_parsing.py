@@ -43,6 +43,35 @@ def parse(
     return list(reader.records(document, report_stream.spec, job, base, logger, dict))
 
 
+def test_values_that_cannot_be_read_are_counted_per_column_with_the_report(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A column Amazon writes another way is not silently nulled: past the first few lines
+    logged, one WARNING per column says how many of its values were lost, naming the report."""
+    lines = [f"SKU-{n}\t{n}\tsoon\n" for n in range(8)]  # shipment-date "soon": no date
+    content = ("sku\tquantity\tshipment-date\n" + "".join(lines)).encode()
+    path = tmp_path / "doc.gz"
+    path.write_bytes(gzip.compress(content))
+    tap = TapAmazonSeller(config=CONFIG)
+    stream = tap.streams["fba_customer_shipment_sales"]
+    assert isinstance(stream, ReportStream)
+    job = ReportJob("TYPE", "eu", ("A1PA6795UKMFR9",), report_id="7001")
+    base = {"marketplace_id": "A1PA6795UKMFR9", "report_id": "7001"}
+    with caplog.at_level(logging.WARNING):
+        rows = list(
+            reader.records(
+                Document(path, True, "utf-8"), stream.spec, job, base, stream.logger, dict
+            )
+        )
+    assert [r["shipment_date"] for r in rows] == [None] * 8
+    assert [r["quantity"] for r in rows] == list(range(8))
+    said = [line for line in caplog.messages if "of column" in line]
+    assert said == [
+        "TYPE for A1PA6795UKMFR9 (report 7001): 8 value(s) of column shipment_date could not "
+        "be read and were emitted as null"
+    ]
+
+
 def test_columns_by_name_in_any_order_with_new_ones_kept(tmp_path: Path) -> None:
     text = (
         "quantity\tnew-column\tsku\tshipment-date\titem-price-per-unit\n"

@@ -213,6 +213,23 @@ def test_settlements_are_listed_not_requested_with_eu_number_and_date_formats(
         assert summary["settlement_start_date"].endswith("+00:00")  # from "DD.MM.YYYY HH:MM:SS UTC"
 
 
+@pytest.mark.parametrize("country", ["DE", "GB", "FR", "US", "JP"])
+def test_listing_open_dates_are_read_by_the_marketplaces_convention(
+    sim: Simulator, country: str
+) -> None:
+    """open-date as each marketplace writes it (07/08/2024 07:31:42 MESZ is 7 August in
+    Germany), exactly, for days of the month both above and up to 12."""
+    marketplace = next(m for m in MARKETPLACES_BY_ID.values() if m.country_code == country)
+    result = sync(sim, "products_inventory", marketplaces=[country])
+    rows = {r["seller_sku"]: r for r in result.records["products_inventory"]}
+    products = sim.data.products(marketplace.id)
+    assert set(rows) == {p.sku for p in products}
+    for product in products:
+        assert rows[product.sku]["open_date"] == utc(product.opened), product.sku
+    days = {p.opened.day for p in products}
+    assert min(days) <= 12 < max(days), days  # a month-first reading would fail or err
+
+
 def test_a_settlement_report_read_once_is_not_downloaded_again(sim: Simulator) -> None:
     """The bookmark is the newest settlement's creation time, and getReports' createdSince
     lists that one again: the next run neither downloads nor emits it; a settlement Amazon

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import typing as t
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -125,7 +126,8 @@ MAX_LOGGED_PROBLEMS = 5
 
 class Problems:
     """What was wrong in a document's rows: the first few logged with their line (or
-    record) number, the rest counted in one line at the end."""
+    record) number, the rest counted in one line at the end, and values that could not be
+    read counted per column (a date written another way nulls a whole column)."""
 
     def __init__(
         self, logger: logging.Logger | logging.LoggerAdapter, label: str, unit: str
@@ -134,9 +136,12 @@ class Problems:
         self.label = label
         self.unit = unit
         self.count = 0
+        self.unread: Counter[str] = Counter()
 
-    def __call__(self, position: int, what: str) -> None:
+    def __call__(self, position: int, what: str, *, column: str | None = None) -> None:
         self.count += 1
+        if column is not None:
+            self.unread[column] += 1
         if self.count <= MAX_LOGGED_PROBLEMS:
             self.logger.warning("%s %s %d: %s", self.label, self.unit, position, what)
 
@@ -147,6 +152,13 @@ class Problems:
                 self.label,
                 self.count,
                 MAX_LOGGED_PROBLEMS,
+            )
+        for column, count in sorted(self.unread.items()):
+            self.logger.warning(
+                "%s: %d value(s) of column %s could not be read and were emitted as null",
+                self.label,
+                count,
+                column,
             )
 
 

@@ -120,7 +120,9 @@ _LISTING_COLUMNS = columns(
     "seller-sku",
     "price:number",
     "quantity:integer",
-    "open-date:date-time",
+    # "2026-11-20 10:00:00 PST" in North America, "07/08/2024 07:31:42 MESZ" (day first, the
+    # zone named in German) in Germany: the marketplace's own way.
+    "open-date:local-date-time",
     "image-url",
     "item-is-marketplace:boolean",
     "product-id-type",

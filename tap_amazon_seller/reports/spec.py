@@ -17,11 +17,18 @@ from functools import cache
 from importlib import resources
 from typing import Any, ClassVar, Literal
 
-from tap_amazon_seller.casting import CASTERS, cast_date_day_first, snake_case
+from tap_amazon_seller.casting import (
+    CASTERS,
+    cast_date_day_first,
+    cast_datetime_day_first,
+    snake_case,
+)
 from tap_amazon_seller.regions import writes_day_first
 from tap_amazon_seller.reports.retirements import Retirement, removal
 
-ColumnType = Literal["string", "integer", "number", "boolean", "date-time", "date", "local-date"]
+ColumnType = Literal[
+    "string", "integer", "number", "boolean", "date-time", "date", "local-date", "local-date-time"
+]
 
 
 @dataclass(frozen=True)
@@ -40,10 +47,10 @@ class Column:
         return CASTERS[self.type]
 
     def caster_for(self, marketplace_id: str) -> Callable[[str], Any]:
-        """The caster for this column in a marketplace's document ("local-date" columns
-        are read day first outside North America)."""
-        if self.type == "local-date" and writes_day_first(marketplace_id):
-            return cast_date_day_first
+        """The caster for this column in a marketplace's document ("local-date" and
+        "local-date-time" columns are read day first outside North America)."""
+        if self.type.startswith("local-") and writes_day_first(marketplace_id):
+            return cast_date_day_first if self.type == "local-date" else cast_datetime_day_first
         return self.caster
 
     @property
@@ -374,10 +381,10 @@ def lift(record: dict[str, Any], path: str) -> Any:
 
 
 def _column_schema(kind: ColumnType) -> dict[str, Any]:
-    if kind in ("date-time", "date", "local-date"):
+    if kind in ("date-time", "date", "local-date", "local-date-time"):
         return {
             "type": ["string", "null"],
-            "format": "date-time" if kind == "date-time" else "date",
+            "format": "date-time" if kind.endswith("date-time") else "date",
         }
     return {"type": [kind, "null"]}
 

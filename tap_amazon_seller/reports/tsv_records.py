@@ -113,7 +113,7 @@ def _cell_by_cell(
             try:
                 record[name] = caster(value)
             except CastError as exc:
-                problems(line, f"{name}: {exc}; emitted as null")
+                problems(line, f"{name}: {exc}; emitted as null", column=name)
                 record[name] = None
     extras = {n: v for n, c, v in zip(names, casters, values, strict=True) if c is None}
     record["extra_columns"] = extras or None

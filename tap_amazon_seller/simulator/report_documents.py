@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tap_amazon_seller.simulator import clock
 from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, MarketplaceProfile, SellerData
@@ -400,6 +401,28 @@ LISTING_HEADER = [
 ]
 
 
+# The listings reports write open-date in the marketplace's local time with its zone's
+# name: year first in North America and Japan, day first in Europe, where German files
+# name the zones MEZ/MESZ (a real DE file: "07/08/2024 07:31:42 MESZ", 7 August).
+_LISTING_ZONES = {"na": "America/Los_Angeles", "GB": "Europe/London", "fe": "Asia/Tokyo"}
+_GERMAN_ZONE_NAMES = {"CET": "MEZ", "CEST": "MESZ"}
+
+
+def listing_date(moment: datetime, mp: MarketplaceProfile) -> str:
+    zone = ZoneInfo(
+        _LISTING_ZONES.get(mp.country_code) or _LISTING_ZONES.get(mp.region) or "Europe/Berlin"
+    )
+    local = moment.astimezone(zone)
+    name = local.tzname() or ""
+    if mp.country_code == "DE":
+        name = _GERMAN_ZONE_NAMES.get(name, name)
+    if mp.region == "eu":
+        return f"{local:%d/%m/%Y %H:%M:%S} {name}"
+    if mp.region == "fe":
+        return f"{local:%Y/%m/%d %H:%M:%S} {name}"
+    return f"{local:%Y-%m-%d %H:%M:%S} {name}"
+
+
 def listing_state(index: int) -> str:
     """The status of the seller's index-th product: the same in every listings report."""
     if index % 3 == 0:
@@ -420,7 +443,7 @@ def listing_row(
         p.sku,
         money(p.price, mp),
         quantity,
-        named_zone(p.opened, mp),
+        listing_date(p.opened, mp),
         "",
         "y",
         "1",
