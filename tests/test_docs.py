@@ -81,6 +81,15 @@ def test_readme_stream_table_lists_every_stream() -> None:
     assert listed == streams
 
 
+def table_rows(table: str) -> dict[str, list[str]]:
+    """A README table's rows by the name in their first cell's backticks, cell by cell."""
+    return {
+        line.split("`")[1]: [cell.strip() for cell in line.split("|")[1:-1]]
+        for line in table.splitlines()
+        if line.startswith("| `")
+    }
+
+
 def test_readme_stream_table_says_what_the_registry_declares_for_every_report_stream() -> None:
     """Each report stream's row names its report type, its replication and its key, as its
     ReportSpec declares them (the table is written by hand; this keeps it honest)."""
@@ -88,11 +97,7 @@ def test_readme_stream_table_says_what_the_registry_declares_for_every_report_st
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     table = text.split("## What it does today", 1)[1].split("\n\n", 2)[1]
-    rows = {
-        line.split("`")[1]: [cell.strip() for cell in line.split("|")[1:-1]]
-        for line in table.splitlines()
-        if line.startswith("| `")
-    }
+    rows = table_rows(table)
     wrong = []
     for spec in REPORT_SPECS:
         _, source, replication, key, _, _ = rows[spec.stream]
@@ -115,11 +120,7 @@ def test_readme_lists_every_report_type_amazon_removed_with_its_dates() -> None:
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     table = text.split("<!-- retired report types", 1)[1].split("\n\n", 1)[0]
-    rows = {
-        line.split("`")[1]: [cell.strip() for cell in line.split("|")[1:-1]]
-        for line in table.splitlines()
-        if line.startswith("| `")
-    }
+    rows = table_rows(table)
     assert set(rows) == set(RETIREMENTS)
     for report_type, retirement in RETIREMENTS.items():
         _, deprecated, removed, _ = rows[report_type]
