@@ -13,7 +13,7 @@ import pytest
 from tap_amazon_seller import clock
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.simulator.orders_data import SimOrder
-from tap_amazon_seller.streams.orders import order_from_report
+from tap_amazon_seller.streams.orders import ReportShapeError, order_from_report, order_from_v0
 from tests import instants
 from tests.conftest import FAST, run_sync, select
 from tests.test_conformance import access_token, call, response_validator
@@ -63,14 +63,14 @@ def assert_matches(records: dict[str, list[dict]], expected: dict[str, SimOrder]
         assert order["marketplace_id"] == sim_order.marketplace_id
         assert order["salesChannel"]["marketplaceId"] == sim_order.marketplace_id
     items = records["order_items"]
-    assert Counter((i["orderId"], i["sellerSku"]) for i in items) == Counter(
-        (o.order_id, line.product.sku) for o in expected.values() for line in o.lines
+    # Every line once under its own id, from either source: two lines of one SKU included.
+    assert Counter((i["orderId"], i["orderItemId"]) for i in items) == Counter(
+        (o.order_id, line.item_id) for o in expected.values() for line in o.lines
     )
-    lines = {
-        (o.order_id, line.product.sku): (o, line) for o in expected.values() for line in o.lines
-    }
+    lines = {(o.order_id, line.item_id): (o, line) for o in expected.values() for line in o.lines}
     for item in items:
-        sim_order, line = lines[(item["orderId"], item["sellerSku"])]
+        sim_order, line = lines[(item["orderId"], item["orderItemId"])]
+        assert item["sellerSku"] == item["product"]["sellerSku"] == line.product.sku
         assert item["quantityOrdered"] == line.quantity
         assert item["product"]["title"] == line.product.name  # é, ü, ß, ñ, Japanese
         if sim_order.status != "CANCELLED":  # the report has no prices for cancelled orders
@@ -90,6 +90,10 @@ def test_each_source_delivers_every_order_and_item_once(sim: Simulator, source: 
     result = run_sync(config(sim, orders_source=source), catalog=select(*FAMILY))
     expected = truth(sim)
     assert len(expected) > 100
+    # The data has orders with two lines of one SKU: a key of order and SKU would merge them.
+    assert any(
+        len({line.product.sku for line in o.lines}) < len(o.lines) for o in expected.values()
+    )
     assert_matches(result.records, expected)
     # No call per order, whatever the source.
     assert sim.calls["orders_2026-01-01.getOrder"] == 0
@@ -155,7 +159,7 @@ def test_incremental_run_after_changes_delivers_each_change_once(sim: Simulator)
 def test_interrupted_sync_resumed_from_its_state_loses_nothing(sim: Simulator) -> None:
     # The DE report of the first window fails: DE stops there, US goes on.
     sim.faults.fatal_report_types = {
-        f"GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL@{DE}@{instants.days_ago(45).date().isoformat()}"
+        f"GET_XML_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL@{DE}@{instants.days_ago(45).date().isoformat()}"
     }
     broken = run_sync(config(sim), catalog=select(*FAMILY))
     expected = truth(sim)
@@ -300,51 +304,134 @@ def test_search_orders_refuses_what_the_model_forbids(sim: Simulator, query: dic
     )
 
 
-def test_report_rows_read_defensively() -> None:
-    """Amazon's own spellings: local offsets, `false` as text, no prices when cancelled."""
-    rows = [
-        {
-            "amazon_order_id": "028-1234567-1234567",
-            "merchant_order_id": "",
-            "purchase_date": "2026-11-20T09:00:00+00:00",
-            "last_updated_date": "2026-11-21T09:00:00+00:00",
-            "order_status": "Shipped",
-            "fulfillment_channel": "Amazon",
-            "sales_channel": "Amazon.de",
-            "ship_service_level": "Expedited",
-            "product_name": "Weißbier-Gläser",
-            "sku": "A-1",
-            "asin": "B000000001",
-            "item_status": "Shipped",
-            "quantity": 2,
-            "currency": "EUR",
-            "item_price": Decimal("21.00"),
-            "item_tax": Decimal("3.99"),
-            "is_business_order": False,
-        },
-        {
-            "amazon_order_id": "028-1234567-1234567",
-            "product_name": "抹茶ボウル",
-            "sku": "A-2",
-            "item_status": "Cancelled",
-            "quantity": 1,
-            "currency": "EUR",
-            "item_price": None,
-        },
-    ]
-    order = order_from_report(rows, DE)
+def test_v0_fallback_reads_every_page_of_an_orders_items() -> None:
+    # One item a page: an order's second line comes only with its NextToken.
+    simulator = Simulator(SimulatorConfig(time_scale=FAST, orders_2026_regions={"na"}, page_size=1))
+    start = instants.days_ago(4)
+    with simulator.running():
+        result = run_sync(
+            config(
+                simulator, marketplaces=["DE"], orders_source="api", start_date=start.isoformat()
+            ),
+            catalog=select("orders", "order_items"),
+        )
+        expected = {
+            o.order_id: o for o in simulator.data.orders.updated_between(DE, start, clock.now())
+        }
+    assert any(len(o.lines) > 1 for o in expected.values())
+    calls = (
+        simulator.calls["ordersV0.getOrderItems"] - simulator.throttled["ordersV0.getOrderItems"]
+    )
+    assert calls == sum(len(o.lines) for o in expected.values())  # a page per line
+    got = Counter((i["orderId"], i["orderItemId"]) for i in result.records["order_items"])
+    assert got == Counter((o.order_id, line.item_id) for o in expected.values() for line in o.lines)
+
+
+def test_report_orders_read_defensively() -> None:
+    """Amazon's own spellings: `Shipped`, `Amazon`, components by type, no prices when
+    cancelled, discounts of either sign."""
+    element = {
+        "amazon_order_id": "028-1234567-1234567",
+        "merchant_order_id": None,
+        "purchase_date": "2026-11-20T09:00:00+00:00",
+        "last_updated_date": "2026-11-21T09:00:00+00:00",
+        "order_status": "Shipped",
+        "fulfillment_channel": "Amazon",
+        "sales_channel": "Amazon.de",
+        "ship_service_level": "Expedited",
+        "is_business_order": False,
+        "order_items": [
+            {
+                "amazon_order_item_code": "11111111111111",
+                "product_name": "Weißbier-Gläser",
+                "sku": "A-1",
+                "asin": "B000000001",
+                "item_status": "Shipped",
+                "quantity": 2,
+                "item_price": [
+                    {"type": "Principal", "amount": Decimal("21.00"), "currency": "EUR"},
+                    {"type": "Tax", "amount": Decimal("3.99"), "currency": "EUR"},
+                    {"type": "ShippingTax", "amount": Decimal("0.50"), "currency": "EUR"},
+                    {"type": "SomethingNew", "amount": Decimal("1.00"), "currency": "EUR"},
+                ],
+                "promotions": [
+                    {"promotion_ids": "P1, P2", "item_promotion_discount": Decimal("-2.00")},
+                    {"promotion_ids": None, "ship_promotion_discount": Decimal("0.50")},
+                ],
+            },
+            {
+                "amazon_order_item_code": "22222222222222",
+                "product_name": "抹茶ボウル",
+                "sku": "A-1",  # the same SKU again: a line of its own
+                "item_status": "Cancelled",
+                "quantity": 1,
+                "item_price": [],
+            },
+        ],
+    }
+    order = order_from_report(element, DE)
     assert order["fulfillment"] == {
         "fulfillmentStatus": "SHIPPED",
         "fulfilledBy": "AMAZON",
         "fulfillmentServiceLevel": "EXPEDITED",
     }
-    assert order["programs"] == [] and "orderAliases" not in order
+    # Not a business order, and the report says nothing of PRIME: unknown, not [].
+    assert order["programs"] is None and "orderAliases" not in order
     first, second = order["orderItems"]
+    assert [first["orderItemId"], second["orderItemId"]] == ["11111111111111", "22222222222222"]
     assert first["product"]["price"]["unitPrice"] == {"amount": "10.50", "currencyCode": "EUR"}
     assert first["fulfillment"] == {"quantityFulfilled": 2, "quantityUnfulfilled": 0}
+    assert {b["type"]: b["subtotal"]["amount"] for b in first["proceeds"]["breakdowns"]} == {
+        "ITEM": "21.00",
+        "TAX": "4.49",
+        "OTHER": "1.00",
+        "DISCOUNT": "-2.50",
+    }
+    assert first["promotion"] == {"breakdowns": [{"promotionId": "P1"}, {"promotionId": "P2"}]}
     assert second["fulfillment"] == {"quantityFulfilled": 0, "quantityUnfulfilled": 0}
     assert "proceeds" not in second and second["product"]["title"] == "抹茶ボウル"
-    assert order["proceeds"]["grandTotal"] == {"amount": "24.99", "currencyCode": "EUR"}
+    assert order["proceeds"]["grandTotal"] == {"amount": "23.99", "currencyCode": "EUR"}
+    business = order_from_report({**element, "is_business_order": True}, DE)
+    assert business["programs"] == ["AMAZON_BUSINESS"]
+
+
+def _asserted_leaves(value: object, path: str = "") -> list[str]:
+    """Paths of the values in a record that assert something: all but null and the ids."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _asserted_leaves(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        if not value:
+            return [f"{path} = []"]
+        return [p for i, v in enumerate(value) for p in _asserted_leaves(v, f"{path}[{i}]")]
+    return [] if value is None else [f"{path} = {value!r}"]
+
+
+# What each mapping is given besides ids: nothing. Every other field must come out null.
+_IDS = {".orderId", ".orderItems[0].orderItemId", ".salesChannel.marketplaceId"}
+
+
+def test_a_bare_report_order_asserts_nothing_it_was_not_told() -> None:
+    element = {"amazon_order_id": "028-1", "order_items": [{"amazon_order_item_code": "1"}]}
+    order = order_from_report(element, DE)
+    asserted = {p.split(" = ")[0] for p in _asserted_leaves(order)}
+    assert asserted == _IDS, _asserted_leaves(order)
+
+
+def test_a_bare_v0_order_asserts_nothing_it_was_not_told() -> None:
+    order = order_from_v0({"AmazonOrderId": "028-1", "MarketplaceId": DE}, [{"OrderItemId": "1"}])
+    asserted = {p.split(" = ")[0] for p in _asserted_leaves(order)}
+    assert asserted == _IDS, _asserted_leaves(order)
+    told = order_from_v0(
+        {"AmazonOrderId": "028-1", "IsPrime": "false", "IsBusinessOrder": False}, []
+    )
+    assert told["programs"] == []  # both flags given, both false: known to be none
+
+
+def test_a_report_item_without_its_id_is_a_shape_error_not_a_nameless_line() -> None:
+    # A DocumentError: the marketplace stops at that window, its bookmarks held (as for a
+    # FATAL report, tested above).
+    with pytest.raises(ReportShapeError, match=r"028-1.*AmazonOrderItemCode"):
+        order_from_report({"amazon_order_id": "028-1", "order_items": [{"sku": "A"}]}, DE)
 
 
 def test_without_the_2026_api_the_tail_falls_back_to_v0(caplog: pytest.LogCaptureFixture) -> None:
@@ -367,3 +454,36 @@ def test_without_the_2026_api_the_tail_falls_back_to_v0(caplog: pytest.LogCaptur
     assert all(b["buyerEmail"] for b in de_buyers)  # PII through an RDT for the v0 path
     items = [i for i in result.records["order_items"] if i["marketplace_id"] == DE]
     assert all(i["orderItemId"] for i in items)
+
+
+def test_a_refused_included_data_value_is_given_up_and_said(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Amazon's August 2026 defect, here in EU: a 400 naming nothing for FULFILLMENT.
+    sim.faults.refused_included_data = {"FULFILLMENT@eu"}
+    with caplog.at_level(logging.WARNING):
+        result = run_sync(config(sim, orders_source="api"), catalog=select(*FAMILY))
+    expected = truth(sim)
+    assert Counter(o["orderId"] for o in result.records["orders"]) == Counter(list(expected))
+    by_market = {
+        m: [o for o in result.records["orders"] if o["marketplace_id"] == m] for m in (US, DE)
+    }
+    assert all(o["fulfillment"]["fulfillmentStatus"] for o in by_market[US])
+    assert all(o.get("fulfillment") is None for o in by_market[DE])  # unknown, not guessed
+    assert all(a["city"] for a in result.records["order_address"])  # the rest still there
+    warning = [r.getMessage() for r in caplog.records if "refused includedData" in r.getMessage()]
+    assert len(warning) == 1 and "region eu" in warning[0] and "FULFILLMENT" in warning[0]
+
+
+def test_a_400_no_dataset_explains_fails_the_marketplace_as_it_came(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    sim.faults.script["orders_2026-01-01.searchOrders"] = [400] * 20
+    with caplog.at_level(logging.WARNING):
+        result = run_sync(
+            config(sim, marketplaces=["US"], orders_source="api"), catalog=select(*FAMILY)
+        )
+    assert "orders" not in result.records
+    assert "could not be read" in caplog.text and "refused includedData" not in caplog.text
+    # Asked with every dataset, then giving them up one at a time: 7 calls, then it stops.
+    assert sim.calls["orders_2026-01-01.searchOrders"] == 7

@@ -14,6 +14,7 @@ from tap_amazon_seller import clock
 from tap_amazon_seller.reports.registry import REPORT_SPECS
 from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID
+from tap_amazon_seller.simulator.orders_data import OrderLine, SimOrder
 from tests import instants
 from tests.conftest import run_sync, select
 
@@ -485,13 +486,22 @@ def test_orders_by_order_date_rows_per_item(sim: Simulator) -> None:
     ]
     end = max(datetime.fromisoformat(r["report_end_date"]) for r in rows)
     expected = sim.data.orders.created_between(DE, instants.days_ago(45, at_midnight=True), end)
-    assert Counter((r["amazon_order_id"], r["sku"]) for r in rows) == Counter(
-        (o.order_id, line.product.sku) for o in expected for line in o.lines
-    )
-    by_key = {(r["amazon_order_id"], r["sku"]): r for r in rows}
-    for order in expected:
+
+    # Two lines of one SKU in an order are two rows, told apart by key_repeat (the file has
+    # no order item id): every key once.
+    def numbered(order: SimOrder) -> Iterator[tuple[tuple[str, str, int], OrderLine]]:
+        seen: Counter[str] = Counter()
         for line in order.lines:
-            row = by_key[(order.order_id, line.product.sku)]
+            yield (order.order_id, line.product.sku, seen[line.product.sku]), line
+            seen[line.product.sku] += 1
+
+    assert any(key[2] for order in expected for key, _ in numbered(order))
+    keys = Counter((r["amazon_order_id"], r["sku"], r["key_repeat"]) for r in rows)
+    assert keys == Counter(key for order in expected for key, _ in numbered(order))
+    by_key = {(r["amazon_order_id"], r["sku"], r["key_repeat"]): r for r in rows}
+    for order in expected:
+        for key, line in numbered(order):
+            row = by_key[key]
             assert row["purchase_date"] == utc(order.created)  # from a +01:00 local time
             assert row["product_name"] == line.product.name  # ß, ü, „quotes" in Cp1252
             assert row["quantity"] == line.quantity

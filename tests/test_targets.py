@@ -127,7 +127,7 @@ def test_full_then_incremental_load_into_duckdb(
     assert query(
         duckdb_venv,
         database,
-        "select count(*), count(distinct orderid || '|' || sellersku) from amazon.order_items",
+        "select count(*), count(distinct orderid || '|' || orderitemid) from amazon.order_items",
     ) == [[items, items]]
     assert query(
         duckdb_venv,

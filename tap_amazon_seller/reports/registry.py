@@ -910,6 +910,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         role=ORDERS_ROLE,
         records=(*_ORDER_COLUMNS, *columns("cpf")),
         keys=("amazon_order_id", "sku"),
+        repeats_within="amazon_order_id",  # no order-item-id: two lines of one SKU
         timing=Windows(),
     ),
     ReportSpec(
@@ -1034,6 +1035,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
         role=ORDERS_ROLE,
         records=_ORDER_COLUMNS,
         keys=("amazon_order_id", "sku"),
+        repeats_within="amazon_order_id",  # no order-item-id: two lines of one SKU
         timing=Windows(),
         # Orders are archived about 18 months (548 days) after purchase, on Amazon's own
         # schedule: windows stop two days short of that, so every order in them is archived.
@@ -1514,16 +1516,19 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
 
 REPORT_SPECS_BY_STREAM = {spec.stream: spec for spec in REPORT_SPECS}
 
-# The orders report, read by the Orders family (streams/orders.py) for backfills: its rows
-# become `orders`, `order_items`, `order_buyer_info` and `order_address` records in the
-# Orders API's shape, so it is not a stream of its own. One row per order item; rows select
-# on last-updated-date; at most 30 days a report; no order-item-id column.
+# The orders report, read by the Orders family (streams/orders.py) for backfills: each
+# order becomes `orders`, `order_items`, `order_buyer_info` and `order_address` records in
+# the Orders API's shape, so it is not a stream of its own. Orders select on their last
+# update; at most 30 days a report. The XML report, not the flat file of the same name:
+# only the XML one carries each item's id (AmazonOrderItemCode), which joins a line to
+# financial events and settlements and tells two lines of one SKU apart, for the same
+# one report a window.
 ORDERS_REPORT = ReportSpec(
     stream="orders",
-    report_type="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
-    description="All Orders by last update: one row per order item.",
+    report_type="GET_XML_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
+    description="All Orders by last update (XML): one element per order, with its items.",
     role=ORDERS_ROLE,
-    records=_ORDER_COLUMNS,
+    records=XmlRecords("Message/Order", _XML_ORDER_FIELDS),
     timing=Windows(),
 )
 

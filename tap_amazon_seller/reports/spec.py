@@ -240,6 +240,11 @@ class ReportSpec:
     marketplace_option: str | None = None
     #: Natural key columns (record names); marketplace_id is always added. Empty: row_key.
     keys: tuple[str, ...] = ()
+    #: For a flat file whose key can repeat within a group of consecutive rows (an order's
+    #: items in order files without an item id: two lines of one SKU), the group's column.
+    #: Records get `key_repeat` (0 for the key's first row in its group, then 1, 2...), and
+    #: it is part of the key, so the lines stay apart.
+    repeats_within: str | None = None
     #: Report options sent with createReport (settings may add to them).
     options: dict[str, str] = field(default_factory=dict)
     #: The report must not cover time later than this many minutes before now.
@@ -316,7 +321,10 @@ class ReportSpec:
 
     @property
     def primary_keys(self) -> list[str]:
-        return ["marketplace_id", *self.keys] if self.keys else ["row_key"]
+        if not self.keys:
+            return ["row_key"]
+        repeat = ["key_repeat"] if self.repeats_within else []
+        return ["marketplace_id", *self.keys, *repeat]
 
     def report_options(self, settings: Any) -> dict[str, str]:
         """The options sent with createReport: the fixed ones, the defaults, and the user's."""
@@ -337,6 +345,12 @@ class ReportSpec:
                 properties["report_start_date"] = {"type": ["string"], "format": "date-time"}
         if not self.keys:
             properties["row_key"] = {"type": ["string"]}
+        if self.repeats_within:
+            properties["key_repeat"] = {
+                "type": ["integer"],
+                "description": "0 for the first row of this key in its "
+                f"{self.repeats_within}, 1 for the next: the file has no id that tells them apart.",
+            }
         for option in self.option_fields:
             properties[snake_case(option)] = {"type": ["string", "null"]}
         if self.json_records is not None:
@@ -455,4 +469,6 @@ def _invalid_combinations(spec: ReportSpec) -> list[str]:
     for option in spec.option_defaults:
         if spec.allowed_options is not None and option not in spec.allowed_options:
             problems.append(f"option_defaults.{option} is not in allowed_options")
+    if spec.repeats_within and (not spec.keys or spec.format != "tsv"):
+        problems.append("repeats_within counts repeats of a flat file's keys: it needs keys")
     return problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import typing as t
+from collections import Counter
 from collections.abc import Iterator
 
 from tap_amazon_seller.casting import CastError, cast_string, snake_case
@@ -46,6 +47,8 @@ def tsv_records(
         build = row_builder(names, casters)
         width = len(header)
         previous_digest, repeat = "", 0
+        group: t.Any = None  # the current group of rows a key may repeat in (repeats_within)
+        seen_in_group: Counter[tuple] = Counter()
         for values in reader:
             if not values or not any(values):
                 continue
@@ -68,6 +71,13 @@ def tsv_records(
                 repeat = repeat + 1 if digest == previous_digest else 0
                 previous_digest = digest
                 record["row_key"] = f"{marketplace_id}:{digest}:{repeat}"
+            elif spec.repeats_within:
+                # Only the current group's keys are held: memory stays flat in the file.
+                if record.get(spec.repeats_within) != group:
+                    group, seen_in_group = record.get(spec.repeats_within), Counter()
+                key = tuple(record.get(k) for k in spec.keys)
+                record["key_repeat"] = seen_in_group[key]
+                seen_in_group[key] += 1
             yield record
 
 

@@ -52,6 +52,20 @@ class OrderLine:
         return (self.price * TAX_RATE).quantize(CENT)
 
 
+def _with_repeated_sku(order_id: str, lines: tuple[OrderLine, ...]) -> tuple[OrderLine, ...]:
+    """About one merchant order in thirteen has a second line of its first SKU (Amazon
+    splits a SKU's units over lines, for a gift option or a promotion on some of them):
+    only the order item id tells the lines apart. Chosen from the order id, so no random
+    draw moves and the rest of the data stays as it was."""
+    if int(order_id[-7:]) % 13:
+        return lines
+    first = lines[0]
+    repeated = replace(
+        first, item_id=f"{(int(first.item_id) + 1) % 10**13:013d}", quantity=1, shipping=Decimal(0)
+    )
+    return (*lines, repeated)
+
+
 @dataclass(frozen=True)
 class SimOrder:
     order_id: str
@@ -215,6 +229,7 @@ class OrderBook:
             order_id = (
                 f"{rng.randrange(100, 999)}-{rng.randrange(10**7):07d}-{rng.randrange(10**7):07d}"
             )
+            lines = _with_repeated_sku(order_id, lines)
             orders.append(
                 self._order(rng, marketplace_id, order_id, created, updated, "MERCHANT", lines)
             )

@@ -1,4 +1,4 @@
-"""XML report documents the simulator serves: the XML All Orders report and the browse tree.
+"""XML report documents the simulator serves: the XML All Orders reports and the browse tree.
 
 Element names and nesting follow Amazon's XML order report (an AmazonEnvelope of
 Message/Order elements, one OrderItem per item, prices as typed Components with a
@@ -29,11 +29,13 @@ from tap_amazon_seller.simulator.report_documents import (
 )
 
 ORDERS_XML_TYPE = "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
+ORDERS_XML_BY_UPDATE_TYPE = "GET_XML_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
 BROWSE_TREE_TYPE = "GET_XML_BROWSE_TREE_DATA"
 SHIPPING_ORDERS_TYPE = "GET_ORDER_REPORT_DATA_SHIPPING"
 #: Roles Amazon's Report Type Values pages give these types (the reports family reads it).
 XML_REPORT_ROLES = {
     ORDERS_XML_TYPE: "Inventory and Order Tracking",
+    ORDERS_XML_BY_UPDATE_TYPE: "Inventory and Order Tracking",
     BROWSE_TREE_TYPE: "Product Listing",
     SHIPPING_ORDERS_TYPE: "Inventory and Order Tracking",
 }
@@ -67,6 +69,19 @@ def orders_xml(
 ) -> Rendered:
     """The orders placed in the window (both edges in), one Message each."""
     orders = sorted(data.orders.created_between(mp.id, start, end), key=lambda o: o.created)
+    return _orders_envelope(orders, mp)
+
+
+@renderer(ORDERS_XML_BY_UPDATE_TYPE, windowed=True)
+def orders_xml_by_last_update(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime, options: dict
+) -> Rendered:
+    """The orders last updated in the window (both edges in), one Message each."""
+    orders = sorted(data.orders.updated_between(mp.id, start, end), key=lambda o: o.last_updated)
+    return _orders_envelope(orders, mp)
+
+
+def _orders_envelope(orders: list[Any], mp: MarketplaceProfile) -> Rendered:
     parts = [
         declaration(mp),
         '<AmazonEnvelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '

@@ -127,6 +127,10 @@ class Faults:
     misshapen: dict[str, int] = field(default_factory=dict)
     #: Answers of an operation served as usual before its `misshapen` ones begin.
     misshapen_after: dict[str, int] = field(default_factory=dict)
+    #: includedData values searchOrders refuses with Amazon's generic 400 InvalidInput, as
+    #: Amazon did for FULFILLMENT in the FE region in August 2026
+    #: (amzn/selling-partner-api-models#5365): "VALUE" or "VALUE@region".
+    refused_included_data: set[str] = field(default_factory=set)
 
     def update(self, values: dict[str, Any]) -> None:
         for key, value in values.items():

@@ -3,9 +3,9 @@
 Amazon's per-order design (getOrders, then getOrderItems once per order at 0.5 a
 second) takes days for a large seller. Here no call is made per order:
 
-- a backfill reads the orders report (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL):
-  one report per 30 days of last updates, whatever the number of orders, with the
-  items as rows, requested together with every other report of the sync;
+- a backfill reads the XML orders report (GET_XML_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL):
+  one report per 30 days of last updates, whatever the number of orders, each order
+  with its items and their ids, requested together with every other report of the sync;
 - the fresh tail (the last `orders_api_tail_hours`) reads Orders API 2026-01-01
   searchOrders, items and the other datasets inline (`includedData`), 100 orders a call.
 
@@ -37,7 +37,7 @@ from tap_amazon_seller.reports import planner, reader
 from tap_amazon_seller.reports.documents import Document, DocumentError
 from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse_time
 from tap_amazon_seller.reports.registry import ORDERS_REPORT
-from tap_amazon_seller.reports.tsv_records import plain_rows
+from tap_amazon_seller.reports.xml_records import iter_xml_records
 from tap_amazon_seller.schemas import model_schema
 from tap_amazon_seller.streams.base import PendingReports, SpApiStream, describe_partition
 
@@ -54,7 +54,19 @@ SEARCH_PATH = "/orders/2026-01-01/orders"
 GET_ORDERS_V0 = "ordersV0.getOrders"
 GET_ORDER_ITEMS_V0 = "ordersV0.getOrderItems"
 V0_PATH = "/orders/v0/orders"
-INCLUDED_DATA = "BUYER,RECIPIENT,PROCEEDS,FULFILLMENT,PROMOTION,CANCELLATION"
+INCLUDED_DATA = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PROMOTION", "CANCELLATION")
+# What records lack without each dataset, and the order they are given up in when
+# searchOrders refuses includedData: Amazon's 400 does not say which value it refused
+# (amzn/selling-partner-api-models#5365: FULFILLMENT in the FE region, August 2026), so the
+# known culprit goes first and the buyer and address last.
+WITHOUT_DATASET = {
+    "FULFILLMENT": "fulfilment status, service level and item quantities",
+    "CANCELLATION": "cancellations",
+    "PROMOTION": "items' promotions",
+    "PROCEEDS": "proceeds (order and item totals)",
+    "RECIPIENT": "delivery addresses (order_address)",
+    "BUYER": "buyers (order_buyer_info)",
+}
 PII_ELEMENTS = ("buyerInfo", "shippingAddress")
 # Amazon wants lastUpdatedBefore (and dataEndTime) at least two minutes in the past.
 LAG = timedelta(minutes=2)
@@ -131,24 +143,15 @@ def _sum(*values: Decimal | None) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
-def _breakdowns(row: dict[str, t.Any]) -> list[tuple[str, Decimal | None]]:
-    """(type, subtotal) of an item row, in the model's ItemProceedsBreakdown types."""
-    discount = _sum(row.get("item_promotion_discount"), row.get("ship_promotion_discount"))
-    return [
-        ("ITEM", row.get("item_price")),
-        ("SHIPPING", row.get("shipping_price")),
-        ("GIFT_WRAP", row.get("gift_wrap_price")),
-        ("TAX", _sum(row.get("item_tax"), row.get("shipping_tax"), row.get("gift_wrap_tax"))),
-        ("DISCOUNT", -discount if discount else None),
-    ]
-
-
 _FULFILLED_BY = {"amazon": "AMAZON", "afn": "AMAZON", "merchant": "MERCHANT", "mfn": "MERCHANT"}
 
 
 def _sales_channel(name: str | None, marketplace_id: str | None) -> dict[str, t.Any]:
+    channel = None  # no channel named: unknown, not "NON_AMAZON"
+    if name:
+        channel = "AMAZON" if name.lower().startswith("amazon") else "NON_AMAZON"
     return {
-        "channelName": "AMAZON" if str(name or "").lower().startswith("amazon") else "NON_AMAZON",
+        "channelName": channel,
         "marketplaceId": marketplace_id,
         "marketplaceName": name,
     }
@@ -181,76 +184,145 @@ def _unit_price(price: Decimal, quantity: int, currency: str | None) -> dict[str
     return _money((price / quantity).quantize(price), currency)
 
 
-def order_from_report(rows: list[dict[str, t.Any]], marketplace_id: str) -> dict[str, t.Any]:
-    """An order in the 2026-01-01 model's shape from its item rows of the orders report.
+# The XML report's price components in the model's ItemProceedsBreakdown types; a
+# component the tap does not know is counted as OTHER, never dropped.
+_COMPONENT_TYPE = {
+    "principal": "ITEM",
+    "shipping": "SHIPPING",
+    "giftwrap": "GIFT_WRAP",
+    "codfee": "COD_FEE",
+    "tax": "TAX",
+    "shippingtax": "TAX",
+    "giftwraptax": "TAX",
+    "codfeetax": "TAX",
+}
 
-    The report has no order-item-id (`orderItemId` stays null until the API reads the
-    order) and no PII; amounts are kept exact and summed per breakdown type.
+
+def _report_breakdowns(item: dict[str, t.Any]) -> list[tuple[str, Decimal]]:
+    """(type, subtotal) of an item of the XML report, summed per model type."""
+    totals: dict[str, Decimal] = {}
+    for component in item.get("item_price") or []:
+        amount = component.get("amount")
+        if amount is not None:
+            kind = _COMPONENT_TYPE.get(_squash(component.get("type")), "OTHER")
+            totals[kind] = totals.get(kind, Decimal(0)) + Decimal(str(amount))
+    discounts = [
+        Decimal(str(value))
+        for promotion in item.get("promotions") or []
+        for value in (
+            promotion.get("item_promotion_discount"),
+            promotion.get("ship_promotion_discount"),
+        )
+        if value is not None
+    ]
+    if any(discounts):
+        # A discount lowers the proceeds whichever sign the report writes it with.
+        totals["DISCOUNT"] = -sum((abs(d) for d in discounts), Decimal(0))
+    return list(totals.items())
+
+
+def _item_fulfillment(status: str | None, quantity: int | None) -> dict[str, int | None]:
+    """Units fulfilled and not, from the item's status; unknown (null) for a status the tap
+    does not know or a line without a quantity."""
+    if quantity is None:
+        return {"quantityFulfilled": None, "quantityUnfulfilled": None}
+    split = {
+        "shipped": (quantity, 0),
+        "cancelled": (0, 0),
+        "canceled": (0, 0),
+        "unshipped": (0, quantity),
+        "pending": (0, quantity),
+    }.get(_squash(status), (None, None))
+    return {"quantityFulfilled": split[0], "quantityUnfulfilled": split[1]}
+
+
+class ReportShapeError(DocumentError):
+    """An order of the report lacks what Amazon's report always carries."""
+
+
+def order_from_report(
+    report_order: dict[str, t.Any], marketplace_id: str, report: str = "orders report"
+) -> dict[str, t.Any]:
+    """An order in the 2026-01-01 model's shape from its element of the XML orders report.
+
+    What the report does not carry is null, never an empty list, 0 or false: it has no
+    PII, no payment, no tax breakdown, and of the order's programs only says whether it
+    is an Amazon Business order (`programs` is `["AMAZON_BUSINESS"]` or null, since PRIME
+    and the others are unknown). Amounts are exact, summed per breakdown type. An item
+    without its AmazonOrderItemCode is not the report Amazon documents: ReportShapeError.
     """
-    first = rows[0]
-    currency = first.get("currency")
+    items = report_order.get("order_items") or []
+    currency = next(
+        (c["currency"] for i in items for c in i.get("item_price") or [] if c.get("currency")),
+        None,
+    )
+    purchase_order = report_order.get("purchase_order_number")
     order: dict[str, t.Any] = {
-        "orderId": first["amazon_order_id"],
-        "createdTime": first.get("purchase_date"),
-        "lastUpdatedTime": first.get("last_updated_date"),
-        "programs": ["AMAZON_BUSINESS"] if first.get("is_business_order") else [],
-        "salesChannel": _sales_channel(first.get("sales_channel"), marketplace_id),
+        "orderId": report_order["amazon_order_id"],
+        "createdTime": report_order.get("purchase_date"),
+        "lastUpdatedTime": report_order.get("last_updated_date"),
+        "programs": ["AMAZON_BUSINESS"] if report_order.get("is_business_order") else None,
+        "salesChannel": _sales_channel(report_order.get("sales_channel"), marketplace_id),
         "fulfillment": _fulfillment(
-            first.get("order_status"),
-            first.get("fulfillment_channel"),
-            first.get("ship_service_level"),
+            report_order.get("order_status"),
+            report_order.get("fulfillment_channel"),
+            report_order.get("ship_service_level"),
         ),
-        "buyer": {"buyerPurchaseOrderNumber": first.get("purchase_order_number")}
-        if first.get("purchase_order_number")
-        else {},
+        "buyer": {"buyerPurchaseOrderNumber": purchase_order} if purchase_order else {},
         "recipient": {
             "deliveryAddress": {
-                "city": first.get("ship_city"),
-                "stateOrRegion": first.get("ship_state"),
-                "postalCode": first.get("ship_postal_code"),
-                "countryCode": first.get("ship_country"),
+                "city": report_order.get("ship_city"),
+                "stateOrRegion": report_order.get("ship_state"),
+                "postalCode": report_order.get("ship_postal_code"),
+                "countryCode": report_order.get("ship_country"),
             }
         },
         "orderItems": [],
     }
-    if first.get("merchant_order_id"):
+    if report_order.get("merchant_order_id"):
         order["orderAliases"] = [
-            {"aliasId": first["merchant_order_id"], "aliasType": "SELLER_ORDER_ID"}
+            {"aliasId": report_order["merchant_order_id"], "aliasType": "SELLER_ORDER_ID"}
         ]
     totals: dict[str, Decimal] = {}
-    for row in rows:
-        quantity = row.get("quantity") or 0
-        breakdowns = [(kind, value) for kind, value in _breakdowns(row) if value is not None]
+    for item in items:
+        item_id = item.get("amazon_order_item_code")
+        if not item_id:
+            raise ReportShapeError(
+                f"{report}: an item of order {order['orderId']} has no AmazonOrderItemCode, "
+                "which Amazon's XML order report always carries; the report is not read"
+            )
+        quantity = item.get("quantity")
+        breakdowns = _report_breakdowns(item)
         for kind, value in breakdowns:
             totals[kind] = totals.get(kind, Decimal(0)) + value
-        status = _squash(row.get("item_status"))
-        item: dict[str, t.Any] = {
-            "orderItemId": None,
+        entry: dict[str, t.Any] = {
+            "orderItemId": item_id,
             "quantityOrdered": quantity,
             "product": {
-                "asin": row.get("asin"),
-                "title": row.get("product_name"),
-                "sellerSku": row.get("sku"),
+                "asin": item.get("asin"),
+                "title": item.get("product_name"),
+                "sellerSku": item.get("sku"),
             },
-            "fulfillment": {
-                "quantityFulfilled": quantity if status == "shipped" else 0,
-                "quantityUnfulfilled": quantity if status not in ("shipped", "cancelled") else 0,
-            },
+            "fulfillment": _item_fulfillment(item.get("item_status"), quantity),
         }
-        price = row.get("item_price")
+        price = dict(breakdowns).get("ITEM")
         if price is not None and quantity:
-            item["product"]["price"] = {"unitPrice": _unit_price(price, quantity, currency)}
-        if row.get("price_designation"):
-            item["product"].setdefault("price", {})["priceDesignation"] = row["price_designation"]
+            entry["product"]["price"] = {"unitPrice": _unit_price(price, quantity, currency)}
+        if report_order.get("price_designation"):
+            entry["product"].setdefault("price", {})["priceDesignation"] = report_order[
+                "price_designation"
+            ]
         if breakdowns:
-            item["proceeds"] = _proceeds(breakdowns, currency, "proceedsTotal")
-        if row.get("promotion_ids"):
-            item["promotion"] = {
-                "breakdowns": [
-                    {"promotionId": p.strip()} for p in str(row["promotion_ids"]).split(",") if p
-                ]
-            }
-        order["orderItems"].append(item)
+            entry["proceeds"] = _proceeds(breakdowns, currency, "proceedsTotal")
+        promotion_ids = [
+            part.strip()
+            for promotion in item.get("promotions") or []
+            for part in str(promotion.get("promotion_ids") or "").split(",")
+            if part.strip()
+        ]
+        if promotion_ids:
+            entry["promotion"] = {"breakdowns": [{"promotionId": p} for p in promotion_ids]}
+        order["orderItems"].append(entry)
     if totals:
         order["proceeds"] = _proceeds(list(totals.items()), currency, "grandTotal")
     return order
@@ -262,16 +334,23 @@ def _v0_money(money: dict | None) -> tuple[Decimal | None, str | None]:
     return Decimal(str(money["Amount"])), money.get("CurrencyCode")
 
 
+def _v0_count(value: t.Any) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
 def order_from_v0(order: dict[str, t.Any], items: list[dict[str, t.Any]]) -> dict[str, t.Any]:
     """An Orders API v0 order and its getOrderItems answer in the 2026-01-01 model's shape."""
     buyer_info = order.get("BuyerInfo") or {}
     address = order.get("ShippingAddress") or {}
     total, currency = _v0_money(order.get("OrderTotal"))
-    programs = [
+    flags = (("IsBusinessOrder", "AMAZON_BUSINESS"), ("IsPrime", "PRIME"))
+    programs: list[str] | None = [
         name
-        for flag, name in (("IsBusinessOrder", "AMAZON_BUSINESS"), ("IsPrime", "PRIME"))
+        for flag, name in flags
         if as_bool(order.get(flag))  # Amazon sends some of these as "false" strings
     ]
+    if not programs and any(order.get(flag) is None for flag, _ in flags):
+        programs = None  # a flag not given: unknown, not "no programs"
     result: dict[str, t.Any] = {
         "orderId": order["AmazonOrderId"],
         "createdTime": order.get("PurchaseDate"),
@@ -317,8 +396,8 @@ def order_from_v0(order: dict[str, t.Any], items: list[dict[str, t.Any]]) -> dic
     if total is not None:
         result["proceeds"] = {"grandTotal": _money(total, currency)}
     for item in items:
-        quantity = int(item.get("QuantityOrdered") or 0)
-        shipped = int(item.get("QuantityShipped") or 0)
+        quantity = _v0_count(item.get("QuantityOrdered"))
+        shipped = _v0_count(item.get("QuantityShipped"))
         price, item_currency = _v0_money(item.get("ItemPrice"))
         tax = _sum(_v0_money(item.get("ItemTax"))[0], _v0_money(item.get("ShippingTax"))[0])
         shipping = _v0_money(item.get("ShippingPrice"))[0]
@@ -338,7 +417,9 @@ def order_from_v0(order: dict[str, t.Any], items: list[dict[str, t.Any]]) -> dic
             },
             "fulfillment": {
                 "quantityFulfilled": shipped,
-                "quantityUnfulfilled": 0 if cancelled else quantity - shipped,
+                "quantityUnfulfilled": 0
+                if cancelled
+                else (quantity - shipped if quantity is not None and shipped is not None else None),
             },
         }
         if price is not None and quantity:
@@ -381,6 +462,7 @@ class OrdersStream(PendingReports):
         self._pii_refused: set[str] = set()
         self._by_id: dict[str, dict[str, dict]] = {}
         self._v0_regions: set[str] = set()  # regions without Orders API 2026-01-01
+        self._included: dict[str, tuple[str, ...]] = {}  # includedData a region accepts
 
     @property
     def partitions(self) -> list[dict] | None:
@@ -572,18 +654,10 @@ class OrdersStream(PendingReports):
             "marketplaceIds": context["marketplace_id"],
             "lastUpdatedAfter": iso(segment.start),
             "lastUpdatedBefore": iso(segment.end),
-            "includedData": INCLUDED_DATA,
             "maxResultsPerPage": 100,
         }
-        pages = client.pages(
-            SEARCH,
-            params=params,
-            token_path=("pagination", "nextToken"),
-            token_param="paginationToken",
-            token=self._pii_token(client, SEARCH_PATH),
-        )
         try:
-            first = next(pages, None)
+            first, pages = self._first_search_page(client, params)
         except SpApiError as exc:
             if exc.status != 404:
                 raise
@@ -602,6 +676,48 @@ class OrdersStream(PendingReports):
         for page in itertools.chain([first] if first else [], pages):
             yield from page.get("orders") or []
 
+    def _first_search_page(
+        self, client: SpApiClient, params: dict[str, t.Any]
+    ) -> tuple[dict | None, Iterator[dict]]:
+        """searchOrders' first page, and the pages after it. Where Amazon refuses the
+        includedData (a 400), it is asked again giving datasets up one at a time; what is
+        given up is logged with what the records lack, and kept for the region's other
+        searches. A 400 that no dataset explains is raised as it came."""
+        region = client.region
+        included = list(self._included.get(region, INCLUDED_DATA))
+        refusal: SpApiError | None = None
+        while True:
+            pages = client.pages(
+                SEARCH,
+                params={**params, "includedData": ",".join(included)} if included else params,
+                token_path=("pagination", "nextToken"),
+                token_param="paginationToken",
+                token=self._pii_token(client, SEARCH_PATH),
+            )
+            try:
+                first = next(pages, None)
+            except SpApiError as exc:
+                if exc.status != 400 or not included:
+                    raise refusal or exc from None
+                refusal = refusal or exc
+                included.remove(next(d for d in WITHOUT_DATASET if d in included))
+                continue
+            if refusal is not None:
+                given_up = [
+                    d for d in self._included.get(region, INCLUDED_DATA) if d not in included
+                ]
+                self._included[region] = tuple(included)
+                self.logger.warning(
+                    "searchOrders in region %s refused includedData (%s); it answers without "
+                    "%s, so orders read from it there lack: %s. The fresh tail goes on; the "
+                    "orders report and a later run fill what it can.",
+                    region,
+                    refusal,
+                    ", ".join(given_up),
+                    "; ".join(WITHOUT_DATASET[d] for d in given_up),
+                )
+            return first, pages
+
     def _search_v0(self, client: SpApiClient, segment: Segment, context: Context) -> Iterator[dict]:
         params = {
             "MarketplaceIds": context["marketplace_id"],
@@ -617,11 +733,17 @@ class OrdersStream(PendingReports):
             token=self._pii_token(client, V0_PATH),
         ):
             for order in (page.get("payload") or {}).get("Orders") or []:
-                answer = client.call(
-                    GET_ORDER_ITEMS_V0,
-                    path_params={"orderId": order["AmazonOrderId"]},
-                )
-                items = (answer.get("payload") or {}).get("OrderItems") or []
+                # Every page of the order's items: a large order's lines go on past the first.
+                items = [
+                    item
+                    for answer in client.pages(
+                        GET_ORDER_ITEMS_V0,
+                        path_params={"orderId": order["AmazonOrderId"]},
+                        token_path=("payload", "NextToken"),
+                        token_param="NextToken",
+                    )
+                    for item in (answer.get("payload") or {}).get("OrderItems") or []
+                ]
                 yield order_from_v0(order, items)
 
     def _pii_token(self, client: SpApiClient, path: str) -> t.Callable[[], str] | None:
@@ -665,33 +787,14 @@ class OrdersStream(PendingReports):
     def _report_orders(
         self, document: Document, job: ReportJob, marketplace: str
     ) -> Iterator[dict]:
-        problems = reader.Problems(self.logger, job.describe(), "line")
-        group: list[dict] = []
-        seen: set[str] = set()
-        for row in plain_rows(document, ORDERS_REPORT, problems):
-            if not row.get("amazon_order_id"):
-                continue
-            if group and row["amazon_order_id"] != group[0]["amazon_order_id"]:
-                yield self._report_order(group, marketplace, seen, job)
-                group = []
-            group.append(row)
-        if group:
-            yield self._report_order(group, marketplace, seen, job)
+        problems = reader.Problems(self.logger, job.describe(), "order")
+        assert ORDERS_REPORT.xml_records is not None
+        for element in iter_xml_records(
+            document, ORDERS_REPORT.xml_records, job.describe(), problems
+        ):
+            if element.get("amazon_order_id"):
+                yield order_from_report(element, marketplace, job.describe())
         problems.summarise()
-
-    def _report_order(
-        self, rows: list[dict], marketplace: str, seen: set[str], job: ReportJob
-    ) -> dict:
-        order_id = rows[0]["amazon_order_id"]
-        if order_id in seen:
-            self.logger.warning(
-                "%s: the rows of order %s are not together; its record holds the items of "
-                "each group (targets keep the last)",
-                job.describe(),
-                order_id,
-            )
-        seen.add(order_id)
-        return order_from_report(rows, marketplace)
 
     def _orders_by_id(self, context: Context) -> Iterator[dict]:
         """`order_ids`: getOrder for each id, once per region; emitted in its marketplace."""
@@ -704,7 +807,7 @@ class OrdersStream(PendingReports):
                     answer = client.call(
                         GET_ORDER,
                         path_params={"orderId": order_id},
-                        params={"includedData": INCLUDED_DATA},
+                        params={"includedData": ",".join(INCLUDED_DATA)},
                     )
                 except SpApiError as exc:
                     if exc.status == 404:
@@ -806,11 +909,12 @@ class _OrderPartStream(SpApiStream):
 
 
 class OrderItemsStream(_OrderPartStream):
-    """`order_items`: one record per order item; keyed by order and SKU, which both sources
-    carry (the orders report has no order-item-id)."""
+    """`order_items`: one record per order item, keyed by order and order item id, which
+    every source carries (two lines of one SKU are two records). `sellerSku` is the
+    item's SKU at the top level, for joins."""
 
     name = "order_items"
-    primary_keys: t.ClassVar[list[str]] = ["orderId", "sellerSku"]
+    primary_keys: t.ClassVar[list[str]] = ["orderId", "orderItemId"]
     schema = model_schema(
         "orders_2026-01-01.OrderItem", **_ORDER_REF, sellerSku={"type": ["string", "null"]}
     )

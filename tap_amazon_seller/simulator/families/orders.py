@@ -124,7 +124,7 @@ def _matching(
 
 def _paged(
     sim: Simulator, family: str, request: Request, token_name: str, size: int, query: Any
-) -> tuple[list[SimOrder] | None, str | None]:
+) -> tuple[list[Any] | None, str | None]:
     """One page of a query's results; the results are kept for the query's later pages."""
     queries: dict[str, tuple[list[SimOrder], int]] = sim.family_state(
         f"orders:{family}", lambda _: {}
@@ -287,6 +287,12 @@ def search_orders(sim: Simulator, request: Request) -> Response:
         unknown = included - INCLUDED_DATA
         if unknown:
             raise _BadRequest(f"Invalid includedData value(s): {', '.join(sorted(unknown))}.")
+        refused = sim.faults.refused_included_data
+        if any(v in refused or f"{v}@{request.region}" in refused for v in included):
+            # Amazon's answer names nothing: the client cannot tell which value it was.
+            raise _BadRequest(
+                "The input you have submitted is not valid. Please check your input and try again."
+            )
     except (_BadRequest, ValueError) as exc:
         return error_response(400, "InvalidInput", str(exc))
     pii = sim.tokens.restricted_elements(
@@ -383,6 +389,7 @@ def get_orders_v0(sim: Simulator, request: Request) -> Response:
                 "NumberOfItemsUnshipped": count - shipped,
                 "MarketplaceId": order.marketplace_id,
                 "IsBusinessOrder": order.business,
+                "IsPrime": False,  # the simulated seller has no Prime orders
                 "ShippingAddress": {
                     "City": order.city[0],
                     "StateOrRegion": order.city[1],
@@ -434,4 +441,11 @@ def get_order_items_v0(sim: Simulator, request: Request) -> Response:
         }
         for line in order.lines
     ]
-    return Response(200, {"payload": {"AmazonOrderId": order.order_id, "OrderItems": items}})
+    # Amazon pages an order's items with NextToken; `page_size` makes small pages here.
+    page, token = _paged(sim, "v0-items", request, "NextToken", 100, lambda: items)
+    if page is None:
+        return error_response(400, "InvalidInput", "Invalid NextToken.")
+    payload: dict[str, Any] = {"AmazonOrderId": order.order_id, "OrderItems": page}
+    if token:
+        payload["NextToken"] = token
+    return Response(200, {"payload": payload})
