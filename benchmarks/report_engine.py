@@ -3,10 +3,15 @@
     python benchmarks/report_engine.py throughput [--mb 200]
     python benchmarks/report_engine.py memory [--gb 2]
     python benchmarks/report_engine.py sync [--time-scale 100] [--days 60]
+    python benchmarks/report_engine.py sdk [--mb 50] [--runs 3]
 
 throughput: rows/s of the tap's flat-file path (gunzip, decode, TSV, typed cast, row key,
   JSON) against a plain csv + json.dumps loop over the same gzip file.
 memory: peak RSS of a child process parsing a generated document of --gb gigabytes.
+sdk: RECORD messages a second through the path a sync runs (the reader, then singer-sdk's
+  _sync_records: conformance, selection, message, write, state) to a process's stdout, as
+  shipped and with singer-sdk's per-record type conformance turned back on; each a whole
+  process, --runs interleaved runs, medians and their ratio.
 sync: a full sync of every report stream against the simulator: createReport and
   getReportDocument calls against the minimum, and wall time (converted to Amazon time)
   against the rate-limit floor.
@@ -112,7 +117,20 @@ def tap_rows(path: Path):  # type: ignore[no-untyped-def]
     document = Document(path, gzipped=True, encoding="iso-8859-1")
     job = ReportJob("GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA", "eu", ("A1PA6795UKMFR9",))
     base = {"marketplace_id": "A1PA6795UKMFR9", "report_id": "1", "report_end_date": "x"}
-    return reader.records(document, stream.spec, job, base, stream.logger, dict)
+    records = _Records(reader.records(document, stream.spec, job, base, stream.logger, dict))
+    records.stream = stream
+    return records
+
+
+class _Records:
+    """The records of tap_rows, and the stream they are of (for the `sdk` figure)."""
+
+    def __init__(self, records):  # type: ignore[no-untyped-def]
+        self.records = records
+        self.stream = None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.records)
 
 
 def throughput(megabytes: float) -> None:
@@ -156,6 +174,48 @@ def throughput(megabytes: float) -> None:
     print(
         f"tap parse + singer-sdk's serializer: {with_sdk:,.0f} rows/s = {with_sdk / baseline:.2f}x"
     )
+
+
+def sdk(megabytes: float, runs: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "doc.tsv.gz"
+        rows = make_document(path, megabytes)
+        print(f"document: {megabytes:.0f} MB uncompressed, {rows} rows; {runs} runs each")
+        rates: dict[str, list[float]] = {"as shipped": [], "with SDK conformance": []}
+        for _ in range(runs):
+            for mode in rates:
+                child = subprocess.run(
+                    [sys.executable, __file__, "_sdk", str(path), mode],
+                    stdout=subprocess.DEVNULL,  # the Singer messages: written, not kept
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    check=True,
+                )
+                rates[mode].append(float(child.stderr.strip().splitlines()[-1]))
+    medians = {mode: sorted(values)[len(values) // 2] for mode, values in rates.items()}
+    for mode, median in medians.items():
+        print(
+            f"{mode}: {median:,.0f} records/s (runs: {', '.join(f'{r:,.0f}' for r in rates[mode])})"
+        )
+    ratio = medians["as shipped"] / medians["with SDK conformance"]
+    print(f"as shipped / with SDK conformance = {ratio:.2f}x")
+
+
+def _sdk(path: str, mode: str) -> None:
+    from singer_sdk.helpers.conform import TypeConformanceLevel
+
+    records = tap_rows(Path(path))
+    stream = records.stream  # type: ignore[attr-defined]
+    if mode == "with SDK conformance":
+        stream.TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.RECURSIVE
+    stream.get_records = lambda context: records
+    started = time.perf_counter()
+    count = sum(
+        1
+        for _ in stream._sync_records(context={"marketplace_id": "A1PA6795UKMFR9", "region": "eu"})
+    )
+    sys.stdout.flush()
+    print(count / (time.perf_counter() - started), file=sys.stderr)
 
 
 def memory(gigabytes: float) -> None:
@@ -265,6 +325,12 @@ def main() -> None:
     p.add_argument("--time-scale", type=float, default=100)
     p.add_argument("--days", type=int, default=60)
     sub.add_parser("_parse").add_argument("path")
+    p = sub.add_parser("sdk")
+    p.add_argument("--mb", type=float, default=50)
+    p.add_argument("--runs", type=int, default=3)
+    p = sub.add_parser("_sdk")
+    p.add_argument("path")
+    p.add_argument("mode")
     args = parser.parse_args()
     os.environ.setdefault("LOGLEVEL", "WARNING")
     if args.command == "throughput":
@@ -273,6 +339,10 @@ def main() -> None:
         memory(args.gb)
     elif args.command == "sync":
         sync(args.time_scale, args.days)
+    elif args.command == "sdk":
+        sdk(args.mb, args.runs)
+    elif args.command == "_sdk":
+        _sdk(args.path, args.mode)
     else:
         _parse(args.path)
 
