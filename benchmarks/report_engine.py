@@ -96,11 +96,8 @@ def make_document(path: Path, megabytes: float) -> int:
     return rows
 
 
-def tap_rows(path: Path):  # type: ignore[no-untyped-def]
-    """The tap's own flat-file path for one document: the stream's record builder."""
-    from tap_amazon_seller.reports import reader
-    from tap_amazon_seller.reports.documents import Document
-    from tap_amazon_seller.reports.engine import ReportJob
+def shipment_sales_stream():  # type: ignore[no-untyped-def]
+    """The tap's fba_customer_shipment_sales stream, as a sync builds it."""
     from tap_amazon_seller.streams.reports import ReportStream
     from tap_amazon_seller.tap import TapAmazonSeller
 
@@ -114,23 +111,20 @@ def tap_rows(path: Path):  # type: ignore[no-untyped-def]
     )
     stream = tap.streams["fba_customer_shipment_sales"]
     assert isinstance(stream, ReportStream)
+    return stream
+
+
+def tap_rows(path: Path, stream=None):  # type: ignore[no-untyped-def]
+    """The tap's own flat-file path for one document: the stream's record builder."""
+    from tap_amazon_seller.reports import reader
+    from tap_amazon_seller.reports.documents import Document
+    from tap_amazon_seller.reports.engine import ReportJob
+
+    stream = stream or shipment_sales_stream()
     document = Document(path, gzipped=True, encoding="iso-8859-1")
     job = ReportJob("GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA", "eu", ("A1PA6795UKMFR9",))
     base = {"marketplace_id": "A1PA6795UKMFR9", "report_id": "1", "report_end_date": "x"}
-    records = _Records(reader.records(document, stream.spec, job, base, stream.logger, dict))
-    records.stream = stream
-    return records
-
-
-class _Records:
-    """The records of tap_rows, and the stream they are of (for the `sdk` figure)."""
-
-    def __init__(self, records):  # type: ignore[no-untyped-def]
-        self.records = records
-        self.stream = None
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.records)
+    return reader.records(document, stream.spec, job, base, stream.logger, dict)
 
 
 def throughput(megabytes: float) -> None:
@@ -204,8 +198,8 @@ def sdk(megabytes: float, runs: int) -> None:
 def _sdk(path: str, mode: str) -> None:
     from singer_sdk.helpers.conform import TypeConformanceLevel
 
-    records = tap_rows(Path(path))
-    stream = records.stream  # type: ignore[attr-defined]
+    stream = shipment_sales_stream()
+    records = tap_rows(Path(path), stream)
     if mode == "with SDK conformance":
         stream.TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.RECURSIVE
     stream.get_records = lambda context: records

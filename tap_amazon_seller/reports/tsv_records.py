@@ -13,7 +13,7 @@ import typing as t
 from collections import Counter
 from collections.abc import Iterator
 
-from tap_amazon_seller.casting import CastError, cast_string, snake_case
+from tap_amazon_seller.casting import CastError, cast_string
 from tap_amazon_seller.reports.documents import Document, iter_tsv
 from tap_amazon_seller.reports.spec import ReportSpec, header_forms
 
@@ -29,6 +29,7 @@ def tsv_records(
     declared = {name: column for column in spec.columns for name in column.header_names}
     marketplace_id = str(base["marketplace_id"])
     keyless = not spec.keys
+    repeats_within = spec.repeats_within
     with document.open_text() as text:
         header, reader = iter_tsv(text)
         known = [
@@ -71,41 +72,14 @@ def tsv_records(
                 repeat = repeat + 1 if digest == previous_digest else 0
                 previous_digest = digest
                 record["row_key"] = f"{marketplace_id}:{digest}:{repeat}"
-            elif spec.repeats_within:
+            elif repeats_within:
                 # Only the current group's keys are held: memory stays flat in the file.
-                if record.get(spec.repeats_within) != group:
-                    group, seen_in_group = record.get(spec.repeats_within), Counter()
+                if record.get(repeats_within) != group:
+                    group, seen_in_group = record.get(repeats_within), Counter()
                 key = tuple(record.get(k) for k in spec.keys)
                 record["key_repeat"] = seen_in_group[key]
                 seen_in_group[key] += 1
             yield record
-
-
-def plain_rows(
-    document: Document, spec: ReportSpec, problems: Problems
-) -> Iterator[dict[str, t.Any]]:
-    """Rows named by their snake_case headers, the spec's columns cast, for a stream that
-    builds its own records from them (orders, from the orders report's item rows). A row
-    with a value that does not cast is skipped, and named."""
-    declared = {column.name: column for column in spec.columns}
-    with document.open_text() as text:
-        header, reader = iter_tsv(text)
-        names = [snake_case(h) for h in header]
-        build = row_builder(names, [declared[n].caster if n in declared else None for n in names])
-        width = len(header)
-        for values in reader:
-            if not any(values):
-                continue
-            if len(values) != width:
-                problems(
-                    reader.line_num,
-                    f"{len(values)} columns where the header has {width}; read as far as it goes",
-                )
-                values = (values + [""] * width)[:width]
-            try:
-                yield build({}, values)
-            except CastError as exc:
-                problems(reader.line_num, f"{exc}; the row is skipped")
 
 
 def _cell_by_cell(

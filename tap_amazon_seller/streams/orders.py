@@ -697,7 +697,9 @@ class OrdersStream(PendingReports):
             try:
                 first = next(pages, None)
             except SpApiError as exc:
-                if exc.status != 400 or not included:
+                if exc.status != 400:
+                    raise
+                if not included:  # every dataset given up: the 400 was about something else
                     raise refusal or exc from None
                 refusal = refusal or exc
                 included.remove(next(d for d in WITHOUT_DATASET if d in included))
