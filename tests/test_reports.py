@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from tap_amazon_seller import clock
+from tap_amazon_seller.reports import reader
+from tap_amazon_seller.reports.documents import DocumentError
 from tap_amazon_seller.reports.registry import REPORT_SPECS
 from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID
@@ -333,6 +335,35 @@ def test_fatal_window_stops_its_partition_and_keeps_the_bookmark(sim: Simulator)
         instants.days_ago(45, at_midnight=True) + timedelta(days=30)
     ).replace("+00:00", "Z")
     assert bookmarks[US] > bookmarks[DE]
+
+
+def test_a_window_that_breaks_after_some_rows_keeps_the_bookmark_before_it(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A document can fail halfway (JSON or XML that stops parsing), after rows were emitted:
+    # those rows carry their window's end, yet the bookmark must stay before that window.
+    first_end = utc(instants.days_ago(45, at_midnight=True) + timedelta(days=30)).replace(
+        "+00:00", "Z"
+    )
+    whole = reader.records
+
+    def breaks_after_one_row(*args: Any) -> Iterator[dict]:
+        rows = whole(*args)
+        base = args[3]
+        if base["marketplace_id"] == DE and base["report_end_date"] != first_end:
+            yield next(rows)
+            raise DocumentError("the document is not valid JSON (cut by the test)")
+        yield from rows
+
+    monkeypatch.setattr(reader, "records", breaks_after_one_row)
+    result = sync(sim, "fba_inventory_ledger")
+    partitions = result.states[-1]["bookmarks"]["fba_inventory_ledger"]["partitions"]
+    bookmarks = {p["context"]["marketplace_id"]: p.get("replication_key_value") for p in partitions}
+    assert bookmarks[DE] == first_end
+    assert bookmarks[US] > first_end
+    second = [r for r in result.records["fba_inventory_ledger"] if r["marketplace_id"] == DE]
+    assert {r["report_end_date"] for r in second} == {first_end, bookmarks[US]}  # row was sent
+    assert result.tap.failed
 
 
 def test_cancelled_report_means_no_data_and_moves_on(sim: Simulator) -> None:
