@@ -5,13 +5,14 @@
     python benchmarks/report_engine.py sync [--time-scale 100] [--days 60]
     python benchmarks/report_engine.py sdk [--mb 50] [--runs 3]
 
-throughput: rows/s of the tap's flat-file path (gunzip, decode, TSV, typed cast, row key,
-  JSON) against a plain csv + json.dumps loop over the same gzip file.
+throughput: rows/s of the tap's flat-file parse (gunzip, decode, TSV, typed cast, row key,
+  then JSON) against a plain csv + json.dumps loop over the same gzip file, in one process.
 memory: peak RSS of a child process parsing a generated document of --gb gigabytes.
 sdk: RECORD messages a second through the path a sync runs (the reader, then singer-sdk's
-  _sync_records: conformance, selection, message, write, state) to a process's stdout, as
-  shipped and with singer-sdk's per-record type conformance turned back on; each a whole
-  process, --runs interleaved runs, medians and their ratio.
+  _sync_records: selection, message, writer, state) into a consumer process reading stdout:
+  as shipped; with singer-sdk's defaults (its writer, its per-record conformance and
+  selection walk); and the plain-loop floors (gunzip, decode, split, zip, json.dumps or
+  msgspec). Each a whole process, --runs interleaved runs, medians, ratios and peak RSS.
 sync: a full sync of every report stream against the simulator: createReport and
   getReportDocument calls against the minimum, and wall time (converted to Amazon time)
   against the rate-limit floor.
@@ -128,7 +129,7 @@ def tap_rows(path: Path, stream=None):  # type: ignore[no-untyped-def]
 
 
 def throughput(megabytes: float) -> None:
-    from singer_sdk.singerlib.json import serialize_json
+    from tap_amazon_seller.singer_output import encode
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "doc.tsv.gz"
@@ -157,17 +158,29 @@ def throughput(megabytes: float) -> None:
         started = time.perf_counter()
         count = 0
         for record in tap_rows(path):
-            serialize_json(record)  # what singer-sdk writes each RECORD with
+            encode(record)  # the encoder the tap writes RECORD messages with
             count += 1
-        with_sdk = count / (time.perf_counter() - started)
+        with_tap_encoder = count / (time.perf_counter() - started)
     print(f"plain csv + json.dumps: {baseline:,.0f} rows/s")
     print(
         f"tap parse (typed, keyed) + json.dumps: {like_for_like:,.0f} rows/s "
         f"= {like_for_like / baseline:.2f}x the plain loop"
     )
     print(
-        f"tap parse + singer-sdk's serializer: {with_sdk:,.0f} rows/s = {with_sdk / baseline:.2f}x"
+        f"tap parse + the tap's encoder (msgspec): {with_tap_encoder:,.0f} rows/s "
+        f"= {with_tap_encoder / baseline:.2f}x (a parse figure: the whole sync path is `sdk`)"
     )
+
+
+#: The paths `sdk` times, each in its own process writing to a consumer process.
+SDK_PATHS = (
+    "as shipped",
+    "singer-sdk defaults",  # its writer, per-record conformance and selection walk
+    "plain loop + json.dumps",
+    "plain loop + msgspec",
+)
+#: Counts the lines it reads from stdin: the consumer of every path's output.
+CONSUMER = "import sys; print(sum(1 for _ in sys.stdin.buffer))"
 
 
 def sdk(megabytes: float, runs: int) -> None:
@@ -175,41 +188,89 @@ def sdk(megabytes: float, runs: int) -> None:
         path = Path(folder) / "doc.tsv.gz"
         rows = make_document(path, megabytes)
         print(f"document: {megabytes:.0f} MB uncompressed, {rows} rows; {runs} runs each")
-        rates: dict[str, list[float]] = {"as shipped": [], "with SDK conformance": []}
+        rates: dict[str, list[float]] = {mode: [] for mode in SDK_PATHS}
+        peaks: dict[str, list[float]] = {mode: [] for mode in SDK_PATHS}
         for _ in range(runs):
-            for mode in rates:
-                child = subprocess.run(
+            for mode in SDK_PATHS:
+                child = subprocess.Popen(
                     [sys.executable, __file__, "_sdk", str(path), mode],
-                    stdout=subprocess.DEVNULL,  # the Singer messages: written, not kept
+                    stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
+                    text=True,
+                )
+                consumer = subprocess.run(
+                    [sys.executable, "-c", CONSUMER],
+                    stdin=child.stdout,
+                    capture_output=True,
                     text=True,
                     check=True,
                 )
-                rates[mode].append(float(child.stderr.strip().splitlines()[-1]))
+                _, err = child.communicate()
+                if child.returncode:
+                    raise SystemExit(f"{mode}: exit {child.returncode}: {err}")
+                assert child.stdout is not None
+                child.stdout.close()
+                rate, peak = err.strip().splitlines()[-1].split()
+                lines = int(consumer.stdout)
+                assert lines >= rows, f"{mode}: the consumer read {lines} lines for {rows} rows"
+                rates[mode].append(float(rate))
+                peaks[mode].append(float(peak))
     medians = {mode: sorted(values)[len(values) // 2] for mode, values in rates.items()}
     for mode, median in medians.items():
         print(
-            f"{mode}: {median:,.0f} records/s (runs: {', '.join(f'{r:,.0f}' for r in rates[mode])})"
+            f"{mode}: {median:,.0f} records/s, peak RSS {max(peaks[mode]):.0f} MiB "
+            f"(runs: {', '.join(f'{r:,.0f}' for r in rates[mode])})"
         )
-    ratio = medians["as shipped"] / medians["with SDK conformance"]
-    print(f"as shipped / with SDK conformance = {ratio:.2f}x")
+    shipped = medians["as shipped"]
+    print(f"as shipped / singer-sdk defaults = {shipped / medians['singer-sdk defaults']:.2f}x")
+    print(f"as shipped / plain loop + msgspec = {shipped / medians['plain loop + msgspec']:.2f}x")
 
 
 def _sdk(path: str, mode: str) -> None:
+    started = time.perf_counter()
+    if mode.startswith("plain loop"):
+        count = _plain_loop(Path(path), mode.endswith("msgspec"))
+    else:
+        count = _through_the_stream(Path(path), mode == "singer-sdk defaults")
+    sys.stdout.flush()
+    rate = count / (time.perf_counter() - started)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(rate, peak, file=sys.stderr)
+
+
+def _through_the_stream(path: Path, sdk_defaults: bool) -> int:
+    """RECORD messages written by the path a sync runs: the stream's records through
+    singer-sdk's _sync_records (selection, message, writer, state)."""
     from singer_sdk.helpers.conform import TypeConformanceLevel
+    from singer_sdk.singerlib.encoding import SimpleSingerWriter
 
     stream = shipment_sales_stream()
-    records = tap_rows(Path(path), stream)
-    if mode == "with SDK conformance":
+    if sdk_defaults:
         stream.TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.RECURSIVE
+        stream._deselects_properties = True  # singer-sdk's per-record selection walk
+        writer = SimpleSingerWriter()
+        stream._tap.message_writer = writer
+        stream._tap._state_writer._message_writer = writer
+    records = tap_rows(path, stream)
     stream.get_records = lambda context: records
-    started = time.perf_counter()
-    count = sum(
-        1
-        for _ in stream._sync_records(context={"marketplace_id": "A1PA6795UKMFR9", "region": "eu"})
-    )
-    sys.stdout.flush()
-    print(count / (time.perf_counter() - started), file=sys.stderr)
+    context = {"marketplace_id": "A1PA6795UKMFR9", "region": "eu"}
+    return sum(1 for _ in stream._sync_records(context=context))
+
+
+def _plain_loop(path: Path, with_msgspec: bool) -> int:
+    """The floor: gunzip, decode, split, zip with the header, encode, write."""
+    import msgspec
+
+    encode = msgspec.json.encode if with_msgspec else (lambda row: json.dumps(row).encode())
+    out = sys.stdout.buffer
+    count = 0
+    with gzip.open(path, "rt", encoding="latin-1", newline="") as text:
+        header = next(text).rstrip("\r\n").split("\t")
+        for line in text:
+            out.write(encode(dict(zip(header, line.rstrip("\r\n").split("\t"), strict=False))))
+            out.write(b"\n")
+            count += 1
+    return count
 
 
 def memory(gigabytes: float) -> None:

@@ -134,6 +134,22 @@ def cast_decimal(text: str) -> Decimal | None:
     """
     if not text:
         return None
+    # Most cells are plain numbers that Decimal reads as they are, in C; the rest (and
+    # whatever is out of range) take the full reading. The same result either way
+    # (tests/test_casting_properties.py).
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return read_decimal(text)
+    if number.is_finite() and abs(number.adjusted()) <= _MAX_EXPONENT:
+        return number
+    return read_decimal(text)
+
+
+def read_decimal(text: str) -> Decimal | None:
+    """cast_decimal's full reading, spelling by spelling."""
+    if not text:
+        return None
     cleaned = text.strip()
     if cleaned in _NOT_APPLICABLE:
         return None

@@ -42,6 +42,7 @@ from tap_amazon_seller.settings import (
     log_ignored_settings,
     parse_settings,
 )
+from tap_amazon_seller.singer_output import SingerOutput
 from tap_amazon_seller.streams import STREAM_TYPES
 from tap_amazon_seller.streams.base import SpApiStream
 from tap_amazon_seller.streams.report_list import ReportListStream
@@ -148,6 +149,7 @@ class TapAmazonSeller(Tap):
     name = "tap-amazon-seller"
     package_name = "tap-amazon-seller"
     config_jsonschema = CONFIG_SCHEMA
+    message_writer_class = SingerOutput  # msgspec, flushed at each STATE (singer_output.py)
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         self._clients: dict[str, SpApiClient] = {}
@@ -546,6 +548,11 @@ class TapAmazonSeller(Tap):
                 'streams in it ("selected": true in their metadata), or run without --catalog '
                 "for every stream."
             )
+
+    def flush_output(self) -> None:
+        """Write out the Singer messages the writer has gathered."""
+        if isinstance(self.message_writer, SingerOutput):
+            self.message_writer.flush()
 
     def write_state(self) -> None:
         """Emit the tap's state now (e.g. report ids just requested, before any record)."""

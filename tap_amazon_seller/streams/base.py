@@ -10,6 +10,9 @@ from collections.abc import Generator, Iterable, Iterator
 from datetime import datetime, timedelta
 
 from singer_sdk.exceptions import SyncLifecycleSignal
+from singer_sdk.helpers._typing import conform_record_data_types
+from singer_sdk.helpers._util import utc_now
+from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams import Stream
 
 from tap_amazon_seller import clock
@@ -45,6 +48,7 @@ class SpApiStream(Stream):
     #: Values that did not fit are logged this many times per stream, then counted.
     MAX_LOGGED_UNFIT = 5
     _unfit = 0  # values that did not fit so far (an instance's own once counted)
+    _deselects_properties: bool | None = None  # the catalog deselects a property (once read)
 
     @property
     def amazon(self) -> TapAmazonSeller:
@@ -80,6 +84,16 @@ class SpApiStream(Stream):
 
     def _sync_records(
         self, context: Context | None = None, *, write_messages: bool = True
+    ) -> Generator[dict, t.Any, t.Any]:
+        try:
+            yield from self._sync_stream(context, write_messages)
+        finally:
+            # Records gathered by the writer go out when a stream ends, even when no STATE
+            # follows them (singer-sdk writes none if the state did not change).
+            self.amazon.flush_output()
+
+    def _sync_stream(
+        self, context: Context | None, write_messages: bool
     ) -> Generator[dict, t.Any, t.Any]:
         # The partition boundary: the one place where a failure inside a stream is caught,
         # so that one partition's problem never costs the others (singer-sdk re-raises,
@@ -212,6 +226,47 @@ class SpApiStream(Stream):
     def _write_record_message(self, record: dict) -> None:
         self.amazon.record_counts[self.name] += 1
         super()._write_record_message(record)
+
+    def _process_record(
+        self,
+        record: dict,
+        child_context: Context | None = None,
+        partition_context: Context | None = None,
+    ) -> None:
+        if self.child_streams:
+            super()._process_record(record, child_context, partition_context)
+            return
+        # No child streams: only the partition's keys to add. singer-sdk would also make
+        # and copy a child context for every record, for no stream to read.
+        for key, value in (partition_context or {}).items():
+            if key not in record:
+                record[key] = value
+
+    def _generate_record_messages(self, record: dict) -> Generator[RecordMessage, None, None]:
+        # singer-sdk walks every record against the selection mask, property by property,
+        # even when nothing is deselected (~10% of a report sync, #19). The mask is fixed
+        # for a run: with no property deselected, the walk is skipped; otherwise the SDK's.
+        if self._deselects_properties is None:
+            self._deselects_properties = False in self.mask.values()
+        if self._deselects_properties:
+            yield from super()._generate_record_messages(record)
+            return
+        record = conform_record_data_types(
+            stream_name=self.name,
+            record=record,
+            schema=self.effective_schema,
+            level=self.TYPE_CONFORMANCE_LEVEL,
+            logger=self.logger,
+        )
+        for stream_map in self.stream_maps:
+            mapped = stream_map.transform(record)
+            if mapped is not None:
+                yield RecordMessage(
+                    stream=stream_map.stream_alias,
+                    record=mapped,
+                    version=self._stream_version,
+                    time_extracted=utc_now(),
+                )
 
     def regions(self, context: Context | None) -> list[str]:
         if context and context.get("region"):
