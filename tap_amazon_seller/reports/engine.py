@@ -157,6 +157,10 @@ class ReportEngine:
         self._queue: list[ReportJob] = []
         self._in_flight: list[ReportJob] = []
         self._existing: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # The listed reports of a (region, type) by marketplaces and start second, made on
+        # first use: a backfill of weekly windows looks up hundreds of windows among
+        # thousands of listed reports, and a scan per window cost seconds (#19).
+        self._by_window: dict[tuple[str, str], dict[tuple[tuple[str, ...], datetime], list]] = {}
         # (region, report type) that Amazon refused with 403: the rest of them would be too.
         self._denied: dict[tuple[str, str], str] = {}
         #: Regions where the Reports API itself is refused (not authorised there).
@@ -240,6 +244,7 @@ class ReportEngine:
             chunk = types[chunk_start : chunk_start + 10]
             for name in chunk:
                 self._existing[(region, name)] = []
+                self._by_window.pop((region, name), None)
             params: dict[str, Any] = {
                 "reportTypes": ",".join(chunk),
                 "processingStatuses": ",".join(self.reuse_statuses),
@@ -251,6 +256,7 @@ class ReportEngine:
             try:
                 for report in list_reports(client, params):
                     self._existing.setdefault((region, report["reportType"]), []).append(report)
+                    self._by_window.pop((region, report["reportType"]), None)
             except AccessDeniedError as exc:
                 self.denied_regions[region] = str(exc)
                 raise
@@ -278,20 +284,38 @@ class ReportEngine:
         latest_end: datetime,
         options: tuple[tuple[str, str], ...] = (),
     ) -> dict[str, Any] | None:
-        """An existing report of this type and marketplaces starting exactly at `start`."""
-        best = None
-        for report in self._existing.get((region, report_type), []):
-            if tuple(sorted(report.get("marketplaceIds") or ())) != tuple(sorted(marketplace_ids)):
-                continue
-            report_start = parse_time(report.get("dataStartTime"))
-            report_end = parse_time(report.get("dataEndTime"))
-            if report_start is None or report_end is None or report_end > latest_end:
-                continue
-            if abs((report_start - start).total_seconds()) >= 1 or report_end <= start:
-                continue
-            if best is None or report_end > parse_time(best["dataEndTime"]):  # type: ignore[operator]
-                best = report
+        """An existing report of this type and marketplaces starting at `start` (to the
+        second), the one reaching furthest without passing `latest_end`."""
+        index = self._windows_of(region, report_type)
+        markets = tuple(sorted(marketplace_ids))
+        second = start.replace(microsecond=0)
+        best, best_end = None, None
+        for near in (second - timedelta(seconds=1), second, second + timedelta(seconds=1)):
+            for report_start, report_end, report in index.get((markets, near), ()):
+                if report_end > latest_end or report_end <= start:
+                    continue
+                if abs((report_start - start).total_seconds()) >= 1:
+                    continue
+                if best_end is None or report_end > best_end:
+                    best, best_end = report, report_end
         return best
+
+    def _windows_of(
+        self, region: str, report_type: str
+    ) -> dict[tuple[tuple[str, ...], datetime], list]:
+        index = self._by_window.get((region, report_type))
+        if index is None:
+            index = {}
+            for report in self._existing.get((region, report_type), []):
+                report_start = parse_time(report.get("dataStartTime"))
+                report_end = parse_time(report.get("dataEndTime"))
+                if report_start is None or report_end is None:
+                    continue
+                markets = tuple(sorted(report.get("marketplaceIds") or ()))
+                key = (markets, report_start.replace(microsecond=0))
+                index.setdefault(key, []).append((report_start, report_end, report))
+            self._by_window[(region, report_type)] = index
+        return index
 
     def find_recent_report(
         self, region: str, report_type: str, marketplace_ids: tuple[str, ...], max_age: timedelta
