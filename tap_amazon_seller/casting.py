@@ -9,6 +9,7 @@ per cell, so they are written for speed (a regex or two, no dateutil).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -49,6 +50,10 @@ ZONE_OFFSETS = {
     "GST": 4,
     "MEZ": 1,
     "MESZ": 2,  # German files name CET/CEST in German
+    # And in English, as a listings report's open-date "23/09/2021 10:34:38 MEST" does
+    # (jrl84/amazon-sp-api#55).
+    "MET": 1,
+    "MEST": 2,
 }
 _MONTHS = {
     name: index
@@ -67,8 +72,9 @@ _TIME_AND_ZONE = r"(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?(?:\s*([A-Z]{1,4}))?$"
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})" + _TIME_AND_ZONE)
 _EU_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})" + _TIME_AND_ZONE)
 _NAMED_MONTH_DATE = re.compile(r"^(\d{1,2})-([A-Za-z]{3})-(\d{4})" + _TIME_AND_ZONE)
-# YYYY/MM/DD (Japanese files).
+# YYYY/MM/DD (Japanese files), and YY/M/D with a short year (Japanese seller feedback).
 _YEAR_FIRST_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME_AND_ZONE)
+_SHORT_YEAR_FIRST_DATE = re.compile(r"^(\d{2})/(\d{1,2})/(\d{1,2})" + _TIME_AND_ZONE)
 # A month alone, for reports by month: MM/YYYY (ledger summary) or YYYY-MM (storage fees).
 _MONTH_ONLY = re.compile(r"^(?:(\d{1,2})/(\d{4})|(\d{4})-(\d{2}))$")
 
@@ -78,6 +84,10 @@ _THOUSANDS = re.compile(r"^-?\d{1,3}(?:([,.])\d{3})(?:\1\d{3})*$")
 
 class CastError(ValueError):
     """A cell that cannot be read as its declared type."""
+
+
+class AmbiguousDateError(CastError):
+    """A date whose day and month cannot be told apart in the marketplace's order."""
 
 
 def as_bool(value: Any) -> bool | None:
@@ -204,16 +214,29 @@ def _month(text: str) -> int:
 
 
 def _date_parts(
-    text: str, *, day_first: bool = False
+    text: str, *, order: str = "MDY"
 ) -> tuple[int, int, int, str | None, str | None] | None:
     """(year, month, day, time, zone) of the day-first, month-first and year-first layouts.
 
-    A slashed date is month first (11/20/2026) unless `day_first` (20/11/2026: the way
-    most marketplaces outside North America write it)."""
+    A slashed date with a short first field is read in the marketplace's `order`
+    (regions.date_order): month first (11/20/2026), day first (20/11/2026) or, with a short
+    year, year first (26/11/20). Where that order cannot apply (a four-digit year last in a
+    year-first marketplace), only a field above 12 can tell day from month: it is never
+    guessed."""
+    if order == "YMD" and (match := _SHORT_YEAR_FIRST_DATE.match(text)):
+        return _year(match[1]), int(match[2]), int(match[3]), match[4], match[5]
     if match := _US_DATE.match(text):
-        if day_first:
-            return _year(match[3]), int(match[2]), int(match[1]), match[4], match[5]
-        return _year(match[3]), int(match[1]), int(match[2]), match[4], match[5]
+        first, second, last = int(match[1]), int(match[2]), match[3]
+        if order == "YMD":
+            if first > 12 >= second:
+                order = "DMY"
+            elif second > 12 >= first:
+                order = "MDY"
+            else:
+                raise AmbiguousDateError(f"day and month cannot be told apart: {text!r}")
+        if order == "DMY":
+            return _year(last), second, first, match[4], match[5]
+        return _year(last), first, second, match[4], match[5]
     if match := _YEAR_FIRST_DATE.match(text):
         return int(match[1]), int(match[2]), int(match[3]), match[4], match[5]
     if match := _EU_DATE.match(text):
@@ -232,9 +255,9 @@ def _at(year: int, month: int, day: int, clock: str | None, zone: str | None) ->
     return datetime(year, month, day, hour, minute, second, tzinfo=_zone(zone))
 
 
-def cast_datetime(text: str, *, day_first: bool = False) -> str | None:
+def cast_datetime(text: str, *, order: str = "MDY") -> str | None:
     """Any of Amazon's date-time spellings, as ISO 8601 in UTC (naive ones are taken as UTC);
-    a slashed date is month first unless `day_first` (see _date_parts)."""
+    a slashed date is month first unless the marketplace's `order` says (see _date_parts)."""
     if not text:
         return None
     text = text.strip()
@@ -251,16 +274,18 @@ def cast_datetime(text: str, *, day_first: bool = False) -> str | None:
         if match := _WITH_ZONE_NAME.match(text):
             moment = datetime.fromisoformat(f"{match[1]}T{match[2]}")
             return _to_utc_iso(moment.replace(tzinfo=_zone(match[3])))
-        if parts := _date_parts(text, day_first=day_first):
+        if parts := _date_parts(text, order=order):
             return _to_utc_iso(_at(*parts))
+    except AmbiguousDateError:
+        raise
     except ValueError:
         pass
     raise CastError(f"not a date-time: {text!r}")
 
 
-def cast_date(text: str, *, day_first: bool = False) -> str | None:
+def cast_date(text: str, *, order: str = "MDY") -> str | None:
     """A calendar date as YYYY-MM-DD (from YYYY-MM-DD, MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD or
-    a date-time; DD/MM/YYYY with `day_first`).
+    a date-time; DD/MM/YYYY or YY/MM/DD in the marketplace's `order`).
 
     A month alone (MM/YYYY or YYYY-MM, in reports by month) is read as its first day.
     """
@@ -277,12 +302,14 @@ def cast_date(text: str, *, day_first: bool = False) -> str | None:
         except ValueError:
             pass
     try:
-        parts = _date_parts(text, day_first=day_first)
+        parts = _date_parts(text, order=order)
         if parts is not None:
             return date(parts[0], parts[1], parts[2]).isoformat()
         if match := _MONTH_ONLY.match(text):
             year, month = (match[2], match[1]) if match[1] else (match[3], match[4])
             return date(int(year), int(month), 1).isoformat()
+    except AmbiguousDateError:
+        raise
     except ValueError:
         pass
     raise CastError(f"not a date: {text!r}")
@@ -292,12 +319,12 @@ def cast_string(text: str) -> str | None:
     return text if text != "" else None
 
 
-def cast_date_day_first(text: str) -> str | None:
-    return cast_date(text, day_first=True)
-
-
-def cast_datetime_day_first(text: str) -> str | None:
-    return cast_datetime(text, day_first=True)
+#: The casters of local dates and date-times in each marketplace date order.
+LOCAL_CASTERS: dict[tuple[str, str], Callable[[str], Any]] = {
+    (kind, order): functools.partial(cast, order=order)
+    for kind, cast in (("local-date", cast_date), ("local-date-time", cast_datetime))
+    for order in ("MDY", "DMY", "YMD")
+}
 
 
 CASTERS: dict[str, Callable[[str], Any]] = {

@@ -7,6 +7,7 @@ not carry: the short region code the tap uses and the per-region hosts.
 
 from __future__ import annotations
 
+import typing as t
 from dataclasses import dataclass
 
 from sp_api.base import Marketplaces
@@ -69,11 +70,19 @@ def resolve_marketplace(value: str) -> Marketplace | None:
     return MARKETPLACES_BY_ID.get(text) or MARKETPLACES_BY_COUNTRY.get(text.upper())
 
 
-# Marketplaces whose sites write dates month first (11/20/2026); the rest write them day
-# first (20/11/2026) or year first (2026/11/20, unambiguous).
+# How a marketplace's site writes a date, the order a local date column is read in. Month
+# first in the US and Canada (11/20/2026, 11/20/26); year first in Japan (2026/11/20, and
+# 26/11/20 with a short year, as its seller feedback writes it: Airbyte's connector reads JP
+# feedback dates as YY/M/D, airbytehq/airbyte#8810); day first elsewhere (20/11/2026,
+# 20.11.26).
 MONTH_FIRST_COUNTRIES = frozenset(("US", "CA"))
+YEAR_FIRST_COUNTRIES = frozenset(("JP",))
+
+DateOrder = t.Literal["MDY", "DMY", "YMD"]
 
 
-def writes_day_first(marketplace_id: str) -> bool:
+def date_order(marketplace_id: str) -> DateOrder:
     marketplace = MARKETPLACES_BY_ID.get(marketplace_id)
-    return marketplace is not None and marketplace.country_code not in MONTH_FIRST_COUNTRIES
+    if marketplace is None or marketplace.country_code in MONTH_FIRST_COUNTRIES:
+        return "MDY"
+    return "YMD" if marketplace.country_code in YEAR_FIRST_COUNTRIES else "DMY"

@@ -190,3 +190,75 @@ def test_json_numbers_and_booleans_sent_as_strings_are_read() -> None:
     out = conform_json(record, schema)
     assert str(out["amount"]) == "137.28" and out["units"] == 3 and out["flag"] is False
     assert out["name"] == "42" and str(out["nested"]["rate"]) == "0.5"
+
+
+# Local dates as each marketplace's site writes them, days above 12 and below. Seller
+# feedback's short-year spellings are those Airbyte's connector reads per marketplace
+# (airbytehq/airbyte#8810); the listings open-date spellings are from real files (German
+# "MESZ" from a DE sync, English "MEST" from jrl84/amazon-sp-api#55).
+LOCAL_DATES = [
+    ("seller_feedback", "date", "US", "1/13/17", "2017-01-13"),
+    ("seller_feedback", "date", "US", "2/1/17", "2017-02-01"),
+    ("seller_feedback", "date", "DE", "13.1.17", "2017-01-13"),
+    ("seller_feedback", "date", "DE", "2.1.17", "2017-01-02"),
+    ("seller_feedback", "date", "FR", "13/1/17", "2017-01-13"),
+    ("seller_feedback", "date", "UK", "2/1/17", "2017-01-02"),
+    ("seller_feedback", "date", "JP", "17/1/13", "2017-01-13"),
+    ("seller_feedback", "date", "JP", "26/2/1", "2026-02-01"),
+    ("seller_feedback", "date", "JP", "2026/02/01", "2026-02-01"),
+    ("seller_feedback", "date", "JP", "13/01/2026", "2026-01-13"),  # only a day can be 13
+    ("seller_feedback", "date", "JP", "01/13/2026", "2026-01-13"),
+    ("seller_feedback", "date", "JP", "01/02/2026", None),  # January or February: not guessed
+    (
+        "products_inventory",
+        "open_date",
+        "DE",
+        "07/08/2024 07:31:42 MESZ",
+        "2024-08-07T05:31:42+00:00",
+    ),
+    (
+        "products_inventory",
+        "open_date",
+        "DE",
+        "23/09/2021 10:34:38 MEST",
+        "2021-09-23T08:34:38+00:00",
+    ),
+    (
+        "products_inventory",
+        "open_date",
+        "US",
+        "2022-07-11 01:34:18 PDT",
+        "2022-07-11T08:34:18+00:00",
+    ),
+    (
+        "products_inventory",
+        "open_date",
+        "US",
+        "07/08/2024 07:31:42 PDT",
+        "2024-07-08T14:31:42+00:00",
+    ),
+    (
+        "products_inventory",
+        "open_date",
+        "JP",
+        "2024/08/07 07:31:42 JST",
+        "2024-08-06T22:31:42+00:00",
+    ),
+]
+
+
+@pytest.mark.parametrize(("stream", "column", "country", "text", "expected"), LOCAL_DATES)
+def test_local_dates_are_read_in_the_marketplaces_order(
+    stream: str, column: str, country: str, text: str, expected: str | None
+) -> None:
+    from tap_amazon_seller.regions import MARKETPLACES_BY_COUNTRY
+    from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
+
+    spec = REPORT_SPECS_BY_STREAM[stream]
+    (declared,) = [c for c in spec.columns if c.name == column]
+    cast = declared.caster_for(MARKETPLACES_BY_COUNTRY[country].id)
+    if expected is None:
+        with pytest.raises(CastError, match="cannot be told apart"):
+            cast(text)
+    else:
+        assert cast(text) == expected

@@ -17,13 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, ClassVar, Literal
 
-from tap_amazon_seller.casting import (
-    CASTERS,
-    cast_date_day_first,
-    cast_datetime_day_first,
-    snake_case,
-)
-from tap_amazon_seller.regions import writes_day_first
+from tap_amazon_seller.casting import CASTERS, LOCAL_CASTERS, snake_case
+from tap_amazon_seller.regions import date_order
 from tap_amazon_seller.reports.retirements import Retirement, removal
 
 ColumnType = Literal[
@@ -48,9 +43,9 @@ class Column:
 
     def caster_for(self, marketplace_id: str) -> Callable[[str], Any]:
         """The caster for this column in a marketplace's document ("local-date" and
-        "local-date-time" columns are read day first outside North America)."""
-        if self.type.startswith("local-") and writes_day_first(marketplace_id):
-            return cast_date_day_first if self.type == "local-date" else cast_datetime_day_first
+        "local-date-time" columns are read in the marketplace's date order)."""
+        if self.type.startswith("local-"):
+            return LOCAL_CASTERS[(self.type, date_order(marketplace_id))]
         return self.caster
 
     @property

@@ -84,15 +84,25 @@ _SUPPRESSION_REASONS = (
 
 
 def local_date(moment: datetime, mp: MarketplaceProfile, *, short_year: bool = False) -> str:
-    """A date the way the marketplace's site writes it."""
-    year = "%y" if short_year else "%Y"
+    """A date the way the marketplace's site writes it. The short-year forms are the seller
+    feedback report's, unpadded (M/D/YY in the US, D.M.YY in Germany, YY/M/D in Japan,
+    D/M/YY elsewhere: the formats Airbyte's connector reads them with, airbytehq/airbyte#8810)."""
+    if short_year:
+        day, month, year = moment.day, moment.month, moment.strftime("%y")
+        if mp.country_code in ("US", "CA"):
+            return f"{month}/{day}/{year}"
+        if mp.country_code == "JP":
+            return f"{year}/{month}/{day}"
+        if mp.country_code == "DE":
+            return f"{day}.{month}.{year}"
+        return f"{day}/{month}/{year}"
     if mp.country_code in ("US", "CA"):
-        return moment.strftime(f"%m/%d/{year}")
+        return moment.strftime("%m/%d/%Y")
     if mp.country_code == "JP":
         return moment.strftime("%Y/%m/%d")
     if mp.country_code == "DE":
-        return moment.strftime(f"%d.%m.{year}")
-    return moment.strftime(f"%d/%m/{year}")
+        return moment.strftime("%d.%m.%Y")
+    return moment.strftime("%d/%m/%Y")
 
 
 @renderer("GET_MERCHANTS_LISTINGS_FYP_REPORT")
