@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from singer_sdk.exceptions import SyncLifecycleSignal
 from singer_sdk.helpers._typing import conform_record_data_types
-from singer_sdk.helpers._util import utc_now
 from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams import Stream
 
@@ -265,7 +264,7 @@ class SpApiStream(Stream):
                     stream=stream_map.stream_alias,
                     record=mapped,
                     version=self._stream_version,
-                    time_extracted=utc_now(),
+                    time_extracted=clock.now(),  # the tap's one clock, not the SDK's
                 )
 
     def regions(self, context: Context | None) -> list[str]:
