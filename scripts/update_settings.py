@@ -35,6 +35,7 @@ MELTANO_KINDS = {
     "date-time": "date_iso8601",
     "list": "array",
     "object": "object",
+    "hours": "object",
 }
 
 

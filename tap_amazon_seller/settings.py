@@ -42,6 +42,9 @@ _OPTIONS_BY_STREAM = th.CustomType(
         "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
     }
 )
+_HOURS_BY_STREAM = th.CustomType(
+    {"type": ["object", "null"], "additionalProperties": {"type": ["number", "string"]}}
+)
 _SCHEMA_TYPES: dict[str, Any] = {
     "string": th.StringType,
     "boolean": th.BooleanType,
@@ -50,6 +53,7 @@ _SCHEMA_TYPES: dict[str, Any] = {
     "date-time": th.DateTimeType,
     "list": _LIST_OR_CSV,
     "object": _OPTIONS_BY_STREAM,
+    "hours": _HOURS_BY_STREAM,
 }
 HOTGLUE_AWS = "Accepted from hotglue configs and ignored with one log line: SP-API no longer signs requests with AWS keys."
 
@@ -240,6 +244,20 @@ SETTINGS: tuple[Setting, ...] = (
         example={"fba_inventory_ledger": {"eventType": "Shipments"}},
     ),
     Setting(
+        "report_cadence_hours",
+        "hours",
+        "How often each report stream is read, in hours, as an object of stream -> hours, "
+        'e.g. `{"fba_returns": 1, "products_inventory": 0}`: a partition read in full more '
+        "recently is not due, and the run requests no report for it (its bookmark stays; "
+        "one INFO line says when it is due). `0` reads the stream every run. Each stream's "
+        "own cadence, from Amazon's documented refresh of its report, is in the README's "
+        '"Scheduling" section; `"*"` sets every report stream at once (a stream named too '
+        "keeps its own). A run up to 10 % of the cadence (at most 15 minutes) early counts as "
+        "due, so a cron at the same interval never skips a run.",
+        shown_default="each stream's own (see Scheduling)",
+        example={"fba_returns": 24},
+    ),
+    Setting(
         "processing_status",
         "list",
         "Statuses of already-requested reports that may be reused instead of requesting new ones.",
@@ -418,6 +436,8 @@ class Settings:
     seller_id: str | None
     order_ids: tuple[str, ...]
     report_options: dict[str, dict[str, str]]
+    #: `report_cadence_hours` as given, checked: stream (or "*") -> hours.
+    report_cadence_hours: dict[str, float]
     ignored_settings: tuple[str, ...]
     #: Deprecated settings the config uses (each logged once, with what to write instead).
     deprecated_settings: tuple[str, ...]
@@ -558,6 +578,37 @@ def _report_options(config: dict[str, Any], errors: list[str]) -> dict[str, dict
     return result
 
 
+def _cadences(config: dict[str, Any], errors: list[str]) -> dict[str, float]:
+    """`report_cadence_hours`, checked: report streams of this tap (or "*"), hours >= 0."""
+    from tap_amazon_seller.reports.registry import specs_for
+
+    given = config.get("report_cadence_hours") or {}
+    if not isinstance(given, dict):
+        errors.append('report_cadence_hours: must be an object like {"stream": hours}.')
+        return {}
+    streams = {spec.stream for spec in specs_for(tuple(as_list(config.get("report_types"))))}
+    result: dict[str, float] = {}
+    for stream, hours in given.items():
+        if stream != "*" and stream not in streams:
+            errors.append(
+                f"report_cadence_hours: '{stream}' is not a report stream of this tap (see the "
+                'README\'s stream table; "*" sets them all).'
+            )
+            continue
+        try:
+            value = float(hours)
+        except (TypeError, ValueError):
+            value = -1.0
+        if isinstance(hours, bool) or not value >= 0 or value == float("inf"):
+            errors.append(
+                f"report_cadence_hours.{stream}: {hours!r} must be a number of hours >= 0 "
+                "(0 reads the stream every run)."
+            )
+            continue
+        result[stream] = value
+    return result
+
+
 def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Settings:
     """Validate `config` beyond its JSON schema and resolve it; raise SettingsError."""
     now = now or clock.now()
@@ -594,6 +645,7 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
                 "like GET_FLAT_FILE_OPEN_LISTINGS_DATA; see Amazon's Report Type Values page)."
             )
     report_options = _report_options(config, errors)
+    cadences = _cadences(config, errors)
     order_ids = tuple(dict.fromkeys(as_list(config.get("order_ids"))))
     for order_id in order_ids:
         if not _ORDER_ID.match(order_id):
@@ -632,6 +684,7 @@ def parse_settings(config: dict[str, Any], *, now: datetime | None = None) -> Se
         seller_id=str(given("seller_id")).strip() if given("seller_id") else None,
         order_ids=order_ids,
         report_options=_with_deprecated_options(config, report_options),
+        report_cadence_hours=cadences,
         deprecated_settings=tuple(
             x.name for x in SETTINGS if x.report_option and config.get(x.name) not in (None, "")
         ),

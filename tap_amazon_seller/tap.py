@@ -165,6 +165,8 @@ class TapAmazonSeller(Tap):
         #: app lacks, an option not set), and partitions that failed: data the next run reads.
         self.skipped: list[str] = []
         self.failed: list[str] = []
+        #: Partitions of report streams read recently enough that they were not due.
+        self.not_due: list[str] = []
         self.started = time.monotonic()
         super().__init__(*args, **kwargs)
 
@@ -421,6 +423,10 @@ class TapAmazonSeller(Tap):
         still succeeds), for the end-of-sync summary."""
         self.skipped.append(f"{stream} ({where}): {why}")
 
+    def note_not_due(self, stream: str, where: object) -> None:
+        """Remember a partition not read because its cadence has not passed (by design)."""
+        self.not_due.append(f"{stream} ({where})")
+
     def note_error(
         self, stream: str, where: object, error: Exception, detail: object = None
     ) -> None:
@@ -455,6 +461,8 @@ class TapAmazonSeller(Tap):
                 )
         if self._report_engine is not None:
             log("  reports: %s", dict(sorted(self._report_engine.stats.items())))
+        if self.not_due:
+            log("  not due (read recently, see report_cadence_hours): %s", ", ".join(self.not_due))
         for skipped in self.skipped:
             self.logger.warning("  skipped: %s", skipped)
         for failed in self.failed:
@@ -467,7 +475,8 @@ class TapAmazonSeller(Tap):
                 EXIT_PARTIAL,
             )
         elif not self.skipped:
-            log("  every selected stream and partition was read in full")
+            due = " that was due" if self.not_due else ""
+            log("  every selected stream and partition%s was read in full", due)
 
     @classmethod
     def invoke(  # type: ignore[override]

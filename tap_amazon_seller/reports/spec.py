@@ -244,6 +244,10 @@ class ReportSpec:
     options: dict[str, str] = field(default_factory=dict)
     #: The report must not cover time later than this many minutes before now.
     end_lag_minutes: int = 2
+    #: Hours after which a new report can hold new data (Amazon's documented refresh of the
+    #: type, cited where the spec is declared): a partition read in full more recently is
+    #: not due, and no report is requested for it. 0: every run.
+    cadence_hours: float = 0.0
     #: Report options sent unless the `report_options` setting sets them (each one is also
     #: in `allowed_options`, with the values Amazon takes).
     option_defaults: dict[str, str] = field(default_factory=dict)

@@ -18,15 +18,16 @@ from __future__ import annotations
 import functools
 import typing as t
 from collections.abc import Iterator
+from datetime import datetime
 
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_amazon_seller import clock
 from tap_amazon_seller.auth import PII_ROLE
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError
-from tap_amazon_seller.reports import planner, reader
+from tap_amazon_seller.reports import planner, reader, schedule
 from tap_amazon_seller.reports.documents import Document, DocumentError
-from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso
+from tap_amazon_seller.reports.engine import ReportEngine, ReportJob, iso, parse_time
 from tap_amazon_seller.reports.spec import ReportSpec
 from tap_amazon_seller.streams.base import PendingReports, describe_partition
 
@@ -55,6 +56,8 @@ class ReportStream(PendingReports):
         self.replication_key = spec.bookmark_field if spec.incremental else None
         self.required_role = spec.role
         self._plan: dict[str, list[ReportJob]] = {}
+        #: When this run planned each partition it reads (its `read_at` once read in full).
+        self._planned_at: dict[str, str] = {}
         # A type Amazon has removed stays discoverable (old catalogs name it) but is not
         # selected by default, and is never requested.
         self.removal = spec.removal(clock.today())
@@ -74,6 +77,53 @@ class ReportStream(PendingReports):
     @property
     def _options(self) -> tuple[tuple[str, str], ...]:
         return tuple(sorted(self.spec.report_options(self.amazon.settings).items()))
+
+    # -- cadence: a partition read recently enough is not due -------------------------
+
+    @property
+    def cadence_hours(self) -> float:
+        """The `report_cadence_hours` setting for this stream (or its "*"), else the spec's."""
+        given = self.amazon.settings.report_cadence_hours
+        return given.get(self.name, given.get("*", self.spec.cadence_hours))
+
+    def read_at(self, context: Context) -> datetime | None:
+        """When the partition was last read in full (None: never, or not since cadences)."""
+        value = self.get_context_state(context).get(schedule.READ_AT)
+        return parse_time(value) if isinstance(value, str) else None
+
+    def is_due(self, context: Context) -> bool:
+        """Whether this run reads the partition: its cadence has passed since it was last
+        read in full, or reports an earlier run requested for it wait to be read."""
+        if self.get_context_state(context).get("pending_reports"):
+            return True
+        return schedule.is_due(self.read_at(context), self.cadence_hours, clock.now())
+
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        # ACTIVATE_VERSION tells the target that rows of earlier versions are gone: a
+        # snapshot with a partition not due this run (so not read) must not send it.
+        wanted = super().emit_activate_version_messages
+        return wanted and all(self.is_due(p) for p in self.partitions or [])
+
+    def _say_not_due(self, contexts: t.Sequence[Context]) -> None:
+        """One INFO line for the partitions of this stream that are not due."""
+        soonest = min(
+            schedule.next_due(t.cast("datetime", self.read_at(c)), self.cadence_hours)
+            for c in contexts
+        )
+        for context in contexts:
+            self.amazon.note_not_due(self.name, describe_partition(context))
+        self.logger.info(
+            "Stream %s not due in %s: read in full %s, and Amazon refreshes %s about every %s; "
+            "no report requested, its bookmark stays. Due again from %s (set "
+            "report_cadence_hours to change it).",
+            self.name,
+            ", ".join(str(c["marketplace_id"]) for c in contexts),
+            "at " + ", ".join(iso(t.cast("datetime", self.read_at(c))) for c in contexts),
+            self.spec.report_type,
+            schedule.describe_hours(self.cadence_hours),
+            iso(soonest),
+        )
 
     # -- planning (called once per sync, for every selected report stream) -------------
 
@@ -99,7 +149,12 @@ class ReportStream(PendingReports):
             )
             return
         missing = [o for o in self.spec.required_options if o not in dict(self._options)]
+        not_due = []
         for context in self.partitions or []:
+            if not missing and not self.is_due(context):
+                self._plan[context["marketplace_id"]] = []
+                not_due.append(context)
+                continue
             if missing:
                 # Amazon refuses the request without them: say which setting to fill in.
                 self._plan[context["marketplace_id"]] = []
@@ -131,8 +186,10 @@ class ReportStream(PendingReports):
                 )
                 continue
             try:
+                self._planned_at[context["marketplace_id"]] = iso(clock.now())
                 self._plan[context["marketplace_id"]] = self._plan_partition(engine, context)
             except SpApiError as exc:
+                self._planned_at.pop(context["marketplace_id"], None)
                 # Listing failed (e.g. no access in that region): skip this partition, loudly.
                 self._plan[context["marketplace_id"]] = []
                 self.amazon.note_error(self.name, context["marketplace_id"], exc)
@@ -144,6 +201,8 @@ class ReportStream(PendingReports):
                     exc,
                     self.required_role,
                 )
+        if not_due:
+            self._say_not_due(not_due)
 
     def _plan_partition(self, engine: ReportEngine, context: Context) -> list[ReportJob]:
         """The planner's reports for this partition, given to the engine; a report Amazon
@@ -224,6 +283,11 @@ class ReportStream(PendingReports):
                 for later in jobs[position + 1 :]:
                     engine.release(later)
                 return
+        planned_at = self._planned_at.get(str(context["marketplace_id"]))
+        if planned_at is not None:
+            # Read in full: not due again until its cadence has passed (from when it was
+            # planned, as its data is as of then).
+            self.get_context_state(context)[schedule.READ_AT] = planned_at
 
     def _deliver(
         self, engine: ReportEngine, job: ReportJob, context: Context

@@ -1,0 +1,86 @@
+"""When a report stream is due, and how long Amazon's limits make a sync's reports take.
+
+Pure arithmetic of the clock, a partition's state and the usage plans, no calls: the
+report streams ask `is_due` before planning, the tap asks `floor_seconds` to say up front
+what a plan costs, and the budget (`max_run_minutes`) asks `calls_within` how many
+createReport calls fit in it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tap_amazon_seller.rate_limits import Operation
+
+#: The partition state key that says when the partition was last read in full.
+READ_AT = "read_at"
+
+#: A run this much earlier than the cadence still counts as due (10 %, at most 15
+#: minutes): an hourly cron whose runs start a few seconds apart must not skip every other.
+EARLY_SHARE = 0.1
+MAX_EARLY = timedelta(minutes=15)
+
+
+def early_allowance(cadence: timedelta) -> timedelta:
+    return min(cadence * EARLY_SHARE, MAX_EARLY)
+
+
+def next_due(read_at: datetime, cadence_hours: float) -> datetime:
+    """When a partition read at `read_at` is due again."""
+    cadence = timedelta(hours=cadence_hours)
+    return read_at + cadence - early_allowance(cadence)
+
+
+def is_due(read_at: datetime | None, cadence_hours: float, now: datetime) -> bool:
+    """Whether a partition last read in full at `read_at` is to be read now: always when
+    never read (or `cadence_hours` is 0), else once its cadence has (nearly) passed."""
+    if read_at is None or cadence_hours <= 0:
+        return True
+    return now >= next_due(read_at, cadence_hours)
+
+
+def describe_hours(hours: float) -> str:
+    """12 minutes, 4 h, 3 days, 1 week: a cadence as people say it."""
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    if hours % 168 == 0:
+        weeks = int(hours // 168)
+        return f"{weeks} week{'s' if weeks > 1 else ''}"
+    if hours % 24 == 0:
+        return f"{int(hours // 24)} days" if hours > 24 else "day"
+    return f"{hours:g} h"
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The least time `calls` calls of one operation take from a full bucket."""
+
+    calls: int
+    seconds: float
+
+
+def floor_seconds(calls: int, plan: Operation) -> Floor:
+    """Amazon refills `plan.rate` tokens a second up to `plan.burst`: the first `burst`
+    calls go at once, each further one waits a refill (createReport: 15, then 1 a minute)."""
+    beyond = max(0, calls - plan.burst)
+    return Floor(calls, beyond / plan.rate if plan.rate > 0 else math.inf)
+
+
+def calls_within(seconds: float, plan: Operation) -> int:
+    """How many calls of one operation a full bucket allows in `seconds` (the burst, then
+    one a refill)."""
+    if seconds < 0:
+        return 0
+    return plan.burst + math.floor(seconds * plan.rate + 1e-9)
+
+
+def describe_seconds(seconds: float) -> str:
+    """0 s, 14 min, 2 h 40 min."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
