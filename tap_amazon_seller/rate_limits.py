@@ -94,6 +94,12 @@ class TokenBucket:
             self._refill()
             return max(0.0, (1 - self._tokens) / self.rate)
 
+    def available(self) -> float:
+        """Tokens in the bucket now (fractions count toward the next)."""
+        with self._lock:
+            self._refill()
+            return self._tokens
+
     def acquire(self) -> float:
         """Take one token, sleeping as long as needed; return the seconds waited."""
         waited = 0.0

@@ -402,6 +402,10 @@ class TapAmazonSeller(Tap):
             self.logger.info(
                 "Report plan: %d report(s) for %d stream(s)", engine.pending, len(planners)
             )
+            for outlook in engine.outlook():
+                # Before the first createReport: how long this sync must take at the least
+                # (a first sync of many streams can need hours; a scheduler should know).
+                self.logger.info("Report plan, region %s: %s", outlook.region, outlook.describe())
             self._report_engine = engine
             atexit.register(engine.close)  # documents fetched ahead and never read
         return self._report_engine

@@ -223,3 +223,29 @@ def test_no_activate_version_for_a_snapshot_not_due(sim: Simulator) -> None:
         # Not read this run: ACTIVATE_VERSION would tell the target every row is gone.
         types = message_types(cfg, catalog, first.states[-1])
     assert "RECORD" not in types and "ACTIVATE_VERSION" not in types
+
+
+# -- the plan, said before the first request --------------------------------------------
+
+
+def test_the_plan_and_its_floor_are_logged_before_the_first_request(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    streams = ("fba_returns", "fba_reimbursements", "fba_customer_shipment_sales")
+    streams += ("warehouse_inventory", "reserved_inventory", "afn_inventory", "open_listings")
+    cfg = config(sim, start_date=instants.days_ago(70, at_midnight=True).isoformat())
+    with caplog.at_level(logging.INFO):
+        run_sync(cfg, catalog=select(*streams), state={})
+    messages = [r.getMessage() for r in caplog.records]
+    plan = next(i for i, m in enumerate(messages) if m.startswith("Report plan, region na:"))
+    first_request = next(i for i, m in enumerate(messages) if m.startswith("Requested "))
+    assert plan < first_request
+    created = sim.calls[CREATE]
+    assert created > 15  # beyond the burst, so the floor is not zero
+    floor = schedule.floor_seconds(created, operation(CREATE)).seconds
+    assert messages[plan] == (
+        f"Report plan, region na: {created} report(s) to request, {created} document(s) to "
+        f"download: at least {schedule.describe_seconds(floor)} by Amazon's limits"
+    )
+    waiting = [m for m in messages if m.startswith("Waiting for ")]
+    assert waiting and ". Left: na: " in waiting[0]

@@ -34,6 +34,7 @@ from tap_amazon_seller.reports.documents import (
     IncompleteDocumentError,
     download,
 )
+from tap_amazon_seller.reports.schedule import describe_seconds
 
 LOGGER = logging.getLogger("tap_amazon_seller.reports")
 
@@ -129,6 +130,24 @@ class ReportJob:
             window = f" {start}..{end}"
         report = f" (report {self.report_id})" if self.report_id else ""
         return f"{self.report_type} for {','.join(self.marketplace_ids)}{window}{report}"
+
+
+@dataclass(frozen=True)
+class RegionOutlook:
+    """What is left of a region's reports, and the least time Amazon's limits give it."""
+
+    region: str
+    #: Reports still to request (createReport), and documents still to download.
+    to_request: int
+    to_download: int
+    #: The least seconds the buckets need for them, from how full they are now.
+    seconds: float
+
+    def describe(self) -> str:
+        return (
+            f"{self.to_request} report(s) to request, {self.to_download} document(s) to "
+            f"download: at least {describe_seconds(self.seconds)} by Amazon's limits"
+        )
 
 
 class ReportEngine:
@@ -333,6 +352,32 @@ class ReportEngine:
                 newest = report
         return newest
 
+    def outlook(self) -> list[RegionOutlook]:
+        """Per region, the reports still to request and documents still to download, and
+        the least time createReport's and getReportDocument's buckets need for them (15 at
+        once, then one a minute each): a floor, as Amazon's processing comes on top."""
+        to_request = Counter(job.region for job in self._queue)
+        to_download = Counter(
+            job.region
+            for job in self._jobs.values()
+            if job.consumers > 0
+            and job.document is None
+            and job.status not in FINISHED - {"DONE"}
+            and job.identity not in self._prefetch_failed
+        )
+        result = []
+        for region in sorted(set(to_request) | set(to_download)):
+            client = self._client_for(region)
+            waits = []
+            for name, count in ((CREATE, to_request[region]), (DOCUMENT, to_download[region])):
+                plan = operation(name)
+                tokens = client.limiter.bucket(client.region, plan).available()
+                waits.append(max(0.0, count - tokens) / plan.rate if count else 0.0)
+            result.append(
+                RegionOutlook(region, to_request[region], to_download[region], max(waits))
+            )
+        return result
+
     # -- running ---------------------------------------------------------------------
 
     @property
@@ -366,14 +411,16 @@ class ReportEngine:
             client = self._client_for(region)
             delay = client.limiter.bucket(region, operation(CREATE)).seconds_until_available()
             next_create = f"; next createReport in {region} in {delay:.0f} s"
+        eta = "; ".join(f"{o.region}: {o.describe()}" for o in self.outlook())
         LOGGER.info(
-            "Waiting for %s (%s); %d report(s) still to request, %d in flight (%s)%s",
+            "Waiting for %s (%s); %d report(s) still to request, %d in flight (%s)%s%s",
             job.describe(),
             job.status,
             len(self._queue),
             len(self._in_flight),
             ", ".join(f"{n} {status}" for status, n in sorted(statuses.items())) or "none",
             next_create,
+            f". Left: {eta}" if eta else "",
         )
 
     def _housekeeping(self, *, reserved_region: str | None = None) -> None:
