@@ -258,6 +258,20 @@ SETTINGS: tuple[Setting, ...] = (
         example={"fba_returns": 24},
     ),
     Setting(
+        "max_run_minutes",
+        "number",
+        "A run budget in minutes: after planning, the tap requests only the reports Amazon's "
+        "limits let it request, make and read within it (createReport and getReportDocument: "
+        "15 at once, then one a minute per region; the last 10 minutes, or a quarter of a "
+        "shorter budget, are kept for Amazon to make the last ones), and requests nothing once "
+        "that time is up. What is left is deferred: its bookmark holds, the summary lists it, "
+        "the next run requests it first, and the exit code stays 0. With an hourly cron, a "
+        "budget under 60 keeps runs from overlapping. API streams are not cut short.",
+        shown_default="no budget",
+        minimum=1.0,
+        example=55,
+    ),
+    Setting(
         "processing_status",
         "list",
         "Statuses of already-requested reports that may be reused instead of requesting new ones.",

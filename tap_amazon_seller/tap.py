@@ -32,6 +32,7 @@ from tap_amazon_seller.errors import (
 from tap_amazon_seller.rate_limits import RateLimiter
 from tap_amazon_seller.regions import MARKETPLACES_BY_ID
 from tap_amazon_seller.reports.engine import ReportEngine, parse_time
+from tap_amazon_seller.reports.reader import ReportDeferred
 from tap_amazon_seller.reports.registry import specs_for
 from tap_amazon_seller.settings import (
     CONFIG_SCHEMA,
@@ -165,8 +166,10 @@ class TapAmazonSeller(Tap):
         #: app lacks, an option not set), and partitions that failed: data the next run reads.
         self.skipped: list[str] = []
         self.failed: list[str] = []
-        #: Partitions of report streams read recently enough that they were not due.
+        #: Partitions of report streams read recently enough that they were not due, and
+        #: partitions whose reports the run budget (max_run_minutes) left for the next run.
         self.not_due: list[str] = []
+        self.deferred: list[str] = []
         self.started = time.monotonic()
         super().__init__(*args, **kwargs)
 
@@ -402,6 +405,17 @@ class TapAmazonSeller(Tap):
             self.logger.info(
                 "Report plan: %d report(s) for %d stream(s)", engine.pending, len(planners)
             )
+            if settings.max_run_minutes:
+                # The run's budget from its start: what would not fit waits for the next run.
+                left = settings.max_run_minutes * 60 - (time.monotonic() - self.started)
+                deferred = engine.set_budget(left)
+                if deferred:
+                    self.logger.info(
+                        "Run budget max_run_minutes=%g: %d report(s) deferred to the next run, "
+                        "which requests them first; their bookmarks hold.",
+                        settings.max_run_minutes,
+                        deferred,
+                    )
             for outlook in engine.outlook():
                 # Before the first createReport: how long this sync must take at the least
                 # (a first sync of many streams can need hours; a scheduler should know).
@@ -431,12 +445,18 @@ class TapAmazonSeller(Tap):
         """Remember a partition not read because its cadence has not passed (by design)."""
         self.not_due.append(f"{stream} ({where})")
 
+    def note_deferred(self, stream: str, where: object) -> None:
+        """Remember a partition the run budget stopped (by design: exit code 0)."""
+        self.deferred.append(f"{stream} ({where})")
+
     def note_error(
         self, stream: str, where: object, error: Exception, detail: object = None
     ) -> None:
         """A partition stopped by `error` (`detail` says what was lost): skipped if Amazon
         refused access (a role the app lacks, a region not authorised), else failed."""
-        if isinstance(error, AccessDeniedError):
+        if isinstance(error, ReportDeferred):
+            self.note_deferred(stream, where)
+        elif isinstance(error, AccessDeniedError):
             self.note_skipped(stream, where, f"access denied ({error.operation})")
         else:
             self.note_failed(stream, where, detail or error)
@@ -467,6 +487,11 @@ class TapAmazonSeller(Tap):
             log("  reports: %s", dict(sorted(self._report_engine.stats.items())))
         if self.not_due:
             log("  not due (read recently, see report_cadence_hours): %s", ", ".join(self.not_due))
+        if self.deferred:
+            log(
+                "  deferred by max_run_minutes (requested first next run, bookmarks held): %s",
+                ", ".join(self.deferred),
+            )
         for skipped in self.skipped:
             self.logger.warning("  skipped: %s", skipped)
         for failed in self.failed:
@@ -480,6 +505,7 @@ class TapAmazonSeller(Tap):
             )
         elif not self.skipped:
             due = " that was due" if self.not_due else ""
+            due += " and within max_run_minutes" if self.deferred else ""
             log("  every selected stream and partition%s was read in full", due)
 
     @classmethod

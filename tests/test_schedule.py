@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from tap_amazon_seller import clock
 from tap_amazon_seller.rate_limits import operation
 from tap_amazon_seller.reports import schedule
+from tap_amazon_seller.reports.engine import iso
 from tap_amazon_seller.settings import SettingsError, parse_settings
 from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.tap import TapAmazonSeller
@@ -249,3 +250,131 @@ def test_the_plan_and_its_floor_are_logged_before_the_first_request(
     )
     waiting = [m for m in messages if m.startswith("Waiting for ")]
     assert waiting and ". Left: na: " in waiting[0]
+
+
+# -- the run budget ---------------------------------------------------------------------
+
+BACKFILL = (
+    "fba_returns",
+    "fba_reimbursements",
+    "fba_customer_shipment_sales",
+    "reserved_inventory",
+)
+
+
+def bookmarks(state: dict) -> dict[tuple[str, str], str | None]:
+    return {
+        (stream, p["context"]["marketplace_id"]): p.get("replication_key_value")
+        for stream, entry in state["bookmarks"].items()
+        for p in entry.get("partitions") or []
+    }
+
+
+REPORT_FIELDS = {"report_id", "report_start_date", "report_end_date"}
+
+
+def keyed(result: Any) -> set[tuple]:
+    """The rows of a sync, less the fields that name the report they came in."""
+    return {
+        (
+            stream,
+            json.dumps(
+                {k: v for k, v in row.items() if k not in REPORT_FIELDS},
+                sort_keys=True,
+                default=str,
+            ),
+        )
+        for stream, rows in result.records.items()
+        for row in rows
+    }
+
+
+def test_a_budget_defers_the_rest_to_the_next_run_which_delivers_it(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    cfg = config(sim, start_date=instants.days_ago(100, at_midnight=True).isoformat())
+    catalog = select(*BACKFILL)
+
+    # One minute: createReport's burst of 15 fits, the rest is deferred, the run succeeds.
+    with caplog.at_level(logging.INFO):
+        cut = run_sync({**cfg, "max_run_minutes": 1}, catalog=catalog, state={})
+    assert sim.calls[CREATE] == 15
+    assert cut.tap is not None and cut.tap.deferred and not cut.tap.failed
+    assert any("deferred to the next run, which requests them first" in m for m in caplog.messages)
+    assert "deferred by max_run_minutes" in caplog.text.split("Sync summary", 1)[1]
+    state = cut.states[-1]
+    marked = [
+        (stream, p["context"]["marketplace_id"])
+        for stream, entry in state["bookmarks"].items()
+        for p in entry.get("partitions") or []
+        if p.get(schedule.DEFERRED)
+    ]
+    assert marked
+
+    # The next run requests the deferred reports first, and reads every partition to the end.
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        after = run_sync(cfg, catalog=catalog, state=state)
+    assert sim.calls[CREATE] > 15
+    requested = [m for m in caplog.messages if m.startswith("Requested ")]
+    firsts = {
+        f"Requested {kind} for {market}" for stream, market in marked for kind in _types(stream)
+    }
+    assert any(requested[0].startswith(first) for first in firsts), requested[0]
+    final = bookmarks(after.states[-1])
+    reached = iso(clock.now() - timedelta(minutes=5))
+    assert all(
+        final[key] and final[key] >= reached for key in final if key[0] != "reserved_inventory"
+    )
+    assert not any(p.get(schedule.DEFERRED) for p in _all_partitions(after.states[-1]))
+
+    # Together the two runs delivered every row a run without a budget delivers.
+    whole = run_sync(cfg, catalog=catalog, state={})
+    assert keyed(whole) <= keyed(cut) | keyed(after)
+
+
+def _types(stream: str) -> list[str]:
+    from tap_amazon_seller.reports.registry import REPORT_SPECS
+
+    return [spec.report_type for spec in REPORT_SPECS if spec.stream == stream]
+
+
+def _all_partitions(state: dict) -> list[dict]:
+    return [p for entry in state["bookmarks"].values() for p in entry.get("partitions") or []]
+
+
+def test_no_report_is_requested_after_the_budget_ends(sim: Simulator) -> None:
+    from tap_amazon_seller.reports.engine import ReportEngine, ReportJob
+
+    tap = TapAmazonSeller(config=config(sim, marketplaces=["US"]))
+    now = [0.0]
+    engine = ReportEngine(tap.client, clock=lambda: now[0], sleep=lambda s: None)
+    jobs = [
+        engine.plan(ReportJob("GET_RESERVED_INVENTORY_DATA", "na", (US,), options=(("n", str(i)),)))
+        for i in range(3)
+    ]
+    assert engine.set_budget(3600) == 0  # all fit
+    now[0] = 3600.0  # the budget's end, before any was requested
+    assert engine.wait(jobs[0]) == "DEFERRED"
+    assert [job.status for job in jobs] == ["DEFERRED"] * 3
+    assert sim.calls[CREATE] == 0
+
+
+def test_reports_an_earlier_run_deferred_are_requested_first(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tap_amazon_seller.reports.engine import ReportEngine, ReportJob
+
+    tap = TapAmazonSeller(config=config(sim, marketplaces=["US"]))
+    engine = ReportEngine(tap.client, poll_interval=0.01)
+    kinds = ("GET_RESERVED_INVENTORY_DATA", "GET_AFN_INVENTORY_DATA")
+    kinds += ("GET_FBA_MYI_ALL_INVENTORY_DATA", "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA")
+    jobs = [
+        engine.plan(ReportJob(kind, "na", (US,), first=kind.startswith("GET_FBA")))
+        for kind in kinds
+    ]
+    with caplog.at_level(logging.INFO):
+        engine.wait(jobs[2])  # (the awaited report goes first anyway)
+    requested = [m.split()[1] for m in caplog.messages if m.startswith("Requested ")]
+    # The deferred ones first, in their own order; then the rest in plan order.
+    assert requested == [kinds[2], kinds[3], kinds[0], kinds[1]]

@@ -43,7 +43,8 @@ GET = "reports_2021-06-30.getReport"
 LIST = "reports_2021-06-30.getReports"
 DOCUMENT = "reports_2021-06-30.getReportDocument"
 
-FINISHED = frozenset(("DONE", "CANCELLED", "FATAL", "TIMEOUT", "FAILED"))
+#: DEFERRED: not requested, as the run budget (max_run_minutes) would not fit it.
+FINISHED = frozenset(("DONE", "CANCELLED", "FATAL", "TIMEOUT", "FAILED", "DEFERRED"))
 DEFAULT_REUSE_STATUSES = ("IN_QUEUE", "IN_PROGRESS", "DONE")
 # How far back getReports is searched for reports to reuse (interrupted runs, recent snapshots).
 REUSE_LOOKBACK = timedelta(hours=24)
@@ -54,6 +55,9 @@ DOWNLOAD_ATTEMPTS = 3
 MAX_PREFETCH_BYTES = 2 * 1024**3
 # Seconds between two "where the sync stands" lines while a stream waits for a report.
 PROGRESS_EVERY = 60.0
+#: Of a run budget, the end kept for the last reports to be made, downloaded and read:
+#: Amazon takes minutes to make a report (at most a quarter of the budget).
+BUDGET_TAIL = 600.0
 
 
 def iso(moment: datetime) -> str:
@@ -106,6 +110,8 @@ class ReportJob:
     #: A second report for the window, asked for because the first one's document could not
     #: be downloaded whole: there is no third.
     requested_again: bool = False
+    #: Requested before the reports planned without it: a report an earlier run deferred.
+    first: bool = False
 
     @property
     def identity(self) -> tuple:
@@ -188,6 +194,8 @@ class ReportEngine:
         self._prefetch_failed: set[tuple] = set()
         self.stats: Counter[str] = Counter()
         self._progress_logged = float("-inf")
+        #: The engine-clock time after which no report is requested (set_budget).
+        self._deadline: float | None = None
         self._rdt = RestrictedDataTokens(clock)
 
     # -- planning ------------------------------------------------------------------
@@ -203,6 +211,9 @@ class ReportEngine:
         self._jobs[job.identity] = job
         if job.report_id:
             self._track(job)
+        elif job.first:
+            # What an earlier run's budget deferred goes first (in its own plan order).
+            self._queue.insert(sum(1 for queued in self._queue if queued.first), job)
         else:
             self._queue.append(job)
         return job
@@ -352,6 +363,39 @@ class ReportEngine:
                 newest = report
         return newest
 
+    def set_budget(self, seconds: float) -> int:
+        """Request only what fits in `seconds` from now (the max_run_minutes setting):
+        region by region, the queued reports beyond what createReport's and
+        getReportDocument's buckets allow before the budget's end, less the time the last
+        ones need to be made and read (BUDGET_TAIL), are DEFERRED; and a report whose turn
+        comes after that end is deferred then. Returns how many were deferred now."""
+        tail = min(BUDGET_TAIL, seconds / 4)
+        self._deadline = self._clock() + seconds - tail
+        deferred = 0
+        for outlook in self.outlook():
+            client = self._client_for(outlook.region)
+            room = []
+            for name, already in (
+                (CREATE, 0),
+                (DOCUMENT, outlook.to_download - outlook.to_request),
+            ):
+                bucket = client.limiter.bucket(client.region, operation(name))
+                room.append(
+                    int(bucket.available() + max(0.0, seconds - tail) * bucket.rate) - already
+                )
+            fits = max(0, min(room))
+            queued = [job for job in self._queue if job.region == outlook.region]
+            for job in queued[fits:]:
+                self._defer(job)
+                deferred += 1
+        return deferred
+
+    def _defer(self, job: ReportJob) -> None:
+        self._queue.remove(job)
+        job.status = "DEFERRED"
+        job.error = "deferred to the next run by max_run_minutes"
+        self.stats["deferred"] += 1
+
     def outlook(self) -> list[RegionOutlook]:
         """Per region, the reports still to request and documents still to download, and
         the least time createReport's and getReportDocument's buckets need for them (15 at
@@ -370,9 +414,9 @@ class ReportEngine:
             client = self._client_for(region)
             waits = []
             for name, count in ((CREATE, to_request[region]), (DOCUMENT, to_download[region])):
-                plan = operation(name)
-                tokens = client.limiter.bucket(client.region, plan).available()
-                waits.append(max(0.0, count - tokens) / plan.rate if count else 0.0)
+                # The bucket's rate: Amazon's x-amzn-RateLimit-Limit once it has said one.
+                bucket = client.limiter.bucket(client.region, operation(name))
+                waits.append(max(0.0, count - bucket.available()) / bucket.rate if count else 0.0)
             result.append(
                 RegionOutlook(region, to_request[region], to_download[region], max(waits))
             )
@@ -495,6 +539,11 @@ class ReportEngine:
         Buckets are per region, so a region whose bucket is empty does not hold back the
         reports of another; within a region, reports go in plan order.
         """
+        if self._deadline is not None and self._clock() >= self._deadline:
+            # The budget's end: what is not requested yet waits for the next run.
+            for job in list(self._queue):
+                self._defer(job)
+            return
         blocked: set[str] = set()
         for job in list(self._queue):
             if job.region in blocked:

@@ -31,9 +31,12 @@ def plan(
     spec: ReportSpec,
     partition: planner.Partition,
     remember: Callable[[ReportJob], None],
+    *,
+    first: bool = False,
 ) -> list[ReportJob]:
     """The partition's reports, handed to the engine: a report that exists is adopted, the
-    others are to be requested (`remember` hears each id Amazon gives, for the state).
+    others are to be requested (`remember` hears each id Amazon gives, for the state), and
+    `first` puts them before the reports of the rest (an earlier run deferred them).
     Reports Amazon makes on its own (settlements) are those listed since the bookmark."""
     if isinstance(spec.timing, Listed):
         since = planner.listing_since(spec, partition, clock.now())
@@ -46,6 +49,7 @@ def plan(
     for planned in planner.plan(spec, partition, engine):
         job = planned.job
         job.on_created.append(remember)
+        job.first = first
         jobs.append(engine.adopt(job, planned.existing) if planned.existing else engine.plan(job))
     return jobs
 
@@ -61,6 +65,13 @@ class ReportNotRead(TapError):
     def __init__(self, job: ReportJob, status: str) -> None:
         super().__init__(f"{job.describe()}: {status}")
         self.keep_pending = job.status == "TIMEOUT"
+
+
+class ReportDeferred(TapError):
+    """A report the run budget (max_run_minutes) left for the next run: not a failure."""
+
+    def __init__(self, job: ReportJob) -> None:
+        super().__init__(f"{job.describe()}: deferred to the next run by max_run_minutes")
 
 
 # A snapshot (the listings, the inventory as it is now) has no empty window to mean.
@@ -95,6 +106,8 @@ def read_report(
     try:
         while True:
             status = engine.wait(current)
+            if status == "DEFERRED":
+                raise ReportDeferred(current)
             if status == "CANCELLED" and window:
                 return Read(current, 0)
             if current.denied:

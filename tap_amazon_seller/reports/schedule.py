@@ -16,6 +16,9 @@ from tap_amazon_seller.rate_limits import Operation
 
 #: The partition state key that says when the partition was last read in full.
 READ_AT = "read_at"
+#: The partition state key of a partition whose reports a run budget deferred: they are
+#: requested first next run.
+DEFERRED = "deferred"
 
 #: A run this much earlier than the cadence still counts as due (10 %, at most 15
 #: minutes): an hourly cron whose runs start a few seconds apart must not skip every other.

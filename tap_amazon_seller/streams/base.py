@@ -18,6 +18,7 @@ from tap_amazon_seller import clock
 from tap_amazon_seller.casting import conform_json
 from tap_amazon_seller.errors import AccessDeniedError, AuthError, CatalogError, TapError
 from tap_amazon_seller.reports.engine import ReportJob, iso, parse_time
+from tap_amazon_seller.reports.reader import ReportDeferred
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -156,6 +157,11 @@ class SpApiStream(Stream):
         self.get_context_state(context).pop("progress_markers", None)
         where = describe_partition(context)
         self.amazon.note_error(self.name, where, exc)
+        if isinstance(exc, ReportDeferred):
+            self.logger.info(
+                "Stream %s, %s: %s; its bookmark does not move.", self.name, where, exc
+            )
+            return
         if isinstance(exc, TapError):
             self.logger.error(
                 "Stream %s, %s stopped: %s Its bookmark does not move; the next run reads this "

@@ -566,7 +566,7 @@ class OrdersStream(PendingReports):
                 orders = self._read(segment, context)
                 fresh = self._skip_edge(orders, segment, previous_edge, latest, edge)
                 yield from self._batched(fresh, context)
-            except (SpApiError, DocumentError, reader.ReportNotRead) as exc:
+            except (SpApiError, DocumentError, reader.ReportNotRead, reader.ReportDeferred) as exc:
                 self._stop(context, segment, exc, held)
                 return
             if not latest:
@@ -625,6 +625,15 @@ class OrdersStream(PendingReports):
             failure,
             f"{segment.source} {iso(segment.start)}..{iso(segment.end)}: {failure}",
         )
+        if isinstance(failure, reader.ReportDeferred):
+            self.logger.info(
+                "Streams %s, marketplace %s: orders from %s on deferred to the next run by "
+                "max_run_minutes; their bookmarks stay before them.",
+                ", ".join(s.name for s in self.family()),
+                context["marketplace_id"],
+                iso(segment.start),
+            )
+            return
         hint = (
             f" The app needs the role '{self.required_role}'."
             if isinstance(failure, AccessDeniedError)

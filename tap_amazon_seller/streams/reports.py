@@ -220,7 +220,11 @@ class ReportStream(PendingReports):
             read_at_bookmark=tuple(self.get_context_state(context).get(READ_AT_BOOKMARK) or ()),
         )
         return reader.plan(
-            engine, self.spec, partition, lambda created: self._remember_pending(context, created)
+            engine,
+            self.spec,
+            partition,
+            lambda created: self._remember_pending(context, created),
+            first=bool(self.get_context_state(context).get(schedule.DEFERRED)),
         )
 
     def _skip_removed(self, context: Context) -> None:
@@ -287,7 +291,9 @@ class ReportStream(PendingReports):
         if planned_at is not None:
             # Read in full: not due again until its cadence has passed (from when it was
             # planned, as its data is as of then).
-            self.get_context_state(context)[schedule.READ_AT] = planned_at
+            state = self.get_context_state(context)
+            state[schedule.READ_AT] = planned_at
+            state.pop(schedule.DEFERRED, None)
 
     def _deliver(
         self, engine: ReportEngine, job: ReportJob, context: Context
@@ -302,6 +308,19 @@ class ReportStream(PendingReports):
 
         try:
             done = yield from reader.read_report(engine, job, rows_of, window=self.spec.incremental)
+        except reader.ReportDeferred:
+            # Not requested within the run budget: by design, not a failure. The bookmark
+            # stays before it, and next run requests this partition's reports first.
+            self.get_context_state(context)[schedule.DEFERRED] = True
+            self.amazon.note_deferred(self.name, describe_partition(context))
+            self.logger.info(
+                "Stream %s, marketplace %s: %s deferred to the next run by max_run_minutes; "
+                "its bookmark stays before it, and the next run requests it first.",
+                self.name,
+                marketplace,
+                job.describe(),
+            )
+            return False
         except AccessDeniedError as exc:
             self._forget_window(context, job)
             self.amazon.note_skipped(self.name, describe_partition(context), "access denied")
