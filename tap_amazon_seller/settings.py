@@ -244,6 +244,21 @@ SETTINGS: tuple[Setting, ...] = (
         example={"fba_inventory_ledger": {"eventType": "Shipments"}},
     ),
     Setting(
+        "account_type",
+        "string",
+        "The kind of Amazon account the refresh token is for: `seller` (Seller Central), "
+        "`vendor` (Vendor Central) or `both`. It decides which streams discovery selects by "
+        "default: the `vendor_*` streams for `vendor` and `both`, the others for `seller` "
+        "and `both` (`marketplaces` and `reports` for all). A catalog that selects a stream "
+        'reads it whatever this says; see "Scheduling" for the default selection.',
+        default="seller",
+        choices=(
+            ("seller", "Seller (Seller Central)"),
+            ("vendor", "Vendor (Vendor Central)"),
+            ("both", "Both"),
+        ),
+    ),
+    Setting(
         "report_cadence_hours",
         "hours",
         "How often each report stream is read, in hours, as an object of stream -> hours, "

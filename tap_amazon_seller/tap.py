@@ -34,6 +34,7 @@ from tap_amazon_seller.regions import MARKETPLACES_BY_ID
 from tap_amazon_seller.reports.engine import ReportEngine, parse_time
 from tap_amazon_seller.reports.reader import ReportDeferred
 from tap_amazon_seller.reports.registry import specs_for
+from tap_amazon_seller.selection import not_by_default
 from tap_amazon_seller.settings import (
     CONFIG_SCHEMA,
     Settings,
@@ -441,6 +442,9 @@ class TapAmazonSeller(Tap):
         still succeeds), for the end-of-sync summary."""
         self.skipped.append(f"{stream} ({where}): {why}")
 
+    def _account_type(self) -> str:
+        return str(self.config.get("account_type") or "seller")
+
     def note_not_due(self, stream: str, where: object) -> None:
         """Remember a partition not read because its cadence has not passed (by design)."""
         self.not_due.append(f"{stream} ({where})")
@@ -494,6 +498,14 @@ class TapAmazonSeller(Tap):
             )
         for skipped in self.skipped:
             self.logger.warning("  skipped: %s", skipped)
+        orders_refused = any(s.startswith("orders") and "access denied" in s for s in self.skipped)
+        if orders_refused and self._account_type() == "seller":
+            # A seller's first stream refused: most likely a Vendor Central account whose
+            # config kept the default, which selects the seller streams.
+            self.logger.warning(
+                "  Amazon refused the orders streams. If this is a Vendor Central account, "
+                "set account_type: vendor so the vendor_* streams are selected."
+            )
         for failed in self.failed:
             self.logger.error("  not fully read: %s", failed)
         if self.failed:
@@ -602,4 +614,8 @@ class TapAmazonSeller(Tap):
         report_types = tuple(as_list(self.config.get("report_types")))
         streams.extend(ReportStream(self, spec) for spec in specs_for(report_types))
         streams.append(ReportListStream(tap=self))
+        for stream in streams:
+            # Off for a typical account (selection.py); a catalog that selects it reads it.
+            if not_by_default(stream.name, stream, self.config):
+                stream.selected_by_default = False
         return streams

@@ -107,26 +107,48 @@ def test_every_config_shape_runs_the_default_catalog_to_the_end(
     assert "Traceback" not in said
 
 
-@pytest.mark.parametrize("account", ["seller only", "vendor only"])
+@pytest.mark.parametrize(
+    ("account", "account_type"),
+    [("seller only", None), ("vendor only", "vendor"), ("seller only", "both")],
+)
 def test_a_seller_only_and_a_vendor_only_account_run_the_default_catalog(
-    account: str, caplog: pytest.LogCaptureFixture
+    account: str, account_type: str | None, caplog: pytest.LogCaptureFixture
 ) -> None:
     roles = every_role() - VENDOR_ROLES if account == "seller only" else VENDOR_ROLES
     simulator = Simulator(SimulatorConfig(time_scale=FAST, enforce_rate_limits=False, roles=roles))
     with simulator.running(), caplog.at_level(logging.INFO):
-        result = run_sync(simulator.tap_config(marketplaces=["US", "DE"], start_date=recent()))
+        config = simulator.tap_config(marketplaces=["US", "DE"], start_date=recent())
+        result = run_sync({**config, "account_type": account_type} if account_type else config)
     tap = result.tap
     assert tap is not None and tap.failed == []
     emitted = set(result.records)
+    vendor = {"vendor_purchase_orders", "vendor_shipments"}
     if account == "seller only":
         assert {"orders", "financial_events", "warehouse_inventory"} <= emitted
-        assert not emitted & {"vendor_purchase_orders", "vendor_shipments"}
-        assert any("vendor_purchase_orders" in s and "access denied" in s for s in tap.skipped)
+        assert not emitted & vendor
+        refused = any("vendor_purchase_orders" in s and "access denied" in s for s in tap.skipped)
+        # A seller's default (account_type seller) does not even try the vendor streams;
+        # with "both" they are tried and skipped, the role named.
+        assert refused == (account_type == "both")
+        assert tap.streams["vendor_purchase_orders"].selected == (account_type == "both")
     else:
-        assert {"vendor_purchase_orders", "vendor_shipments"} <= emitted
-        assert "orders" not in emitted
-        assert any(s.startswith("orders") and "access denied" in s for s in tap.skipped)
+        assert vendor <= emitted
+        assert "orders" not in emitted and not tap.streams["orders"].selected
     assert "Traceback" not in caplog.text
+    assert "set account_type: vendor" not in caplog.text
+
+
+def test_a_vendor_account_left_at_the_seller_default_is_told_what_to_set(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    simulator = Simulator(
+        SimulatorConfig(time_scale=FAST, enforce_rate_limits=False, roles=VENDOR_ROLES)
+    )
+    with simulator.running(), caplog.at_level(logging.INFO):
+        result = run_sync(simulator.tap_config(marketplaces=["US"], start_date=recent()))
+    assert result.tap is not None and result.tap.failed == []
+    assert "orders" not in result.records and "vendor_purchase_orders" not in result.records
+    assert "If this is a Vendor Central account, set account_type: vendor" in caplog.text
 
 
 def test_the_default_sync_of_a_us_ca_seller_exits_0_from_the_command_line(
@@ -141,7 +163,8 @@ def test_the_default_sync_of_a_us_ca_seller_exits_0_from_the_command_line(
     done = run_cli(config)
     assert done.returncode == 0, done.stderr[-3000:]
     streams = {json.loads(line).get("stream") for line in done.stdout.splitlines()}
-    assert {"orders", "warehouse_inventory", "financial_events", "vendor_sales_report"} <= streams
+    assert {"orders", "warehouse_inventory", "financial_events", "sales_traffic_report"} <= streams
+    assert not any(stream.startswith("vendor_") for stream in streams if stream)  # a seller's
     assert "Stream afn_inventory_country has nothing to sync for this config" in done.stderr
     assert "Traceback" not in done.stderr
 

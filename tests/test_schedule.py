@@ -378,3 +378,47 @@ def test_reports_an_earlier_run_deferred_are_requested_first(
     requested = [m.split()[1] for m in caplog.messages if m.startswith("Requested ")]
     # The deferred ones first, in their own order; then the rest in plan order.
     assert requested == [kinds[2], kinds[3], kinds[0], kinds[1]]
+
+
+# -- the default selection --------------------------------------------------------------
+
+
+def unselected_by_default(**config: Any) -> set[str]:
+    tap = TapAmazonSeller(config=config, validate_config=False)
+    return {
+        entry["tap_stream_id"]
+        for entry in tap.catalog_dict["streams"]
+        for metadata in entry["metadata"]
+        if metadata["breadcrumb"] == [] and not metadata["metadata"]["selected-by-default"]
+    }
+
+
+def test_a_default_discovery_leaves_out_what_a_typical_seller_does_not_read() -> None:
+    tap = TapAmazonSeller(config={}, validate_config=False)
+    vendor = {name for name in tap.streams if name.startswith("vendor_")}
+    brand_analytics = {name for name in tap.streams if name.startswith("brand_analytics_")}
+    assert len(vendor) == 16 and len(brand_analytics) == 5
+    assert unselected_by_default() == vendor | brand_analytics | {
+        "active_listings_back_compat",  # the back-compat twin of active_listings
+        "orders_xml_report",  # the XML twin of orders_by_order_date_report
+        "warehouse_inventory_all",  # warehouse_inventory with archived listings
+        "unshipped_orders",  # restricted (PII): only with include_pii
+        "shipping_orders_xml_report",
+        "fba_sns_forecast",  # removed by Amazon
+        "fba_sns_performance",
+    }
+    # Without a catalog (the Singer convention of a default sync) those are not read.
+    assert not tap.streams["vendor_sales_report"].selected
+    assert tap.streams["sales_traffic_report"].selected and tap.streams["orders"].selected
+
+
+def test_account_type_and_include_pii_change_the_default_selection() -> None:
+    vendor_account = unselected_by_default(account_type="vendor")
+    assert "orders" in vendor_account and "warehouse_inventory" in vendor_account
+    assert not {"vendor_purchase_orders", "vendor_sales_report", "marketplaces"} & vendor_account
+    both = unselected_by_default(account_type="both")
+    assert not any(name.startswith("vendor_") for name in both) and "orders" not in both
+    assert "unshipped_orders" not in unselected_by_default(include_pii=True)
+    # A catalog that selects a stream reads it, whatever the default says.
+    tap = TapAmazonSeller(config={}, catalog=select("vendor_sales_report"), validate_config=False)
+    assert tap.streams["vendor_sales_report"].selected

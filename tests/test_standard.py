@@ -10,17 +10,28 @@ from tap_amazon_seller.tap import TapAmazonSeller
 _SIMULATOR = Simulator(SimulatorConfig(time_scale=1000))
 _SIMULATOR.start()
 
+_CONFIG = _SIMULATOR.tap_config(
+    marketplaces=["US", "DE"],
+    # Every stream, vendor ones too (the simulated app has every role).
+    account_type="both",
+    # brand analytics: the search query performance report needs the ASINs to report on
+    report_options={
+        "brand_analytics_search_query_performance": {
+            "asin": " ".join(p.asin for p in _SIMULATOR.data.products("ATVPDKIKX0DER")[:3])
+        }
+    },
+)
+# Every stream selected, those a default catalog leaves out as well (tap_amazon_seller/selection.py).
+_CATALOG = TapAmazonSeller(config=_CONFIG, validate_config=False).catalog_dict
+for _entry in _CATALOG["streams"]:
+    for _metadata in _entry["metadata"]:
+        if _metadata["breadcrumb"] == []:
+            _metadata["metadata"]["selected"] = True
+
 TestTapAmazonSeller = get_tap_test_class(
     TapAmazonSeller,
-    config=_SIMULATOR.tap_config(
-        marketplaces=["US", "DE"],
-        # brand analytics: the search query performance report needs the ASINs to report on
-        report_options={
-            "brand_analytics_search_query_performance": {
-                "asin": " ".join(p.asin for p in _SIMULATOR.data.products("ATVPDKIKX0DER")[:3])
-            }
-        },
-    ),
+    config=_CONFIG,
+    catalog=_CATALOG,  # passed to the tap
     suite_config=SuiteConfig(
         # Streams with no data in a standard run, each tested with data of its own
         # (tests/test_seller_reports.py): archived orders are over 18 months old (the run
