@@ -19,6 +19,7 @@ import contextlib
 import copy
 import io
 import json
+import logging
 import os
 import sys
 from collections import Counter
@@ -57,6 +58,7 @@ def main() -> None:
     parser.add_argument("--time-scale", type=float, default=1000)
     args = parser.parse_args()
     os.environ.setdefault("LOGLEVEL", "WARNING")
+    logging.disable(logging.CRITICAL)  # the figures below are the output
 
     import time_machine
 

@@ -24,6 +24,16 @@ from tap_amazon_seller.reports.spec import (
     xml_fields,
 )
 
+# Cadences (ReportSpec.cadence_hours): how soon a new report can hold new data. Amazon's
+# "Fulfillment by Amazon (FBA) Reports" page: a near real-time FBA report is generated at
+# most once every 30 minutes, a daily one at most once every four hours, its data changing
+# once a day; the four All Orders reports are not limited. Amazon documents no refresh for
+# the listings reports: All Listings is read hourly, the others daily (README: Scheduling).
+EVERY_RUN = 0.0
+NEAR_REAL_TIME = 0.5
+DAILY = 24.0
+WEEKLY = 168.0
+
 FBA_ROLE = "Amazon Fulfillment"
 ORDERS_ROLE = "Inventory and Order Tracking"
 LISTINGS_ROLE = "Product Listing"
@@ -290,6 +300,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- inventory ----------------------------------------------------------------------
     ReportSpec(
         stream="warehouse_inventory",
+        cadence_hours=NEAR_REAL_TIME,  # near real-time FBA inventory
         report_type="GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA",
         description="FBA Manage Inventory: current stock per SKU (snapshot).",
         role=FBA_ROLE,
@@ -299,6 +310,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="warehouse_inventory_all",
+        cadence_hours=NEAR_REAL_TIME,  # near real-time FBA inventory
         report_type="GET_FBA_MYI_ALL_INVENTORY_DATA",
         description=(
             "FBA Manage Inventory, archived listings included: stock per SKU (snapshot), the "
@@ -311,6 +323,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="afn_inventory_country",
+        cadence_hours=NEAR_REAL_TIME,  # near real-time FBA inventory
         report_type="GET_AFN_INVENTORY_DATA_BY_COUNTRY",
         description="FBA Multi-Country Inventory: stock per SKU per EU country (snapshot, EU only).",
         role=FBA_ROLE,
@@ -328,6 +341,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_inventory_ledger",
+        cadence_hours=DAILY,  # a daily FBA report
         report_type="GET_LEDGER_DETAIL_VIEW_DATA",
         description="Inventory Ledger, detailed view: every inventory event (incremental).",
         role=FBA_ROLE,
@@ -362,6 +376,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_inventory_planning",
+        cadence_hours=DAILY,  # a daily FBA report
         report_type="GET_FBA_INVENTORY_PLANNING_DATA",
         description="FBA Manage Inventory Health: ageing, excess and recommendations (daily snapshot).",
         role=FBA_ROLE,
@@ -417,6 +432,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="reserved_inventory",
+        cadence_hours=NEAR_REAL_TIME,  # near real-time FBA inventory
         report_type="GET_RESERVED_INVENTORY_DATA",
         description="FBA Reserved Inventory: units reserved per SKU and reason (snapshot).",
         role=FBA_ROLE,
@@ -436,6 +452,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- listings -----------------------------------------------------------------------
     ReportSpec(
         stream="products_inventory",
+        cadence_hours=1.0,  # undocumented; All Listings, the one read hourly
         report_type="GET_MERCHANT_LISTINGS_ALL_DATA",
         description="All Listings: every listing with price, quantity and status (snapshot).",
         role=LISTINGS_ROLE,
@@ -447,6 +464,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- shipments and returns -----------------------------------------------------------
     ReportSpec(
         stream="fba_customer_shipment_sales",
+        cadence_hours=DAILY,  # a daily FBA report
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA",
         description="FBA Customer Shipment Sales: units shipped by Amazon, by shipment date.",
         role=FBA_ROLE,
@@ -470,6 +488,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="amazon_fulfilled_shipments",
+        cadence_hours=NEAR_REAL_TIME,  # 'Content updated in near real-time'
         report_type="GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL",
         description="Amazon Fulfilled Shipments: every shipped order item (at most a month a report).",
         role=FBA_ROLE,
@@ -529,6 +548,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_returns",
+        cadence_hours=DAILY,  # a daily FBA report
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
         description="FBA customer returns, by return date.",
         role=FBA_ROLE,
@@ -551,6 +571,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="returns",
+        cadence_hours=DAILY,  # undocumented; returns by whole days
         report_type="GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE",
         description="Merchant-fulfilled returns, by return request date (at most 60 days a report).",
         role=ORDERS_ROLE,
@@ -595,6 +616,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- settlements: generated by Amazon on its own schedule, listed, never requested ------
     ReportSpec(
         stream="settlement_reports",
+        cadence_hours=EVERY_RUN,  # listed, never requested: no createReport
         report_type="GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2",
         timing=Listed(also_list=("GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE",)),
         description=(
@@ -649,6 +671,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- analytics (JSON) -----------------------------------------------------------------
     ReportSpec(
         stream="sales_traffic_report",
+        cadence_hours=DAILY,  # data by whole days
         report_type="GET_SALES_AND_TRAFFIC_REPORT",
         description="Sales and Traffic by date (one record per day, week or month).",
         role=ANALYTICS_ROLE,
@@ -661,6 +684,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="sales_traffic_by_asin",
+        cadence_hours=DAILY,  # data by whole days
         report_type="GET_SALES_AND_TRAFFIC_REPORT",
         description=(
             "Sales and Traffic by ASIN and day (Amazon totals ASIN rows over a report's whole "
@@ -676,6 +700,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="vendor_sales_report",
+        cadence_hours=DAILY,  # data by whole days
         report_type="GET_VENDOR_SALES_REPORT",
         description="Vendor Retail Analytics sales by ASIN and day.",
         records=JsonRecords("vendorSalesReport.json", "salesByAsin", "SalesByAsin"),
@@ -688,6 +713,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="vendor_inventory_report",
+        cadence_hours=DAILY,  # data by whole days
         report_type="GET_VENDOR_INVENTORY_REPORT",
         description="Vendor Retail Analytics inventory by ASIN and day.",
         records=JsonRecords("vendorInventoryReport.json", "inventoryByAsin", "InventoryByAsin"),
@@ -700,6 +726,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="vendor_traffic_report",
+        cadence_hours=DAILY,  # data by whole days
         report_type="GET_VENDOR_TRAFFIC_REPORT",
         description="Vendor Retail Analytics glance views by ASIN and day.",
         records=JsonRecords("vendorTrafficReport.json", "trafficByAsin", "TrafficByAsin"),
@@ -708,6 +735,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- FBA: reimbursements, removals, stock by condition ----------------------------------
     ReportSpec(
         stream="fba_reimbursements",
+        cadence_hours=DAILY,  # a daily FBA report
         report_type="GET_FBA_REIMBURSEMENTS_DATA",
         description="FBA reimbursements, by approval date.",
         role=FBA_ROLE,
@@ -737,6 +765,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_removal_orders",
+        cadence_hours=DAILY,  # a daily FBA report
         report_type="GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA",
         description="FBA removal orders (returns to the seller and disposals), by request date.",
         role=FBA_ROLE,
@@ -765,6 +794,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_removal_shipments",
+        cadence_hours=DAILY,  # a daily FBA report
         report_type="GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA",
         description="Shipments of FBA removal orders back to the seller.",
         role=FBA_ROLE,
@@ -784,6 +814,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="afn_inventory",
+        cadence_hours=NEAR_REAL_TIME,  # near real-time FBA inventory
         report_type="GET_AFN_INVENTORY_DATA",
         description="FBA stock per SKU and warehouse condition (snapshot).",
         role=FBA_ROLE,
@@ -800,6 +831,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_stranded_inventory",
+        cadence_hours=NEAR_REAL_TIME,  # read as near real-time, as its reuse
         report_type="GET_STRANDED_INVENTORY_UI_DATA",
         description="FBA stranded inventory: units without an active offer, and what to do.",
         role=FBA_ROLE,
@@ -828,6 +860,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_restock_recommendations",
+        cadence_hours=DAILY,  # recommendations computed daily
         report_type="GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT",
         description="FBA restock recommendations per SKU (days of supply may read '365+').",
         role=FBA_ROLE,
@@ -869,6 +902,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- listings and orders (flat files) --------------------------------------------------
     ReportSpec(
         stream="open_listings",
+        cadence_hours=DAILY,  # undocumented; All Listings has its rows hourly
         report_type="GET_FLAT_FILE_OPEN_LISTINGS_DATA",
         description="Open listings: SKU, ASIN, price and quantity, with business prices (snapshot).",
         role=LISTINGS_ROLE,
@@ -902,6 +936,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="orders_by_order_date_report",
+        cadence_hours=EVERY_RUN,  # an All Orders report: not limited
         report_type="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL",
         description=(
             "All Orders by order date, as Amazon's flat file has them: one row per order item, "
@@ -915,6 +950,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="vendor_net_pure_product_margin_report",
+        cadence_hours=DAILY,  # data by whole days
         report_type="GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT",
         description="Vendor Retail Analytics net pure product margin by ASIN and day.",
         records=JsonRecords(
@@ -932,6 +968,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     *(
         ReportSpec(
             stream=f"vendor_real_time_{kind}_report",
+            cadence_hours=1.0,  # hourly data
             report_type=f"GET_VENDOR_REAL_TIME_{kind.upper()}_REPORT",
             description=f"Vendor Rapid Retail Analytics: {kind} by ASIN and hour.",
             records=JsonRecords(schema_file, "reportData", definition),
@@ -951,6 +988,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     *(
         ReportSpec(
             stream=f"vendor_forecasting_{program.lower()}_report",
+            cadence_hours=WEEKLY,  # weekly forecasts
             report_type="GET_VENDOR_FORECASTING_REPORT",
             description=f"Vendor demand forecast by ASIN and week ({program} program).",
             records=JsonRecords("vendorForecastingReport.json", "forecastByAsin", "ForecastByAsin"),
@@ -966,30 +1004,35 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- listings, seller feedback, archived and unshipped orders ----------------------------
     ReportSpec(
         stream="active_listings",
+        cadence_hours=DAILY,  # undocumented; All Listings has its rows hourly
         report_type="GET_MERCHANT_LISTINGS_DATA",
         description="Active listings (snapshot).",
         **_LISTINGS,
     ),
     ReportSpec(
         stream="active_listings_back_compat",
+        cadence_hours=DAILY,  # undocumented; All Listings has its rows hourly
         report_type="GET_MERCHANT_LISTINGS_DATA_BACK_COMPAT",
         description="Active listings in the older layout some integrations expect (snapshot).",
         **_LISTINGS,
     ),
     ReportSpec(
         stream="inactive_listings",
+        cadence_hours=DAILY,  # undocumented; All Listings has its rows hourly
         report_type="GET_MERCHANT_LISTINGS_INACTIVE_DATA",
         description="Inactive listings: out of stock or closed (snapshot).",
         **_LISTINGS,
     ),
     ReportSpec(
         stream="cancelled_listings",
+        cadence_hours=DAILY,  # undocumented; the tap's choice
         report_type="GET_MERCHANT_CANCELLED_LISTINGS_DATA",
         description="Cancelled listings (snapshot).",
         **{**_LISTINGS, "records": (*_LISTING_COLUMNS, *columns("status"))},
     ),
     ReportSpec(
         stream="suppressed_listings",
+        cadence_hours=DAILY,  # undocumented; the tap's choice
         report_type="GET_MERCHANTS_LISTINGS_FYP_REPORT",
         description="Suppressed listings (Seller Central's Fix Your Products), with the reason.",
         role=LISTINGS_ROLE,
@@ -1007,6 +1050,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="seller_feedback",
+        cadence_hours=DAILY,  # data by whole days
         report_type="GET_SELLER_FEEDBACK_DATA",
         description="Seller feedback left by buyers, by the date it was left.",
         role="Selling Partner Insights",
@@ -1027,6 +1071,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="archived_orders_report",
+        cadence_hours=DAILY,  # orders over 18 months old change rarely
         report_type="GET_FLAT_FILE_ARCHIVED_ORDERS_DATA_BY_ORDER_DATE",
         description=(
             "Archived orders (placed more than 18 months ago) by order date, one row per item: "
@@ -1043,6 +1088,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="unshipped_orders",
+        cadence_hours=EVERY_RUN,  # orders waiting to ship: every run
         report_type="GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
         description=(
             "Seller-fulfilled order items still to ship, with the buyer and ship-to address "
@@ -1093,6 +1139,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # too, so a WEEK and a MONTH starting on the same day are different records.
     ReportSpec(
         stream="brand_analytics_search_terms",
+        cadence_hours=DAILY,  # a period ends each day at the shortest
         report_type="GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT",
         description=(
             "Brand Analytics search terms: the top three clicked ASINs per search term and "
@@ -1118,6 +1165,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="brand_analytics_market_basket",
+        cadence_hours=DAILY,  # a period ends each day at the shortest
         report_type="GET_BRAND_ANALYTICS_MARKET_BASKET_REPORT",
         description="Brand Analytics market basket: what is bought with each ASIN, per period.",
         role="Brand Analytics",
@@ -1132,6 +1180,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="brand_analytics_repeat_purchase",
+        cadence_hours=DAILY,  # a period ends each day at the shortest
         report_type="GET_BRAND_ANALYTICS_REPEAT_PURCHASE_REPORT",
         description="Brand Analytics repeat purchase: orders and repeat customers per ASIN and period.",
         role="Brand Analytics",
@@ -1144,6 +1193,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="brand_analytics_search_catalog_performance",
+        cadence_hours=DAILY,  # a period ends each day at the shortest
         report_type="GET_BRAND_ANALYTICS_SEARCH_CATALOG_PERFORMANCE_REPORT",
         description=(
             "Brand Analytics search catalog performance: impressions, clicks, cart adds and "
@@ -1164,6 +1214,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="brand_analytics_search_query_performance",
+        cadence_hours=DAILY,  # a period ends each day at the shortest
         report_type="GET_BRAND_ANALYTICS_SEARCH_QUERY_PERFORMANCE_REPORT",
         description=(
             "Brand Analytics search query performance: each search query's funnel for the "
@@ -1189,6 +1240,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # again: promotions (deals last days to weeks) 30 days back, coupons (up to 90 days) 90.
     ReportSpec(
         stream="promotion_performance",
+        cadence_hours=DAILY,  # undocumented; the tap's choice
         report_type="GET_PROMOTION_PERFORMANCE_REPORT",
         description="Promotion performance (deals, discounts) with the products of each promotion.",
         role="Selling Partner Insights (sellers) or Brand Analytics (vendors)",
@@ -1202,6 +1254,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="coupon_performance",
+        cadence_hours=DAILY,  # undocumented; the tap's choice
         report_type="GET_COUPON_PERFORMANCE_REPORT",
         description="Coupon performance of a seller account, one record per coupon.",
         role="Selling Partner Insights",
@@ -1213,6 +1266,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="vendor_coupon_performance",
+        cadence_hours=DAILY,  # undocumented; the tap's choice
         report_type="GET_COUPON_PERFORMANCE_REPORT",
         description="Coupon performance of a vendor account, one record per campaign.",
         role=VENDOR_ROLE,
@@ -1229,6 +1283,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # order report (AmazonEnvelope/Message/Order) and Browse Tree Report guide (Result/Node).
     ReportSpec(
         stream="orders_xml_report",
+        cadence_hours=EVERY_RUN,  # an All Orders report: not limited
         report_type="GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL",
         description=(
             "All Orders by order date, as Amazon's XML report has them: one record per order "
@@ -1241,6 +1296,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="browse_tree",
+        cadence_hours=DAILY,  # undocumented; browse trees change slowly
         report_type="GET_XML_BROWSE_TREE_DATA",
         description=(
             "The marketplace's browse tree (snapshot): one record per browse node with its "
@@ -1258,6 +1314,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="shipping_orders_xml_report",
+        cadence_hours=EVERY_RUN,  # orders waiting to ship: every run
         report_type="GET_ORDER_REPORT_DATA_SHIPPING",
         description=(
             "Seller-fulfilled orders with the buyer and ship-to address, as the XML order "
@@ -1272,6 +1329,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- FBA: fees, promotions, replacements, Subscribe & Save, storage, ledger summary --
     ReportSpec(
         stream="fba_estimated_fees",
+        cadence_hours=72.0,  # Amazon refreshes the fee preview every 72 hours
         report_type="GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA",
         description=(
             "FBA Fee Preview: estimated selling and fulfilment fees per SKU with an active "
@@ -1322,6 +1380,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_promotions",
+        cadence_hours=DAILY,  # a daily FBA report
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA",
         description="FBA promotions applied to shipped order items, by shipment date.",
         role=FBA_ROLE,
@@ -1342,6 +1401,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_replacements",
+        cadence_hours=DAILY,  # a daily FBA report
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA",
         description="FBA free replacement shipments, by shipment date.",
         role=FBA_ROLE,
@@ -1363,6 +1423,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_sns_forecast",
+        cadence_hours=WEEKLY,  # a weekly snapshot
         report_type="GET_FBA_SNS_FORECAST_DATA",
         description=(
             "Subscribe & Save forecast: scheduled units per SKU for the next 8 weeks (weekly "
@@ -1387,6 +1448,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_sns_performance",
+        cadence_hours=WEEKLY,  # a weekly snapshot
         report_type="GET_FBA_SNS_PERFORMANCE_DATA",
         description=(
             "Subscribe & Save performance per SKU over the last 4 weeks (weekly snapshot). "
@@ -1418,6 +1480,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_storage_fees",
+        cadence_hours=DAILY,  # a month's estimate, revised daily at most
         report_type="GET_FBA_STORAGE_FEE_CHARGES_DATA",
         description=(
             "FBA monthly storage fees per ASIN and fulfilment centre (headers in snake_case); "
@@ -1464,6 +1527,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_inventory_ledger_summary",
+        cadence_hours=DAILY,  # a daily FBA report
         report_type="GET_LEDGER_SUMMARY_VIEW_DATA",
         description=(
             "Inventory Ledger, summary view: balances and movements per FNSKU, disposition and "
