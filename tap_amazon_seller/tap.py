@@ -490,7 +490,13 @@ class TapAmazonSeller(Tap):
         if self._report_engine is not None:
             log("  reports: %s", dict(sorted(self._report_engine.stats.items())))
         if self.not_due:
-            log("  not due (read recently, see report_cadence_hours): %s", ", ".join(self.not_due))
+            streams = sorted({entry.split(" (", 1)[0] for entry in self.not_due})
+            log(
+                "  not due (read within their cadence, see report_cadence_hours): %d "
+                "partition(s) of %s",
+                len(self.not_due),
+                ", ".join(streams),
+            )
         if self.deferred:
             log(
                 "  deferred by max_run_minutes (requested first next run, bookmarks held): %s",

@@ -127,3 +127,25 @@ def test_readme_lists_every_report_type_amazon_removed_with_its_dates() -> None:
         assert removed == retirement.removed.isoformat(), report_type
         if retirement.deprecated:
             assert deprecated.startswith(retirement.deprecated.isoformat()), report_type
+
+
+def test_readme_cadence_table_is_the_registry() -> None:
+    from collections import defaultdict
+
+    from tap_amazon_seller.reports.registry import REPORT_SPECS
+
+    groups: dict[float, list[str]] = defaultdict(list)
+    for spec in REPORT_SPECS:
+        groups[spec.cadence_hours].append(spec.stream)
+    rows = {}
+    for hours, streams in groups.items():
+        label = "every run" if not hours else f"{hours:g} h"
+        rows[label] = ", ".join(f"`{s}`" for s in sorted(streams))
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("<!-- cadence table:")
+    table = text[start : text.index("<!-- end of the cadence table -->")]
+    found = {}
+    for line in table.splitlines()[3:]:
+        label, streams = (cell.strip() for cell in line.strip("|").split("|"))
+        found[label] = streams
+    assert found == rows

@@ -45,14 +45,14 @@ def is_due(read_at: datetime | None, cadence_hours: float, now: datetime) -> boo
 
 
 def describe_hours(hours: float) -> str:
-    """12 minutes, 4 h, 3 days, 1 week: a cadence as people say it."""
+    """30 min, 4 h, 3 days, 1 week: a cadence as people say it."""
     if hours < 1:
         return f"{round(hours * 60)} min"
     if hours % 168 == 0:
         weeks = int(hours // 168)
         return f"{weeks} week{'s' if weeks > 1 else ''}"
-    if hours % 24 == 0:
-        return f"{int(hours // 24)} days" if hours > 24 else "day"
+    if hours % 24 == 0 and hours > 24:
+        return f"{int(hours // 24)} days"
     return f"{hours:g} h"
 
 

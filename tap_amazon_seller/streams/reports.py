@@ -107,22 +107,18 @@ class ReportStream(PendingReports):
 
     def _say_not_due(self, contexts: t.Sequence[Context]) -> None:
         """One INFO line for the partitions of this stream that are not due."""
-        soonest = min(
-            schedule.next_due(t.cast("datetime", self.read_at(c)), self.cadence_hours)
-            for c in contexts
-        )
+        read = sorted({t.cast("datetime", self.read_at(c)) for c in contexts})
         for context in contexts:
             self.amazon.note_not_due(self.name, describe_partition(context))
         self.logger.info(
-            "Stream %s not due in %s: read in full %s, and Amazon refreshes %s about every %s; "
-            "no report requested, its bookmark stays. Due again from %s (set "
-            "report_cadence_hours to change it).",
+            "Stream %s not due in %s: last read in full at %s, and its cadence is %s; no "
+            "report requested, its bookmark stays. Due again from %s (report_cadence_hours "
+            "sets the cadence).",
             self.name,
             ", ".join(str(c["marketplace_id"]) for c in contexts),
-            "at " + ", ".join(iso(t.cast("datetime", self.read_at(c))) for c in contexts),
-            self.spec.report_type,
+            ", ".join(iso(moment) for moment in read),
             schedule.describe_hours(self.cadence_hours),
-            iso(soonest),
+            iso(schedule.next_due(read[0], self.cadence_hours)),
         )
 
     # -- planning (called once per sync, for every selected report stream) -------------
