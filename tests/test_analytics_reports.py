@@ -422,7 +422,11 @@ def test_promotions_and_coupons_by_start_date(sim: Simulator) -> None:
     # The next run reads the last 30 days of promotion starts again (their figures grow).
     bookmark = result.states[-1]["bookmarks"]["promotion_performance"]["partitions"][0]
     seen = len(store(sim).reports)
-    run_sync(config(sim, start), catalog=select("promotion_performance"), state=result.states[-1])
+    run_sync(
+        config(sim, start, report_cadence_hours={"*": 0}),  # due at once: the re-read is tested
+        catalog=select("promotion_performance"),
+        state=result.states[-1],
+    )
     again = [
         r
         for r in list(store(sim).reports.values())[seen:]

@@ -422,3 +422,36 @@ def test_account_type_and_include_pii_change_the_default_selection() -> None:
     # A catalog that selects a stream reads it, whatever the default says.
     tap = TapAmazonSeller(config={}, catalog=select("vendor_sales_report"), validate_config=False)
     assert tap.streams["vendor_sales_report"].selected
+
+
+def test_a_budget_spent_before_the_reports_defers_every_report(sim: Simulator) -> None:
+    from tap_amazon_seller.reports.engine import ReportEngine, ReportJob
+
+    tap = TapAmazonSeller(config=config(sim, marketplaces=["US"]))
+    engine = ReportEngine(tap.client, sleep=lambda s: None)
+    jobs = [
+        engine.plan(ReportJob(kind, "na", (US,)))
+        for kind in ("GET_RESERVED_INVENTORY_DATA", "GET_AFN_INVENTORY_DATA")
+    ]
+    engine.set_budget(-30)  # the API streams used the whole budget
+    assert engine.wait(jobs[0]) == "DEFERRED" and jobs[1].status == "DEFERRED"
+    assert sim.calls[CREATE] == 0
+
+
+def test_a_run_after_one_cut_short_by_end_date_is_due_at_once(sim: Simulator) -> None:
+    catalog = select("fba_returns")
+    cfg = config(sim, marketplaces=["US"], report_cadence_hours={"fba_returns": 24})
+    cut = run_sync(
+        {**cfg, "end_date": instants.days_ago(3, at_midnight=True).isoformat()},
+        catalog=catalog,
+        state={},
+    )
+    held = partitions(cut.states[-1], "fba_returns")[US]
+    assert held[schedule.READ_AT] == held["replication_key_value"].replace("+00:00", "Z")
+    # Read in full only up to end_date: the next run reads on from there, cadence or not.
+    on = run_sync(cfg, catalog=catalog, state=cut.states[-1])
+    assert on.records["fba_returns"]
+    assert (
+        partitions(on.states[-1], "fba_returns")[US]["replication_key_value"]
+        > held["replication_key_value"]
+    )

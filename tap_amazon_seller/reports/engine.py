@@ -369,7 +369,7 @@ class ReportEngine:
         getReportDocument's buckets allow before the budget's end, less the time the last
         ones need to be made and read (BUDGET_TAIL), are DEFERRED; and a report whose turn
         comes after that end is deferred then. Returns how many were deferred now."""
-        tail = min(BUDGET_TAIL, seconds / 4)
+        tail = min(BUDGET_TAIL, max(0.0, seconds) / 4)
         self._deadline = self._clock() + seconds - tail
         deferred = 0
         for outlook in self.outlook():

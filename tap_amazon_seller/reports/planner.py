@@ -95,7 +95,6 @@ def partition_for(
     """A marketplace's partition of a report stream: its data asked for up to now less the
     report's lag (or `end_date`), the marketplace in an option where the report names it
     there too (the browse tree's MarketplaceId)."""
-    latest = (now or clock.now()) - timedelta(minutes=spec.end_lag_minutes)
     if spec.marketplace_option:
         options = {**options, spec.marketplace_option: marketplace_id}
     return Partition(
@@ -103,11 +102,19 @@ def partition_for(
         marketplace_id=marketplace_id,
         options=tuple(sorted(options.items())),
         start_date=start_date,
-        limit=min(end_date, latest) if end_date else latest,
+        limit=data_limit(spec, end_date, now),
         bookmark=bookmark,
         pending=pending,
         read_at_bookmark=read_at_bookmark,
     )
+
+
+def data_limit(
+    spec: ReportSpec, end_date: datetime | None, now: datetime | None = None
+) -> datetime:
+    """Where a run's data ends: now less the report's lag, or `end_date` if earlier."""
+    latest = (now or clock.now()) - timedelta(minutes=spec.end_lag_minutes)
+    return min(end_date, latest) if end_date else latest
 
 
 @dataclass(frozen=True)

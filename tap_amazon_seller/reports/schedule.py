@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from tap_amazon_seller.rate_limits import Operation
 
-#: The partition state key that says when the partition was last read in full.
+#: The partition state key that says up to when the partition was last read in full (a
+#: snapshot: the moment it was planned; a stream by data time: where its data ended).
 READ_AT = "read_at"
 #: The partition state key of a partition whose reports a run budget deferred: they are
 #: requested first next run.

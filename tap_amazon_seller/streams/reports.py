@@ -87,16 +87,25 @@ class ReportStream(PendingReports):
         return given.get(self.name, given.get("*", self.spec.cadence_hours))
 
     def read_at(self, context: Context) -> datetime | None:
-        """When the partition was last read in full (None: never, or not since cadences)."""
+        """Up to when the partition was last read in full (None: never, or not since
+        cadences were kept): see reads_up_to."""
         value = self.get_context_state(context).get(schedule.READ_AT)
         return parse_time(value) if isinstance(value, str) else None
 
+    def reads_up_to(self) -> datetime:
+        """Up to when this run reads: a snapshot, now; a stream by data time, where its data
+        ends (now less the report's lag, or end_date). So a run after one cut short by
+        end_date is due as soon as the data it may read reaches a cadence past it."""
+        if not self.spec.incremental:
+            return clock.now()
+        return planner.data_limit(self.spec, self.amazon.settings.end_date)
+
     def is_due(self, context: Context) -> bool:
-        """Whether this run reads the partition: its cadence has passed since it was last
-        read in full, or reports an earlier run requested for it wait to be read."""
+        """Whether this run reads the partition: its data reaches a cadence past where it
+        was last read in full, or reports an earlier run requested for it wait to be read."""
         if self.get_context_state(context).get("pending_reports"):
             return True
-        return schedule.is_due(self.read_at(context), self.cadence_hours, clock.now())
+        return schedule.is_due(self.read_at(context), self.cadence_hours, self.reads_up_to())
 
     @property
     def emit_activate_version_messages(self) -> bool:
@@ -108,6 +117,8 @@ class ReportStream(PendingReports):
     def _say_not_due(self, contexts: t.Sequence[Context]) -> None:
         """One INFO line for the partitions of this stream that are not due."""
         read = sorted({t.cast("datetime", self.read_at(c)) for c in contexts})
+        # Due once the data it may read reaches next_due: in wall time, that less its lag.
+        lag = clock.now() - self.reads_up_to()
         for context in contexts:
             self.amazon.note_not_due(self.name, describe_partition(context))
         self.logger.info(
@@ -118,7 +129,7 @@ class ReportStream(PendingReports):
             ", ".join(str(c["marketplace_id"]) for c in contexts),
             ", ".join(iso(moment) for moment in read),
             schedule.describe_hours(self.cadence_hours),
-            iso(schedule.next_due(read[0], self.cadence_hours)),
+            iso(schedule.next_due(read[0], self.cadence_hours) + lag),
         )
 
     # -- planning (called once per sync, for every selected report stream) -------------
@@ -182,7 +193,7 @@ class ReportStream(PendingReports):
                 )
                 continue
             try:
-                self._planned_at[context["marketplace_id"]] = iso(clock.now())
+                self._planned_at[context["marketplace_id"]] = iso(self.reads_up_to())
                 self._plan[context["marketplace_id"]] = self._plan_partition(engine, context)
             except SpApiError as exc:
                 self._planned_at.pop(context["marketplace_id"], None)
@@ -285,8 +296,8 @@ class ReportStream(PendingReports):
                 return
         planned_at = self._planned_at.get(str(context["marketplace_id"]))
         if planned_at is not None:
-            # Read in full: not due again until its cadence has passed (from when it was
-            # planned, as its data is as of then).
+            # Read in full, up to where this run's data ended: not due again until the
+            # data a run may read reaches a cadence past that.
             state = self.get_context_state(context)
             state[schedule.READ_AT] = planned_at
             state.pop(schedule.DEFERRED, None)
