@@ -56,7 +56,7 @@ class ReportStream(PendingReports):
         self.replication_key = spec.bookmark_field if spec.incremental else None
         self.required_role = spec.role
         self._plan: dict[str, list[ReportJob]] = {}
-        #: When this run planned each partition it reads (its `read_at` once read in full).
+        #: Up to when this run reads each partition it plans (its `read_at` once read in full).
         self._planned_at: dict[str, str] = {}
         # A type Amazon has removed stays discoverable (old catalogs name it) but is not
         # selected by default, and is never requested.
