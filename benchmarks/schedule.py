@@ -1,6 +1,6 @@
 """What a scheduled sync costs in Amazon's createReport budget, with the default selection.
 
-    python benchmarks/schedule.py [--marketplaces US,CA] [--time-scale 1000]
+    python benchmarks/schedule.py [--marketplaces US,CA] [--time-scale 1000] [--cadence S=H ...]
 
 Runs the tap with its default catalog (no catalog file, as a new user does) against the
 bundled simulator three times from one state: a first run, a run one hour later and a run
@@ -56,6 +56,13 @@ def main() -> None:
     )
     parser.add_argument("--marketplaces", default="US,CA")
     parser.add_argument("--time-scale", type=float, default=1000)
+    parser.add_argument(
+        "--cadence",
+        action="append",
+        default=[],
+        metavar="STREAM=HOURS",
+        help="a report_cadence_hours entry (repeatable)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("LOGLEVEL", "WARNING")
     logging.disable(logging.CRITICAL)  # the figures below are the output
@@ -74,6 +81,9 @@ def main() -> None:
     runs += (("a day after the first", timedelta(hours=24)),)
     with sim.running():
         config = sim.tap_config(marketplaces=marketplaces)
+        cadences = dict(entry.split("=", 1) for entry in args.cadence)
+        if cadences:
+            config["report_cadence_hours"] = {k: float(v) for k, v in cadences.items()}
         state: dict = {}
         selected = None
         for label, offset in runs:

@@ -449,8 +449,9 @@ def test_a_run_after_one_cut_short_by_end_date_is_due_at_once(sim: Simulator) ->
     held = partitions(cut.states[-1], "fba_returns")[US]
     assert held[schedule.READ_AT] == held["replication_key_value"].replace("+00:00", "Z")
     # Read in full only up to end_date: the next run reads on from there, cadence or not.
+    created = sim.calls[CREATE]
     on = run_sync(cfg, catalog=catalog, state=cut.states[-1])
-    assert on.records["fba_returns"]
+    assert sim.calls[CREATE] > created  # (the days after end_date may hold no return)
     assert (
         partitions(on.states[-1], "fba_returns")[US]["replication_key_value"]
         > held["replication_key_value"]

@@ -26,9 +26,12 @@ from tap_amazon_seller.reports.spec import (
 
 # Cadences (ReportSpec.cadence_hours): how soon a new report can hold new data. Amazon's
 # "Fulfillment by Amazon (FBA) Reports" page: a near real-time FBA report is generated at
-# most once every 30 minutes, a daily one at most once every four hours, its data changing
-# once a day; the four All Orders reports are not limited. Amazon documents no refresh for
-# the listings reports: All Listings is read hourly, the others daily (README: Scheduling).
+# most once every 30 minutes, a daily one at most once every four hours; the four All
+# Orders reports are not limited. Which FBA report is which ("Content updated in near
+# real-time" / "daily") is quoted from Amazon's reportType values page (its January 2022
+# copy in amzn/selling-partner-api-docs). Where Amazon documents no refresh (the listings
+# reports among others) the comment says so, and the cadence is the tap's choice: All
+# Listings hourly, the others daily (README: Scheduling).
 EVERY_RUN = 0.0
 NEAR_REAL_TIME = 0.5
 DAILY = 24.0
@@ -341,7 +344,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_inventory_ledger",
-        cadence_hours=DAILY,  # a daily FBA report
+        cadence_hours=DAILY,  # undocumented; dated events, the tap's choice
         report_type="GET_LEDGER_DETAIL_VIEW_DATA",
         description="Inventory Ledger, detailed view: every inventory event (incremental).",
         role=FBA_ROLE,
@@ -376,7 +379,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_inventory_planning",
-        cadence_hours=DAILY,  # a daily FBA report
+        cadence_hours=DAILY,  # undocumented; its predecessor was updated daily
         report_type="GET_FBA_INVENTORY_PLANNING_DATA",
         description="FBA Manage Inventory Health: ageing, excess and recommendations (daily snapshot).",
         role=FBA_ROLE,
@@ -464,7 +467,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- shipments and returns -----------------------------------------------------------
     ReportSpec(
         stream="fba_customer_shipment_sales",
-        cadence_hours=DAILY,  # a daily FBA report
+        cadence_hours=NEAR_REAL_TIME,  # Amazon: 'Content updated near real-time'
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA",
         description="FBA Customer Shipment Sales: units shipped by Amazon, by shipment date.",
         role=FBA_ROLE,
@@ -548,7 +551,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_returns",
-        cadence_hours=DAILY,  # a daily FBA report
+        cadence_hours=DAILY,  # Amazon: 'Content updated daily'
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
         description="FBA customer returns, by return date.",
         role=FBA_ROLE,
@@ -735,7 +738,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- FBA: reimbursements, removals, stock by condition ----------------------------------
     ReportSpec(
         stream="fba_reimbursements",
-        cadence_hours=DAILY,  # a daily FBA report
+        cadence_hours=DAILY,  # Amazon: 'Content updated daily'
         report_type="GET_FBA_REIMBURSEMENTS_DATA",
         description="FBA reimbursements, by approval date.",
         role=FBA_ROLE,
@@ -765,7 +768,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_removal_orders",
-        cadence_hours=DAILY,  # a daily FBA report
+        cadence_hours=NEAR_REAL_TIME,  # Amazon: 'Content updated in near real-time'
         report_type="GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA",
         description="FBA removal orders (returns to the seller and disposals), by request date.",
         role=FBA_ROLE,
@@ -794,7 +797,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_removal_shipments",
-        cadence_hours=DAILY,  # a daily FBA report
+        cadence_hours=NEAR_REAL_TIME,  # Amazon: 'Content updated in near real-time'
         report_type="GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA",
         description="Shipments of FBA removal orders back to the seller.",
         role=FBA_ROLE,
@@ -831,7 +834,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_stranded_inventory",
-        cadence_hours=NEAR_REAL_TIME,  # read as near real-time, as its reuse
+        cadence_hours=NEAR_REAL_TIME,  # Amazon: 'Content updated in near real-time'
         report_type="GET_STRANDED_INVENTORY_UI_DATA",
         description="FBA stranded inventory: units without an active offer, and what to do.",
         role=FBA_ROLE,
@@ -860,7 +863,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_restock_recommendations",
-        cadence_hours=DAILY,  # recommendations computed daily
+        cadence_hours=NEAR_REAL_TIME,  # Amazon: 'Content updated in near real-time'
         report_type="GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT",
         description="FBA restock recommendations per SKU (days of supply may read '365+').",
         role=FBA_ROLE,
@@ -1240,7 +1243,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # again: promotions (deals last days to weeks) 30 days back, coupons (up to 90 days) 90.
     ReportSpec(
         stream="promotion_performance",
-        cadence_hours=DAILY,  # undocumented; the tap's choice
+        cadence_hours=DAILY,  # Amazon: 'updated on a daily basis'
         report_type="GET_PROMOTION_PERFORMANCE_REPORT",
         description="Promotion performance (deals, discounts) with the products of each promotion.",
         role="Selling Partner Insights (sellers) or Brand Analytics (vendors)",
@@ -1329,7 +1332,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     # -- FBA: fees, promotions, replacements, Subscribe & Save, storage, ledger summary --
     ReportSpec(
         stream="fba_estimated_fees",
-        cadence_hours=72.0,  # Amazon refreshes the fee preview every 72 hours
+        cadence_hours=72.0,  # Amazon: 'updated at least once every 72 hours'
         report_type="GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA",
         description=(
             "FBA Fee Preview: estimated selling and fulfilment fees per SKU with an active "
@@ -1380,7 +1383,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_promotions",
-        cadence_hours=DAILY,  # a daily FBA report
+        cadence_hours=DAILY,  # Amazon: 'Content updated daily'
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA",
         description="FBA promotions applied to shipped order items, by shipment date.",
         role=FBA_ROLE,
@@ -1401,7 +1404,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_replacements",
-        cadence_hours=DAILY,  # a daily FBA report
+        cadence_hours=DAILY,  # Amazon: 'Content updated daily'
         report_type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA",
         description="FBA free replacement shipments, by shipment date.",
         role=FBA_ROLE,
@@ -1527,7 +1530,7 @@ REPORT_SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         stream="fba_inventory_ledger_summary",
-        cadence_hours=DAILY,  # a daily FBA report
+        cadence_hours=DAILY,  # undocumented; sums by day at the finest
         report_type="GET_LEDGER_SUMMARY_VIEW_DATA",
         description=(
             "Inventory Ledger, summary view: balances and movements per FNSKU, disposition and "
