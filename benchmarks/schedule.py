@@ -25,6 +25,7 @@ import sys
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -32,7 +33,7 @@ CREATE = "reports_2021-06-30.createReport"
 DOCUMENT = "reports_2021-06-30.getReportDocument"
 
 
-def run(config: dict, state: dict) -> tuple[dict, list[str], Counter]:
+def run(config: dict, state: dict) -> tuple[dict, list[str], Any]:
     """One sync with the default catalog; its last state, the streams it sent, the tap."""
     from tap_amazon_seller.tap import TapAmazonSeller
 

@@ -169,7 +169,7 @@ class TapAmazonSeller(Tap):
         self.failed: list[str] = []
         #: Partitions of report streams read recently enough that they were not due, and
         #: partitions whose reports the run budget (max_run_minutes) left for the next run.
-        self.not_due: list[str] = []
+        self.not_due: list[tuple[str, str]] = []
         self.deferred: list[str] = []
         self.started = time.monotonic()
         super().__init__(*args, **kwargs)
@@ -442,12 +442,9 @@ class TapAmazonSeller(Tap):
         still succeeds), for the end-of-sync summary."""
         self.skipped.append(f"{stream} ({where}): {why}")
 
-    def _account_type(self) -> str:
-        return str(self.config.get("account_type") or "seller")
-
     def note_not_due(self, stream: str, where: object) -> None:
         """Remember a partition not read because its cadence has not passed (by design)."""
-        self.not_due.append(f"{stream} ({where})")
+        self.not_due.append((stream, str(where)))
 
     def note_deferred(self, stream: str, where: object) -> None:
         """Remember a partition the run budget stopped (by design: exit code 0)."""
@@ -490,7 +487,7 @@ class TapAmazonSeller(Tap):
         if self._report_engine is not None:
             log("  reports: %s", dict(sorted(self._report_engine.stats.items())))
         if self.not_due:
-            streams = sorted({entry.split(" (", 1)[0] for entry in self.not_due})
+            streams = sorted({stream for stream, _ in self.not_due})
             log(
                 "  not due (read within their cadence, see report_cadence_hours): %d "
                 "partition(s) of %s",
@@ -505,7 +502,7 @@ class TapAmazonSeller(Tap):
         for skipped in self.skipped:
             self.logger.warning("  skipped: %s", skipped)
         orders_refused = any(s.startswith("orders") and "access denied" in s for s in self.skipped)
-        if orders_refused and self._account_type() == "seller":
+        if orders_refused and self.settings.account_type == "seller":
             # A seller's first stream refused: most likely a Vendor Central account whose
             # config kept the default, which selects the seller streams.
             self.logger.warning(

@@ -34,7 +34,7 @@ from tap_amazon_seller.reports.documents import (
     IncompleteDocumentError,
     download,
 )
-from tap_amazon_seller.reports.schedule import describe_seconds
+from tap_amazon_seller.reports.schedule import calls_in, describe_seconds, seconds_for
 
 LOGGER = logging.getLogger("tap_amazon_seller.reports")
 
@@ -380,9 +380,7 @@ class ReportEngine:
                 (DOCUMENT, outlook.to_download - outlook.to_request),
             ):
                 bucket = client.limiter.bucket(client.region, operation(name))
-                room.append(
-                    int(bucket.available() + max(0.0, seconds - tail) * bucket.rate) - already
-                )
+                room.append(calls_in(seconds - tail, bucket.available(), bucket.rate) - already)
             fits = max(0, min(room))
             queued = [job for job in self._queue if job.region == outlook.region]
             for job in queued[fits:]:
@@ -416,7 +414,7 @@ class ReportEngine:
             for name, count in ((CREATE, to_request[region]), (DOCUMENT, to_download[region])):
                 # The bucket's rate: Amazon's x-amzn-RateLimit-Limit once it has said one.
                 bucket = client.limiter.bucket(client.region, operation(name))
-                waits.append(max(0.0, count - bucket.available()) / bucket.rate if count else 0.0)
+                waits.append(seconds_for(count, bucket.available(), bucket.rate))
             result.append(
                 RegionOutlook(region, to_request[region], to_download[region], max(waits))
             )

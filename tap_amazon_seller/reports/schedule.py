@@ -1,9 +1,8 @@
 """When a report stream is due, and how long Amazon's limits make a sync's reports take.
 
 Pure arithmetic of the clock, a partition's state and the usage plans, no calls: the
-report streams ask `is_due` before planning, the tap asks `floor_seconds` to say up front
-what a plan costs, and the budget (`max_run_minutes`) asks `calls_within` how many
-createReport calls fit in it.
+report streams ask `is_due` before planning, and the report engine asks `seconds_for` what
+its plan costs and `calls_in` how many reports fit in the budget (`max_run_minutes`).
 """
 
 from __future__ import annotations
@@ -57,6 +56,20 @@ def describe_hours(hours: float) -> str:
     return f"{hours:g} h"
 
 
+def seconds_for(calls: int, tokens: float, rate: float) -> float:
+    """Seconds until `calls` calls have gone through a bucket that holds `tokens` now and
+    refills `rate` a second (the first calls go at once, each further one waits a refill)."""
+    if calls <= tokens:
+        return 0.0
+    return (calls - tokens) / rate if rate > 0 else math.inf
+
+
+def calls_in(seconds: float, tokens: float, rate: float) -> int:
+    """How many calls a bucket that holds `tokens` now and refills `rate` a second allows
+    within `seconds`."""
+    return math.floor(tokens + max(0.0, seconds) * rate + 1e-9)
+
+
 @dataclass(frozen=True)
 class Floor:
     """The least time `calls` calls of one operation take from a full bucket."""
@@ -66,18 +79,13 @@ class Floor:
 
 
 def floor_seconds(calls: int, plan: Operation) -> Floor:
-    """Amazon refills `plan.rate` tokens a second up to `plan.burst`: the first `burst`
-    calls go at once, each further one waits a refill (createReport: 15, then 1 a minute)."""
-    beyond = max(0, calls - plan.burst)
-    return Floor(calls, beyond / plan.rate if plan.rate > 0 else math.inf)
+    """From a full bucket (createReport: 15 at once, then 1 a minute)."""
+    return Floor(calls, seconds_for(calls, plan.burst, plan.rate))
 
 
 def calls_within(seconds: float, plan: Operation) -> int:
-    """How many calls of one operation a full bucket allows in `seconds` (the burst, then
-    one a refill)."""
-    if seconds < 0:
-        return 0
-    return plan.burst + math.floor(seconds * plan.rate + 1e-9)
+    """How many calls of one operation a full bucket allows in `seconds`."""
+    return calls_in(seconds, plan.burst, plan.rate) if seconds >= 0 else 0
 
 
 def describe_seconds(seconds: float) -> str:
