@@ -333,6 +333,17 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0.0,
     ),
     Setting(
+        "hotglue_compatible",
+        "boolean",
+        "Offer the streams of hotglue's tap-amazon-seller under its names and in its record "
+        "shapes (`orders` with Orders v0 names, `orderitems`, `orderbuyerinfo`, "
+        "`orderaddress`, `warehouse_inventory` from the FBA inventory summaries, "
+        "`products_inventory`, `product_details`, `product_catalog_details`, `marketplaces`), "
+        "and read a state file hotglue's tap wrote. A hotglue job then runs unchanged; see "
+        '"Switching from hotglue\'s tap".',
+        default=False,
+    ),
+    Setting(
         "include_pii",
         "boolean",
         "Read buyer names and emails, recipient names, street lines and phones. The tap asks "

@@ -17,7 +17,7 @@ from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.plugin_base import _ConfigInput
 
-from tap_amazon_seller import redaction
+from tap_amazon_seller import hotglue, redaction
 from tap_amazon_seller.auth import LwaAuth
 from tap_amazon_seller.casting import as_bool
 from tap_amazon_seller.client import SpApiClient
@@ -29,6 +29,7 @@ from tap_amazon_seller.errors import (
     StateError,
     TapError,
 )
+from tap_amazon_seller.hotglue import state as hotglue_state
 from tap_amazon_seller.rate_limits import RateLimiter
 from tap_amazon_seller.regions import MARKETPLACES_BY_ID
 from tap_amazon_seller.reports.engine import ReportEngine, parse_time
@@ -428,6 +429,8 @@ class TapAmazonSeller(Tap):
     def load_state(self, state: dict[str, t.Any]) -> None:
         """Refuse a state file the tap cannot resume from, naming what is wrong in it."""
         errors = state_errors(state)
+        if not errors and self.hotglue_compatible:
+            state, errors = hotglue_state.from_hotglue(state, self.streams)
         if errors:
             for error in errors:
                 self.logger.error("state: %s", error)
@@ -589,13 +592,18 @@ class TapAmazonSeller(Tap):
         if catalog is None:
             return
         for entry in catalog.streams:
-            if entry.tap_stream_id not in self.streams:
-                self.logger.warning(
-                    "--catalog: stream %r is not a stream of this tap and is ignored; %s",
-                    entry.tap_stream_id,
-                    _closest(entry.tap_stream_id, self.streams)
-                    or "run --discover for the list (generic report streams need report_types).",
-                )
+            if entry.tap_stream_id in self.streams:
+                continue
+            hint = _closest(entry.tap_stream_id, self.streams) or (
+                "run --discover for the list (generic report streams need report_types)."
+            )
+            if entry.tap_stream_id in hotglue.VIEWS:
+                hint += " It is hotglue's name: set hotglue_compatible: true to read it so."
+            self.logger.warning(
+                "--catalog: stream %r is not a stream of this tap and is ignored; %s",
+                entry.tap_stream_id,
+                hint,
+            )
         if not any(s.selected or s.has_selected_descendents for s in self.streams.values()):
             raise CatalogError(
                 "--catalog selects none of this tap's streams: nothing would be read. Select "
@@ -612,11 +620,18 @@ class TapAmazonSeller(Tap):
         """Emit the tap's state now (e.g. report ids just requested, before any record)."""
         self.state_writer.write_state(self.state)
 
+    @property
+    def hotglue_compatible(self) -> bool:
+        """Whether catalogs and states are read as hotglue's tap writes them."""
+        return bool(as_bool(self.config.get("hotglue_compatible")))
+
     def discover_streams(self) -> list[SpApiStream]:
         streams: list[SpApiStream] = [stream_type(tap=self) for stream_type in STREAM_TYPES]
         report_types = tuple(as_list(self.config.get("report_types")))
         streams.extend(ReportStream(self, spec) for spec in specs_for(report_types))
         streams.append(ReportListStream(tap=self))
+        if self.hotglue_compatible:
+            streams = hotglue.compatible_streams(self, streams)
         for stream in streams:
             # Off for a typical account (selection.py); a catalog that selects it reads it.
             if not_by_default(stream.name, stream, self.config):

@@ -190,17 +190,37 @@ class SpApiStream(Stream):
         declared = self.replication_key
         super().apply_catalog(catalog)
         wanted = self.replication_key
-        if wanted and wanted != declared:
+        if wanted and wanted != declared and self.amazon.hotglue_compatible:
+            # hotglue's catalogs carry its tap's own replication keys (`shipment-date`),
+            # a choice of its tap, not the user's: this stream resumes on its own.
+            self.logger.warning(
+                "--catalog: stream %s resumes on %r, not on %r as hotglue's tap did (the "
+                "catalog's key is ignored; its bookmarks are kept per partition).",
+                self.name,
+                declared,
+                wanted,
+            )
+            self.replication_key = declared
+        elif wanted and wanted != declared and self.selected:
             how = (
                 f"INCREMENTAL on {declared!r} (or FULL_TABLE)"
                 if declared
                 else "FULL_TABLE (it has no date to resume from)"
             )
+            from tap_amazon_seller.hotglue import VIEWS  # (hotglue's views import this module)
+
+            hotglue = (
+                " If the catalog was written for hotglue's tap, set hotglue_compatible: true."
+                if self.name in VIEWS
+                else ""
+            )
             raise CatalogError(
                 f"--catalog: stream {self.name} is set to replicate INCREMENTAL on {wanted!r}, "
                 f"which it cannot order by; it can be read {how}. Set its replication-method "
-                "and replication-key accordingly, or remove them from the catalog."
+                f"and replication-key accordingly, or remove them from the catalog.{hotglue}"
             )
+        elif wanted and wanted != declared:
+            self.replication_key = declared  # not read: its bookmark must not change
         if not wanted and self.forced_replication_method == "INCREMENTAL":
             self.replication_key = declared
 

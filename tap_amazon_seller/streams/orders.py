@@ -68,6 +68,11 @@ WITHOUT_DATASET = {
     "BUYER": "buyers (order_buyer_info)",
 }
 PII_ELEMENTS = ("buyerInfo", "shippingAddress")
+#: Where an order read from a source other than searchOrders came from ("report", "v0"): a
+#: key of the order as read, never of a record. searchOrders answers whole, so what its
+#: order leaves out is not there; the report and v0 carry less of the model, so what their
+#: mapped order leaves out is unknown (hotglue's v0 flags read it, hotglue/orders_v0.py).
+SOURCE = "_source"
 # Amazon wants lastUpdatedBefore (and dataEndTime) at least two minutes in the past.
 LAG = timedelta(minutes=2)
 # Orders handed to the child streams at once: bounds memory, and each hand-over is one
@@ -573,7 +578,8 @@ class OrdersStream(PendingReports):
                 # The source confirmed the window empty: the bookmarks may move to its end.
                 for stream in self.family():
                     stream._increment_stream_state(
-                        {self.replication_key: stamp(segment.end)}, context=context
+                        {t.cast(str, stream.replication_key): stamp(segment.end)},
+                        context=context,
                     )
             reached = latest[0] if latest else stamp(segment.end)
             held = max(held, reached) if held else reached
@@ -755,7 +761,7 @@ class OrdersStream(PendingReports):
                     )
                     for item in (answer.get("payload") or {}).get("OrderItems") or []
                 ]
-                yield order_from_v0(order, items)
+                yield {**order_from_v0(order, items), SOURCE: "v0"}
 
     def _pii_token(self, client: SpApiClient, path: str) -> t.Callable[[], str] | None:
         """The RDT source for searchOrders when PII is wanted (None: the plain access token)."""
@@ -804,7 +810,7 @@ class OrdersStream(PendingReports):
             document, ORDERS_REPORT.xml_records, job.describe(), problems
         ):
             if element.get("amazon_order_id"):
-                yield order_from_report(element, marketplace, job.describe())
+                yield {**order_from_report(element, marketplace, job.describe()), SOURCE: "report"}
         problems.summarise()
 
     def _orders_by_id(self, context: Context) -> Iterator[dict]:
@@ -843,19 +849,24 @@ class OrdersStream(PendingReports):
         children: list[dict] = []
         wants_children = any(s.selected for s in self.child_streams)
         for order in orders:
-            record = {
-                k: v for k, v in order.items() if k not in ("orderItems", "buyer", "recipient")
-            }
-            record["createdTime"] = utc(record.get("createdTime"))
-            record["lastUpdatedTime"] = utc(record.get("lastUpdatedTime"))
-            records.append(record)
+            records.append(self.order_record(order))
             if wants_children:
-                children.append({**order, "lastUpdatedTime": record["lastUpdatedTime"]})
+                children.append({**order, "lastUpdatedTime": utc(order.get("lastUpdatedTime"))})
             if len(records) >= CHILD_BATCH:
                 yield from self._flush(records, children)
                 records, children = [], []
         if records:
             yield from self._flush(records, children)
+
+    def order_record(self, order: dict) -> dict:
+        """The `orders` record of an order as read (its items, buyer and address are the
+        child streams' records)."""
+        record = {
+            k: v for k, v in order.items() if k not in ("orderItems", "buyer", "recipient", SOURCE)
+        }
+        record["createdTime"] = utc(record.get("createdTime"))
+        record["lastUpdatedTime"] = utc(record.get("lastUpdatedTime"))
+        return record
 
     def _flush(self, records: list[dict], children: list[dict]) -> Iterator[dict]:
         # Every child stream reads the batch while the SDK processes its carrier record,

@@ -1,0 +1,80 @@
+"""`hotglue_compatible`: a job written for hotglue's tap-amazon-seller runs on this tap.
+
+With the setting on, the streams hotglue's tap has are offered under its names, with its
+record shapes (streams.py), and a state file hotglue's tap wrote is read (state.py). The
+tap's own streams that the hotglue ones are views of stay, unselected by default.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from tap_amazon_seller.hotglue.streams import (
+    HotglueMarketplaces,
+    HotglueOrderAddress,
+    HotglueOrderBuyerInfo,
+    HotglueOrderItems,
+    HotglueOrders,
+    HotglueProductCatalogDetails,
+    HotglueProductDetails,
+    HotglueProductsInventory,
+    HotglueWarehouseInventory,
+)
+from tap_amazon_seller.streams.orders import OrdersStream
+
+if t.TYPE_CHECKING:
+    from tap_amazon_seller.streams.base import SpApiStream
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+#: hotglue's stream names this tap offers, each with the view that makes it.
+VIEWS: dict[str, t.Callable[[TapAmazonSeller], SpApiStream]] = {
+    "marketplaces": HotglueMarketplaces,
+    "orders": HotglueOrders,
+    "orderitems": HotglueOrderItems,
+    "orderbuyerinfo": HotglueOrderBuyerInfo,
+    "orderaddress": HotglueOrderAddress,
+    "warehouse_inventory": HotglueWarehouseInventory,
+    "products_inventory": HotglueProductsInventory,
+    "product_details": HotglueProductDetails,
+    "product_catalog_details": HotglueProductCatalogDetails,
+}
+#: The tap's streams whose data a hotglue stream carries in its own shape: kept, but not
+#: selected by default (a catalog that selects one reads it, from the same calls).
+TWINS = ("order_items", "order_buyer_info", "order_address", "fba_inventory_summaries")
+#: hotglue's names of streams the tap offers only under its own name so far.
+NOT_YET = (
+    "account",
+    "afn_inventory_country",
+    "awd_inventory",
+    "fba_customer_shipment_sales",
+    "fba_inventory_ledger_detailed",
+    "orderfinancialevents",
+    "replenishment_daily_metrics",
+    "replenishment_offer_forecast",
+    "replenishment_offer_metrics",
+    "replenishment_rolling_metrics",
+    "reports",
+    "sales_traffic_report",
+    "vendor_fulfilment_customer_invoices",
+    "vendor_fulfilment_purchase_orders",
+    "vendor_purchase_orders",
+)
+
+
+def compatible_streams(tap: TapAmazonSeller, streams: list[SpApiStream]) -> list[SpApiStream]:
+    """The tap's streams with hotglue's in place of those of the same name (the tap's own
+    `warehouse_inventory`, the MYI report, is then not offered: hotglue's name is the FBA
+    inventory summaries); the twins of hotglue's streams not selected by default."""
+    kept = [s for s in streams if s.name not in VIEWS]
+    for position, stream in enumerate(kept):
+        if stream.parent_stream_type is OrdersStream:
+            # singer-sdk finds a child's parent by its exact type: hotglue's `orders` is
+            # the parent of the tap's own order streams too.
+            kept[position] = stream = _child_of(type(stream), HotglueOrders)(tap=tap)
+        if stream.name in TWINS:
+            stream.selected_by_default = False
+    return kept + [make(tap) for make in VIEWS.values()]
+
+
+def _child_of(stream_type: type[SpApiStream], parent: type[SpApiStream]) -> type[SpApiStream]:
+    return type(stream_type.__name__, (stream_type,), {"parent_stream_type": parent})

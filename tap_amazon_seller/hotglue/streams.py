@@ -1,0 +1,277 @@
+"""The streams `hotglue_compatible` offers: hotglue's names and record shapes over this
+tap's own reads.
+
+Each is a view of one of the tap's streams: the same calls and reports (no per-order or
+per-ASIN call, nothing read twice), its records reshaped (records.py, orders_v0.py) to the
+schema hotglue's tap declares for that name (data/hotglue_schemas.json). A record carries
+its schema's properties and nothing else, as hotglue's do: the partition keys the tap adds
+to its own records are not added.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import typing as t
+from collections.abc import Iterable, Iterator
+from importlib import resources
+
+from tap_amazon_seller.hotglue import orders_v0, records
+from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
+from tap_amazon_seller.streams.base import SpApiStream
+from tap_amazon_seller.streams.catalog import BATCH, ProductDetailsStream
+from tap_amazon_seller.streams.inventory import FbaInventorySummariesStream
+from tap_amazon_seller.streams.orders import (
+    OrderAddressStream,
+    OrderBuyerInfoStream,
+    OrderItemsStream,
+    OrdersStream,
+)
+from tap_amazon_seller.streams.reports import ReportStream
+from tap_amazon_seller.streams.sellers import MarketplacesStream
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+    from tap_amazon_seller.tap import TapAmazonSeller
+
+#: The order's last update on each record of the orders' child streams: hotglue declares
+#: none, but it is their bookmark (read with the orders, they resume where the orders do).
+LAST_UPDATE = "LastUpdateDate"
+_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
+# The ids a child stream's rows carry from `orders` (streams/orders.py _OrderPartStream).
+_ORDER_REF = ("orderId", "lastUpdatedTime", "marketplace_id", "region")
+#: Marks the record that hands a batch to child streams (as the orders stream does).
+CHILD_BATCH = "_child_batch"
+
+
+@functools.cache
+def _schemas() -> dict[str, t.Any]:
+    text = resources.files("tap_amazon_seller").joinpath("data/hotglue_schemas.json").read_text()
+    return t.cast(dict[str, t.Any], json.loads(text))
+
+
+def schema_of(name: str, **extra: dict[str, t.Any]) -> dict[str, t.Any]:
+    """hotglue's schema of stream `name` (with `extra` properties of this tap's)."""
+    schema = json.loads(json.dumps(_schemas()[name]))
+    schema["properties"].update(extra)
+    return t.cast(dict[str, t.Any], schema)
+
+
+class HotglueView(SpApiStream):
+    """A stream of the tap under hotglue's name, its records in hotglue's shape."""
+
+    def reshape(self, row: dict, context: Context | None) -> dict | None:
+        """The hotglue record of one of the tap's records (None: not one of hotglue's)."""
+        return row
+
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        batch = row.pop(CHILD_BATCH, None)
+        shaped = self.reshape(row, context)
+        if shaped is None:
+            return None
+        shaped = super().post_process(shaped, context)
+        if shaped is not None and batch is not None:
+            shaped[CHILD_BATCH] = batch
+        return shaped
+
+    def _process_record(
+        self,
+        record: dict,
+        child_context: Context | None = None,
+        partition_context: Context | None = None,
+    ) -> None:
+        # No partition keys (region, the marketplace's id) added: not in hotglue's records.
+        super()._process_record(record, child_context, None)
+
+
+# -- marketplaces --------------------------------------------------------------------------
+
+
+class HotglueMarketplaces(HotglueView, MarketplacesStream):
+    """hotglue's `marketplaces`: the marketplaces the sync reads, by country code."""
+
+    name = "marketplaces"
+    primary_keys: t.ClassVar[list[str]] = ["id"]
+    schema = schema_of("marketplaces")
+
+    def reshape(self, row: dict, context: Context | None) -> dict | None:
+        if not row.get("isParticipating"):
+            return None
+        configured = self.amazon.settings.marketplaces
+        if configured and row.get("id") not in {m.id for m in configured}:
+            return None
+        return records.marketplace(row)
+
+
+# -- orders ----------------------------------------------------------------------------------
+
+
+class HotglueOrders(HotglueView, OrdersStream):
+    """hotglue's `orders`: Orders v0 names (AmazonOrderId, OrderTotal.Amount...)."""
+
+    name = "orders"
+    primary_keys: t.ClassVar[list[str]] = ["AmazonOrderId"]
+    replication_key = LAST_UPDATE
+    schema = schema_of("orders")
+
+    def order_record(self, order: dict) -> dict:
+        return orders_v0.order(order)
+
+
+class _HotglueOrderPart(HotglueView):
+    """A child of `orders` keyed by the order, with the order's last update as bookmark."""
+
+    parent_stream_type = HotglueOrders
+    primary_keys: t.ClassVar[list[str]] = ["AmazonOrderId"]
+    replication_key = LAST_UPDATE
+
+    def reshape(self, row: dict, context: Context | None) -> dict | None:
+        part = {k: v for k, v in row.items() if k not in _ORDER_REF}
+        return {
+            "AmazonOrderId": row["orderId"],
+            **self.shape_part(part),
+            LAST_UPDATE: row["lastUpdatedTime"],
+        }
+
+    def shape_part(self, part: dict) -> dict:
+        raise NotImplementedError
+
+    def apply_catalog(self, catalog: t.Any) -> None:
+        # hotglue's catalogs say FULL_TABLE for these streams (hotglue's have no bookmark):
+        # read with the orders, they keep resuming where the orders do, or every run would
+        # read every order since start_date again.
+        super().apply_catalog(catalog)
+        if not self.replication_key:
+            self.replication_key = LAST_UPDATE
+            self.forced_replication_method = "INCREMENTAL"
+        if self._input_schema is not None:  # hotglue's schema, without the bookmark
+            self._input_schema["properties"].setdefault(LAST_UPDATE, dict(_DATE_TIME))
+
+
+class HotglueOrderItems(_HotglueOrderPart, OrderItemsStream):
+    """hotglue's `orderitems`: one record per order with all its `OrderItems` (every
+    line, read with the order: no getOrderItems call, no page left out)."""
+
+    name = "orderitems"
+    schema = schema_of("orderitems", **{LAST_UPDATE: _DATE_TIME})
+
+    def parts(self, order: dict) -> Iterable[dict]:
+        yield {
+            "OrderItems": [
+                orders_v0.order_item(order, item) for item in order.get("orderItems") or []
+            ]
+        }
+
+    def shape_part(self, part: dict) -> dict:
+        return part
+
+
+class HotglueOrderBuyerInfo(_HotglueOrderPart, OrderBuyerInfoStream):
+    """hotglue's `orderbuyerinfo` (names and email only with include_pii)."""
+
+    name = "orderbuyerinfo"
+    schema = schema_of("orderbuyerinfo", **{LAST_UPDATE: _DATE_TIME})
+
+    def shape_part(self, part: dict) -> dict:
+        return orders_v0.buyer_info(part) or {}
+
+
+class HotglueOrderAddress(_HotglueOrderPart, OrderAddressStream):
+    """hotglue's `orderaddress` (street, name and phone only with include_pii)."""
+
+    name = "orderaddress"
+    schema = schema_of("orderaddress", **{LAST_UPDATE: _DATE_TIME})
+
+    def shape_part(self, part: dict) -> dict:
+        return {"ShippingAddress": orders_v0.address(part)}
+
+
+# -- inventory and products ------------------------------------------------------------------
+
+
+class HotglueWarehouseInventory(HotglueView, FbaInventorySummariesStream):
+    """hotglue's `warehouse_inventory`: FBA inventory summaries (totalQuantity...), per
+    marketplace; keyed by marketplace too, so one SKU's stock in two marketplaces is two
+    rows (hotglue's key leaves the marketplace out)."""
+
+    name = "warehouse_inventory"
+    primary_keys: t.ClassVar[list[str]] = ["marketplace_id", "asin", "fnSku", "sellerSku"]
+    schema = schema_of("warehouse_inventory")
+
+    def reshape(self, row: dict, context: Context | None) -> dict | None:
+        return records.inventory_summary(row)
+
+
+class HotglueProductsInventory(HotglueView, ReportStream):
+    """hotglue's `products_inventory`: the All Listings report, columns as text."""
+
+    def __init__(self, tap: TapAmazonSeller) -> None:
+        super().__init__(tap, REPORT_SPECS_BY_STREAM["products_inventory"])
+        self._schema = schema_of("products_inventory")
+        self.primary_keys = ["marketplace_id", "seller_sku"]
+        self._properties = tuple(self._schema["properties"])
+
+    def reshape(self, row: dict, context: Context | None) -> dict | None:
+        return records.listing(row, self._properties)
+
+
+class HotglueProductDetails(HotglueView, ProductDetailsStream):
+    """hotglue's `product_details`: Catalog Items v0 names (Identifiers, SalesRankings),
+    from the 2022-04-01 items the tap reads; hands each batch to product_catalog_details."""
+
+    name = "product_details"
+    primary_keys: t.ClassVar[list[str]] = ["marketplace_id", "ASIN"]
+    schema = schema_of("product_details")
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._batch: list[dict] = []
+
+    def get_records(self, context: Context | None) -> Iterator[dict]:
+        batch: list[dict] = []
+        for item in super().get_records(context):
+            batch.append(item)
+            if len(batch) == BATCH:
+                yield from self._hand_over(batch)
+                batch = []
+        yield from self._hand_over(batch)
+
+    def _hand_over(self, items: list[dict]) -> Iterator[dict]:
+        # One child sync per batch of items, not per item; only the newest batch is kept.
+        wants = any(child.selected for child in self.child_streams)
+        self._batch = list(items) if wants else []
+        for position, item in enumerate(items):
+            last = position == len(items) - 1
+            yield {**item, CHILD_BATCH: 1} if wants and last else item
+
+    def generate_child_contexts(self, record: dict, context: Context | None) -> Iterable[dict]:
+        if record.pop(CHILD_BATCH, None) is not None and context is not None:
+            yield {"marketplace_id": context["marketplace_id"], "region": context["region"]}
+
+    @property
+    def batch(self) -> list[dict]:
+        return self._batch
+
+    def reshape(self, row: dict, context: Context | None) -> dict | None:
+        return records.catalog_item_v0(row)
+
+
+class HotglueProductCatalogDetails(HotglueView):
+    """hotglue's `product_catalog_details`: the 2022-04-01 items' identifiers (EAN, UPC,
+    SKU...) and attributes, from the same searchCatalogItems calls as product_details."""
+
+    name = "product_catalog_details"
+    parent_stream_type = HotglueProductDetails
+    primary_keys: t.ClassVar[list[str]] = ["marketplace_id", "ASIN"]
+    replication_key = None
+    state_partitioning_keys: t.ClassVar[list[str]] = ["marketplace_id"]
+    required_role = ProductDetailsStream.required_role
+    schema = schema_of("product_catalog_details")
+
+    def get_records(self, context: Context | None) -> Iterator[dict]:
+        parent = t.cast(HotglueProductDetails, self.amazon.streams["product_details"])
+        yield from parent.batch
+
+    def reshape(self, row: dict, context: Context | None) -> dict | None:
+        return records.catalog_item(row)

@@ -1,0 +1,386 @@
+"""hotglue_compatible: a job written for hotglue's tap-amazon-seller runs unchanged.
+
+The oracles are not the tap's: hotglue's declared schemas (tests/data/hotglue_declared.json,
+read off hotglue's source), a consumer's field mapping written against hotglue's output, and
+the simulator's own data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from tap_amazon_seller import clock
+from tap_amazon_seller.errors import CatalogError, StateError
+from tap_amazon_seller.hotglue import VIEWS, orders_v0
+from tap_amazon_seller.hotglue.streams import LAST_UPDATE
+from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from tap_amazon_seller.simulator.families.catalog import catalog_item
+from tap_amazon_seller.simulator.families.inventory import inventory_summary
+from tap_amazon_seller.streams.orders import SOURCE
+from tap_amazon_seller.tap import TapAmazonSeller
+from tests import instants
+from tests.conftest import FAST, SyncResult, run_sync, schema_errors
+
+pytestmark = pytest.mark.edges
+
+DECLARED: dict[str, Any] = {
+    name: entry
+    for name, entry in json.loads(
+        (Path(__file__).parent / "data" / "hotglue_declared.json").read_text()
+    ).items()
+    if not name.startswith("_")
+}
+US, CA = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"
+# The orders' child streams carry the order's last update besides hotglue's properties.
+ORDER_PARTS = ("orderitems", "orderbuyerinfo", "orderaddress")
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    simulator = Simulator(SimulatorConfig(time_scale=FAST, page_size=25))
+    with simulator.running():
+        yield simulator
+
+
+def since() -> datetime:
+    return instants.days_ago(20)
+
+
+def config(sim: Simulator, **overrides: Any) -> dict:
+    return sim.tap_config(
+        **{
+            "marketplaces": "US,CA",  # hotglue configs often give lists as comma-separated text
+            "start_date": since().isoformat(),
+            "hotglue_compatible": True,
+            **overrides,
+        }
+    )
+
+
+def hotglue_catalog(*selected: str) -> dict:
+    """A catalog as hotglue's tap writes it (singer-sdk 0.4's --discover): its stream names,
+    schemas and keys, `selected` in each stream's metadata."""
+    streams = []
+    for name, entry in DECLARED.items():
+        metadata: dict[str, Any] = {
+            "inclusion": "available",
+            "selected": name in selected,
+            "table-key-properties": entry["primary_keys"],
+        }
+        stream: dict[str, Any] = {
+            "tap_stream_id": name,
+            "stream": name,
+            "schema": entry["schema"],
+            "key_properties": entry["primary_keys"],
+            "replication_method": "INCREMENTAL" if entry["replication_key"] else "FULL_TABLE",
+        }
+        if entry["replication_key"]:
+            stream["replication_key"] = entry["replication_key"]
+            metadata["valid-replication-keys"] = [entry["replication_key"]]
+        stream["metadata"] = [{"breadcrumb": [], "metadata": metadata}] + [
+            {"breadcrumb": ["properties", p], "metadata": {"inclusion": "available"}}
+            for p in entry["schema"]["properties"]
+        ]
+        streams.append(stream)
+    return {"streams": streams}
+
+
+def sync(sim: Simulator, *streams: str, **kwargs: Any) -> SyncResult:
+    return run_sync(config(sim), catalog=hotglue_catalog(*streams), **kwargs)
+
+
+def _amount(money: dict | None) -> Decimal | None:
+    return Decimal(money["Amount"]) if money and money.get("Amount") is not None else None
+
+
+def test_a_hotglue_consumer_reads_every_value_it_maps(sim: Simulator) -> None:
+    """A replenishment planner's ETL, written against hotglue's output, applied as it is
+    written to this tap's: products, stock, sell orders and their lines."""
+    wanted = (
+        "products_inventory",
+        "product_catalog_details",
+        "warehouse_inventory",
+        "orders",
+        "orderitems",
+    )
+    records = sync(sim, *wanted).records
+    assert all(records.get(name) for name in wanted), {n: len(records.get(n, [])) for n in wanted}
+
+    # products: name and price from products_inventory (hotglue's newest writes the report's
+    # item-name as item_name); SKU and EAN codes from the catalog identifiers; remoteId is
+    # the catalog item's ASIN; stock is warehouse_inventory.totalQuantity summed per SKU.
+    catalog = {(r["marketplace_id"], r["ASIN"]): r for r in records["product_catalog_details"]}
+    stock: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for row in records["warehouse_inventory"]:
+        stock[(row["marketplace_id"], row["sellerSku"])] += Decimal(str(row["totalQuantity"]))
+    products = {}
+    for listing in records["products_inventory"]:
+        item = catalog[(listing["marketplace_id"], listing["asin1"])]
+        codes = {
+            i["identifierType"]: i["identifier"]
+            for entry in item["identifiers"]
+            for i in entry["identifiers"]
+        }
+        products[(listing["marketplace_id"], listing["seller_sku"])] = {
+            "name": listing["item_name"],
+            "skuCode": codes.get("SKU"),
+            "eanCode": codes.get("EAN"),
+            "price": Decimal(listing["price"]),
+            "stockLevel": stock[(listing["marketplace_id"], listing["seller_sku"])],
+            "remoteId": item["ASIN"],
+        }
+    truth = {}
+    for marketplace, country in ((US, "US"), (CA, "CA")):
+        for product in sim.data.products(marketplace):
+            codes = {
+                i["identifierType"]: i["identifier"]
+                for entry in catalog_item(product, marketplace, {"identifiers"}, 0)["identifiers"]
+                for i in entry["identifiers"]
+            }
+            truth[(country, product.sku)] = {
+                "name": product.name,
+                "skuCode": product.sku,
+                "eanCode": codes["EAN"],
+                "price": product.price,
+                "stockLevel": Decimal(inventory_summary(product, details=False)["totalQuantity"]),
+                "remoteId": product.asin,
+            }
+    assert products == truth
+
+    # sell orders and their lines
+    expected = {
+        o.order_id: o
+        for m in (US, CA)
+        for o in sim.data.orders.updated_between(m, since(), clock.now())
+    }
+    orders = {o["AmazonOrderId"]: o for o in records["orders"]}
+    assert len(orders) == len(records["orders"]) == len(expected)
+    assert set(orders) == set(expected)
+    lines = {i["AmazonOrderId"]: i["OrderItems"] for i in records["orderitems"]}
+    priced = 0
+    for order_id, sim_order in expected.items():
+        order = orders[order_id]
+        assert order["PurchaseDate"] == sim_order.created.isoformat()  # placed
+        got_lines = sorted(
+            (line["ASIN"], line["QuantityOrdered"], _amount(line["ItemPrice"]))
+            for line in lines[order_id]
+        )
+        total = sum((line.price + line.shipping + line.tax for line in sim_order.lines), Decimal(0))
+        if sim_order.status == "CANCELLED" and order["OrderTotal"] is None:
+            # The orders report carries no prices for a cancelled order: unknown, not 0.
+            assert all(price is None for _, _, price in got_lines)
+            got_lines = [(asin, quantity, None) for asin, quantity, _ in got_lines]
+            want = sorted((line.product.asin, line.quantity, None) for line in sim_order.lines)
+        else:
+            priced += 1
+            assert _amount(order["OrderTotal"]) == total  # totalValue
+            want = sorted(
+                (line.product.asin, line.quantity, line.price) for line in sim_order.lines
+            )
+        assert got_lines == want  # productId, quantity, subtotalValue
+    assert priced > len(expected) // 2
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_each_compatible_stream_has_hotglues_declared_schema(name: str) -> None:
+    """The schema discovery gives each stream is hotglue's: the same properties, nesting and
+    types (the orders' child streams add their bookmark, the order's LastUpdateDate)."""
+    declared = DECLARED[name]["schema"]
+    extra = {LAST_UPDATE: {"type": ["string", "null"], "format": "date-time"}}
+    expected = {
+        **declared,
+        "properties": {**declared["properties"], **(extra if name in ORDER_PARTS else {})},
+    }
+    tap = TapAmazonSeller(
+        config={"marketplaces": ["US"], "hotglue_compatible": True}, validate_config=False
+    )
+    assert tap.streams[name].schema == expected
+
+
+def test_every_compatible_record_fits_hotglues_schema(sim: Simulator) -> None:
+    records = sync(sim, *VIEWS, **{}).records
+    for name in VIEWS:
+        rows = records.get(name) or []
+        assert rows, f"{name}: no records"
+        declared = DECLARED[name]["schema"]
+        validator = jsonschema.Draft7Validator(declared)
+        properties = set(declared["properties"]) | ({LAST_UPDATE} if name in ORDER_PARTS else set())
+        for row in rows:
+            assert schema_errors(validator, row) == [], (name, row)
+            assert set(row) <= properties, (name, set(row) - properties)
+
+
+def test_hotglue_names_only_with_the_setting(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    plain = TapAmazonSeller(config=config(sim, hotglue_compatible=False), validate_config=False)
+    assert "orderitems" not in plain.streams
+    assert "lastUpdatedTime" in plain.streams["orders"].schema["properties"]
+    compatible = TapAmazonSeller(config=config(sim), validate_config=False)
+    assert {"orderitems", "orderbuyerinfo", "orderaddress", "product_catalog_details"} <= set(
+        compatible.streams
+    )
+    assert "AmazonOrderId" in compatible.streams["orders"].schema["properties"]
+    # The tap's own shapes of the same data stay, off by default.
+    assert compatible.streams["order_items"].selected_by_default is False
+
+
+def test_a_hotglue_state_resumes_from_its_bookmarks(sim: Simulator) -> None:
+    """hotglue's state names marketplaces by country code and keeps no bookmark for the
+    orders' child streams: the run reads each marketplace's orders from its bookmark on,
+    children included, and every order updated since is delivered once."""
+    moment = clock.now().replace(microsecond=0) - (clock.now() - since()) / 2
+    bookmark = moment.isoformat().replace("+00:00", "Z")
+    state = {
+        "bookmarks": {
+            "marketplaces": {},
+            "orders": {
+                "partitions": [
+                    {
+                        "context": {"marketplace_id": country},
+                        "replication_key": "LastUpdateDate",
+                        "replication_key_value": bookmark,
+                    }
+                    for country in ("US", "CA")
+                ]
+            },
+            "orderitems": {"partitions": []},
+            "orderbuyerinfo": {"partitions": []},
+            "orderaddress": {"partitions": []},
+            "products_inventory": {"partitions": []},
+        }
+    }
+    result = sync(sim, "orders", "orderitems", "orderbuyerinfo", state=state)
+    expected = {
+        o.order_id
+        for m in (US, CA)
+        for o in sim.data.orders.updated_between(m, moment, clock.now())
+    }
+    for name in ("orders", "orderitems", "orderbuyerinfo"):
+        ids = [r["AmazonOrderId"] for r in result.records.get(name, [])]
+        assert len(ids) == len(set(ids)), name
+        assert set(ids) == expected, name
+    last = result.states[-1]["bookmarks"]
+    for name in ("orders", "orderitems", "orderbuyerinfo"):
+        contexts = [p["context"]["marketplace_id"] for p in last[name]["partitions"]]
+        assert sorted(contexts) == sorted([US, CA]), name
+    # From then on the state is the tap's: the next run, still with hotglue's catalog (its
+    # child streams FULL_TABLE), reads only the orders that changed since, children too.
+    touched = sim.mutate_orders(marketplace_ids=[US, CA], new=1, advance=1, cancel=0)
+    changed = {i for ids in touched.values() for i in ids}
+    bookmarks = {p["replication_key_value"] for p in last["orders"]["partitions"]}
+    again = sync(sim, "orders", "orderitems", "orderbuyerinfo", state=result.states[-1])
+    for name in ("orders", "orderitems", "orderbuyerinfo"):
+        rows = again.records.get(name, [])
+        # Besides the changes, only an order updated at the bookmark itself (inclusive).
+        assert changed <= {r["AmazonOrderId"] for r in rows}, name
+        assert all(r["AmazonOrderId"] in changed or r[LAST_UPDATE] in bookmarks for r in rows), name
+
+
+def test_a_bookmark_that_cannot_be_mapped_is_refused_before_any_call(sim: Simulator) -> None:
+    state = {
+        "bookmarks": {
+            # hotglue's sales_traffic_report keeps one bookmark for the stream (it reads one
+            # marketplace); this tap's is per marketplace: which ones it stands for is unknown.
+            "sales_traffic_report": {
+                "replication_key": "report_end_date",
+                "replication_key_value": "2026-10-15T00:00:00",
+            }
+        }
+    }
+    with pytest.raises(StateError) as refused:
+        TapAmazonSeller(config=config(sim), state=state)
+    message = str(refused.value)
+    assert "bookmarks.sales_traffic_report" in message
+    assert "start_date" in message
+    assert sum(sim.calls.values()) == 0
+
+
+def test_a_hotglue_catalog_without_the_setting_says_how(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    plain = config(sim, hotglue_compatible=False)
+    with caplog.at_level(logging.WARNING), pytest.raises(CatalogError, match="selects none"):
+        TapAmazonSeller(config=plain, catalog=hotglue_catalog("orderitems"))._check_catalog()
+    assert "'orderitems'" in caplog.text and "hotglue_compatible: true" in caplog.text
+    with pytest.raises(CatalogError, match="hotglue_compatible: true"):
+        TapAmazonSeller(config=plain, catalog=hotglue_catalog("orders"))._check_catalog()
+    assert sum(sim.calls.values()) == 0
+
+
+# -- the v0 vocabulary, field by field ------------------------------------------------------
+
+
+def _asserted(value: Any, path: str = "") -> set[str]:
+    if isinstance(value, dict):
+        return {p for k, v in value.items() for p in _asserted(v, f"{path}.{k}")}
+    if isinstance(value, list):
+        return {p for i, v in enumerate(value) for p in _asserted(v, f"{path}[{i}]")} or {path}
+    return set() if value is None else {path}
+
+
+@pytest.mark.parametrize("source", ["report", "v0"])
+def test_a_bare_order_asserts_nothing_it_was_not_told(source: str) -> None:
+    bare = {"orderId": "028-1", "orderItems": [{"orderItemId": "1"}], SOURCE: source}
+    assert _asserted(orders_v0.order(bare)) == {".AmazonOrderId"}
+    assert _asserted(orders_v0.order_item(bare, bare["orderItems"][0])) == {".OrderItemId"}
+
+
+def test_search_orders_answers_whole_so_what_it_leaves_out_is_false() -> None:
+    order = {
+        "orderId": "028-1",
+        "programs": ["PRIME"],
+        "fulfillment": {"fulfillmentStatus": "CANCELLED", "fulfilledBy": "AMAZON"},
+        "orderItems": [
+            {"orderItemId": "1", "product": {"asin": "B0"}, "fulfillment": {}},
+            {
+                "orderItemId": "2",
+                "product": {"asin": "B1", "condition": {"conditionSubtype": "VERY_GOOD"}},
+                "programs": ["TRANSPARENCY"],
+                "fulfillment": {"packing": {"giftOption": {"giftMessage": "Enjoy"}}},
+            },
+        ],
+    }
+    v0 = orders_v0.order(order)
+    assert (v0["IsPrime"], v0["IsBusinessOrder"], v0["IsReplacementOrder"]) == (True, False, False)
+    assert (v0["OrderStatus"], v0["FulfillmentChannel"]) == ("Canceled", "AFN")
+    plain, gift = (orders_v0.order_item(order, i) for i in order["orderItems"])
+    assert (plain["IsGift"], gift["IsGift"]) == ("false", "true")  # v0's strings
+    assert (plain["IsTransparency"], gift["IsTransparency"]) == (False, True)
+    assert gift["ConditionSubtypeId"] == "Very Good"
+    assert gift["BuyerInfo"] == {
+        "BuyerCustomizedInfo": None,
+        "GiftMessageText": "Enjoy",
+        "GiftWrapLevel": None,
+    }
+
+
+def test_money_keeps_its_digits_and_a_missing_breakdown_is_null() -> None:
+    item = {
+        "orderItemId": "1",
+        "proceeds": {
+            "breakdowns": [
+                {"type": "ITEM", "subtotal": {"amount": "20.10", "currencyCode": "EUR"}},
+                {
+                    "type": "TAX",
+                    "detailedBreakdowns": [
+                        {"subtype": "ITEM", "value": {"amount": "3.82", "currencyCode": "EUR"}}
+                    ],
+                },
+            ]
+        },
+    }
+    v0 = orders_v0.order_item({"orderId": "028-1"}, item)
+    assert v0["ItemPrice"] == {"CurrencyCode": "EUR", "Amount": "20.10"}
+    assert v0["ItemTax"] == {"CurrencyCode": "EUR", "Amount": "3.82"}
+    assert v0["ShippingPrice"] is None  # not "0.00": nothing says there was no shipping
