@@ -336,11 +336,10 @@ SETTINGS: tuple[Setting, ...] = (
         "hotglue_compatible",
         "boolean",
         "Offer the streams of hotglue's tap-amazon-seller under its names and in its record "
-        "shapes (`orders` with Orders v0 names, `orderitems`, `orderbuyerinfo`, "
-        "`orderaddress`, `warehouse_inventory` from the FBA inventory summaries, "
-        "`products_inventory`, `product_details`, `product_catalog_details`, `marketplaces`), "
-        "and read a state file hotglue's tap wrote. A hotglue job then runs unchanged; see "
-        '"Switching from hotglue\'s tap".',
+        "shapes (`orders` with Orders v0 names, `orderitems`, `warehouse_inventory` from the "
+        "FBA inventory summaries, report columns headed as Amazon heads them...), and read a "
+        "state file hotglue's tap wrote. A hotglue job then runs unchanged; see "
+        '"Switching from hotglue\'s tap" for the streams and what changes.',
         default=False,
     ),
     Setting(

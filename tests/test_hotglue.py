@@ -22,6 +22,7 @@ import pytest
 from tap_amazon_seller import clock
 from tap_amazon_seller.errors import CatalogError, StateError
 from tap_amazon_seller.hotglue import VIEWS, orders_v0
+from tap_amazon_seller.hotglue.state import from_hotglue
 from tap_amazon_seller.hotglue.streams import LAST_UPDATE
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.simulator.families.catalog import catalog_item
@@ -41,8 +42,6 @@ DECLARED: dict[str, Any] = {
     if not name.startswith("_")
 }
 US, CA = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"
-# The orders' child streams carry the order's last update besides hotglue's properties.
-ORDER_PARTS = ("orderitems", "orderbuyerinfo", "orderaddress")
 
 
 @pytest.fixture
@@ -191,33 +190,69 @@ def test_a_hotglue_consumer_reads_every_value_it_maps(sim: Simulator) -> None:
     assert priced > len(expected) // 2
 
 
+def _tap(**config: Any) -> TapAmazonSeller:
+    return TapAmazonSeller(
+        config={"marketplaces": ["US", "DE"], "hotglue_compatible": True, **config},
+        validate_config=False,
+    )
+
+
 @pytest.mark.parametrize("name", sorted(VIEWS))
 def test_each_compatible_stream_has_hotglues_declared_schema(name: str) -> None:
     """The schema discovery gives each stream is hotglue's: the same properties, nesting and
-    types (the orders' child streams add their bookmark, the order's LastUpdateDate)."""
+    types; besides them only the tap's bookmark and key where hotglue declares none (the
+    orders' children carry the order's LastUpdateDate, a vendor stream its window's end)."""
     declared = DECLARED[name]["schema"]
-    extra = {LAST_UPDATE: {"type": ["string", "null"], "format": "date-time"}}
-    expected = {
-        **declared,
-        "properties": {**declared["properties"], **(extra if name in ORDER_PARTS else {})},
-    }
-    tap = TapAmazonSeller(
-        config={"marketplaces": ["US"], "hotglue_compatible": True}, validate_config=False
+    stream = _tap().streams[name]
+    schema = stream.schema
+    assert {k: v for k, v in schema["properties"].items() if k in declared["properties"]} == (
+        declared["properties"]
     )
-    assert tap.streams[name].schema == expected
+    assert {k: v for k, v in schema.items() if k != "properties"} == {
+        k: v for k, v in declared.items() if k != "properties"
+    }
+    extras = set(schema["properties"]) - set(declared["properties"])
+    assert extras <= {stream.replication_key, *stream.primary_keys}, extras
 
 
 def test_every_compatible_record_fits_hotglues_schema(sim: Simulator) -> None:
-    records = sync(sim, *VIEWS, **{}).records
+    """Every stream offered in hotglue's shape, from one sync of a seller and vendor in the
+    US and Germany: each record valid against hotglue's declared schema, with no property
+    besides those and the tap's bookmark and key."""
+    cfg = config(sim, marketplaces="US,DE", account_type="both")
+    records = run_sync(cfg, catalog=hotglue_catalog(*VIEWS)).records
+    tap = _tap()
     for name in VIEWS:
         rows = records.get(name) or []
         assert rows, f"{name}: no records"
         declared = DECLARED[name]["schema"]
         validator = jsonschema.Draft7Validator(declared)
-        properties = set(declared["properties"]) | ({LAST_UPDATE} if name in ORDER_PARTS else set())
+        stream = tap.streams[name]
+        allowed = set(declared["properties"]) | {stream.replication_key, *stream.primary_keys}
         for row in rows:
             assert schema_errors(validator, row) == [], (name, row)
-            assert set(row) <= properties, (name, set(row) - properties)
+            assert set(row) <= allowed, (name, set(row) - allowed)
+
+
+def test_shipment_sales_in_hotglues_shape_match_the_simulator(sim: Simulator) -> None:
+    """hotglue keeps the report's headers (`amazon-order-id`) and its values as text."""
+    rows = sync(sim, "fba_customer_shipment_sales").records["fba_customer_shipment_sales"]
+    latest = max(datetime.fromisoformat(r["report_end_date"]) for r in rows)
+    expected = {
+        (s.order_id, s.product.sku): s
+        for m in (US, CA)
+        for day in sim.data.days(m, since(), latest)
+        for s in day.shipments
+        if since() <= s.shipped <= latest
+    }
+    got = {(r["amazon-order-id"], r["sku"]): r for r in rows}  # an edge row comes twice
+    assert set(got) == set(expected)
+    for key, shipment in expected.items():
+        row = got[key]
+        assert row["quantity"] == str(shipment.quantity)
+        assert Decimal(row["item-price-per-unit"]) == shipment.product.price
+        assert datetime.fromisoformat(row["shipment-date"]) == shipment.shipped
+        assert row["ship-city"] == shipment.city[0]
 
 
 def test_hotglue_names_only_with_the_setting(
@@ -384,3 +419,32 @@ def test_money_keeps_its_digits_and_a_missing_breakdown_is_null() -> None:
     assert v0["ItemPrice"] == {"CurrencyCode": "EUR", "Amount": "20.10"}
     assert v0["ItemTax"] == {"CurrencyCode": "EUR", "Amount": "3.82"}
     assert v0["ShippingPrice"] is None  # not "0.00": nothing says there was no shipping
+
+
+def test_hotglue_bookmarks_by_country_code_are_read_per_marketplace() -> None:
+    """hotglue's replenishment bookmark, on the same field as the tap's, keeps its value;
+    its partition names the marketplace by country code."""
+    value = "2026-10-10T00:00:00Z"
+    hotglue = {
+        "bookmarks": {
+            "replenishment_daily_metrics": {
+                "partitions": [
+                    {
+                        "context": {"marketplace_id": "DE"},
+                        "replication_key": "report_end_date",
+                        "replication_key_value": value,
+                    }
+                ]
+            },
+            "vendor_purchase_orders": {"partitions": []},
+        }
+    }
+    tap = _tap(refresh_token="r", lwa_client_id="i", lwa_client_secret="s")
+    state, errors = from_hotglue(hotglue, tap.streams)
+    assert errors == []
+    (partition,) = state["bookmarks"]["replenishment_daily_metrics"]["partitions"]
+    assert partition == {
+        "context": {"region": "eu", "marketplace_id": "A1PA6795UKMFR9"},
+        "replication_key": "report_end_date",
+        "replication_key_value": value,
+    }

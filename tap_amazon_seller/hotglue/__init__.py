@@ -9,56 +9,24 @@ from __future__ import annotations
 
 import typing as t
 
-from tap_amazon_seller.hotglue.streams import (
-    HotglueMarketplaces,
-    HotglueOrderAddress,
-    HotglueOrderBuyerInfo,
-    HotglueOrderItems,
-    HotglueOrders,
-    HotglueProductCatalogDetails,
-    HotglueProductDetails,
-    HotglueProductsInventory,
-    HotglueWarehouseInventory,
-)
+from tap_amazon_seller.hotglue.streams import VIEWS, HotglueOrders
 from tap_amazon_seller.streams.orders import OrdersStream
 
 if t.TYPE_CHECKING:
     from tap_amazon_seller.streams.base import SpApiStream
     from tap_amazon_seller.tap import TapAmazonSeller
 
-#: hotglue's stream names this tap offers, each with the view that makes it.
-VIEWS: dict[str, t.Callable[[TapAmazonSeller], SpApiStream]] = {
-    "marketplaces": HotglueMarketplaces,
-    "orders": HotglueOrders,
-    "orderitems": HotglueOrderItems,
-    "orderbuyerinfo": HotglueOrderBuyerInfo,
-    "orderaddress": HotglueOrderAddress,
-    "warehouse_inventory": HotglueWarehouseInventory,
-    "products_inventory": HotglueProductsInventory,
-    "product_details": HotglueProductDetails,
-    "product_catalog_details": HotglueProductCatalogDetails,
-}
 #: The tap's streams whose data a hotglue stream carries in its own shape: kept, but not
 #: selected by default (a catalog that selects one reads it, from the same calls).
 TWINS = ("order_items", "order_buyer_info", "order_address", "fba_inventory_summaries")
 #: hotglue's names of streams the tap offers only under its own name so far.
 NOT_YET = (
-    "account",
-    "afn_inventory_country",
-    "awd_inventory",
-    "fba_customer_shipment_sales",
     "fba_inventory_ledger_detailed",
     "orderfinancialevents",
-    "replenishment_daily_metrics",
-    "replenishment_offer_forecast",
-    "replenishment_offer_metrics",
-    "replenishment_rolling_metrics",
     "reports",
     "sales_traffic_report",
-    "vendor_fulfilment_customer_invoices",
-    "vendor_fulfilment_purchase_orders",
-    "vendor_purchase_orders",
 )
+__all__ = ["NOT_YET", "TWINS", "VIEWS", "compatible_streams"]
 
 
 def compatible_streams(tap: TapAmazonSeller, streams: list[SpApiStream]) -> list[SpApiStream]:

@@ -8,10 +8,12 @@ hotglue's declared schemas and Amazon's models, not from hotglue's code.
 
 from __future__ import annotations
 
+import re
 import typing as t
 from datetime import date, datetime
 from decimal import Decimal
 
+from tap_amazon_seller import clock
 from tap_amazon_seller.regions import MARKETPLACES_BY_ID
 
 Record = dict[str, t.Any]
@@ -37,48 +39,75 @@ def text(value: t.Any) -> str | None:
     return str(value)
 
 
+def snake(name: str) -> str:
+    """A report header as the tap names its column: `seller-sku`, `Event Type` ->
+    seller_sku, event_type."""
+    return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
+
+
+Special = t.Mapping[str, t.Callable[[Record], t.Any]]
+
+
+def fitted(row: Record, schema: dict[str, t.Any], special: Special | None = None) -> Record:
+    """The record of hotglue's `schema` from one of the tap's: each property from the
+    row's field of its name, else of its snake_case name (the tap's name of a report
+    column hotglue keeps as Amazon heads it), else null; `marketplace_id` as the country
+    code; a number or boolean as text where hotglue types the property as text only.
+    `special` gives the properties made otherwise."""
+    special = special or {}
+    record: Record = {}
+    for name, declared in schema["properties"].items():
+        if name in special:
+            value = special[name](row)
+        elif name == "marketplace_id":
+            value = country(row.get("marketplace_id"))
+        else:
+            value = row[name] if name in row else row.get(snake(name))
+        types = declared.get("type") or ()
+        if not isinstance(value, str | dict | list) and set(types) <= {"string", "null"}:
+            value = text(value)
+        record[name] = value
+    return record
+
+
 def marketplace(row: Record) -> Record:
     return {"id": row.get("countryCode"), "name": row.get("name")}
 
 
-# hotglue's products_inventory columns that are not the All Listings header with '-' as
-# '_': its `fulfilment_channel` is the report's fulfillment-channel; the last two are
-# columns some marketplaces' files add (kept by this tap in extra_columns).
-_LISTING_RENAMES = {"fulfilment_channel": "fulfillment_channel"}
-_LISTING_EXTRAS = ("Minimum order quantity", "Sell remainder")
+def _extra_column(name: str) -> t.Callable[[Record], t.Any]:
+    return lambda row: (row.get("extra_columns") or {}).get(name)
 
 
-def listing(row: Record, properties: t.Iterable[str]) -> Record:
-    """A products_inventory record: every column as text, as hotglue's schema types it."""
-    extras = row.get("extra_columns") or {}
-    record: Record = {}
-    for name in properties:
-        if name == "marketplace_id":
-            record[name] = country(row.get("marketplace_id"))
-        elif name == "marketplaceIds":
-            record[name] = None  # report metadata hotglue's schema names; not a column
-        elif name in _LISTING_EXTRAS:
-            record[name] = text(extras.get(name))
-        else:
-            record[name] = text(row.get(_LISTING_RENAMES.get(name, name)))
-    return record
+#: products_inventory: hotglue's `fulfilment_channel` is the report's fulfillment-channel;
+#: `marketplaceIds` is report metadata, not a column; the last two are columns some
+#: marketplaces' files add (kept by the tap in extra_columns).
+LISTING: Special = {
+    "fulfilment_channel": lambda row: row.get("fulfillment_channel"),
+    "marketplaceIds": lambda row: None,
+    "Minimum order quantity": _extra_column("Minimum order quantity"),
+    "Sell remainder": _extra_column("Sell remainder"),
+}
+#: warehouse_inventory: summaries asked with granularity Marketplace.
+INVENTORY_SUMMARY: Special = {
+    "granularityType": lambda row: "Marketplace",
+    "granularityId": lambda row: row.get("marketplace_id"),
+}
 
 
-def inventory_summary(row: Record) -> Record:
-    """A warehouse_inventory record: an FBA inventory summary of one marketplace."""
-    return {
-        "marketplace_id": country(row.get("marketplace_id")),
-        "granularityType": "Marketplace",
-        "granularityId": row.get("marketplace_id"),
-        "asin": row.get("asin"),
-        "fnSku": row.get("fnSku"),
-        "sellerSku": row.get("sellerSku"),
-        "condition": row.get("condition"),
-        "lastUpdatedTime": row.get("lastUpdatedTime"),
-        "productName": row.get("productName"),
-        "totalQuantity": row.get("totalQuantity"),
-        "inventoryDetails": row.get("inventoryDetails"),
-    }
+def _interval(end: str) -> t.Callable[[Record], t.Any]:
+    return lambda row: (row.get("timeInterval") or {}).get(end)
+
+
+#: Replenishment: the interval as Amazon wrote it (the tap's report_* dates are normalised).
+INTERVAL: Special = {
+    "interval_start_date": _interval("startDate"),
+    "interval_end_date": _interval("endDate"),
+}
+#: The forecast also says when it was read, by the tap's clock.
+FORECAST: Special = {
+    **INTERVAL,
+    "synced_at": lambda row: clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+}
 
 
 def _of_marketplace(entries: t.Any, marketplace_id: str) -> dict:

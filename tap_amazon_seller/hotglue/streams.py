@@ -4,8 +4,10 @@ tap's own reads.
 Each is a view of one of the tap's streams: the same calls and reports (no per-order or
 per-ASIN call, nothing read twice), its records reshaped (records.py, orders_v0.py) to the
 schema hotglue's tap declares for that name (data/hotglue_schemas.json). A record carries
-its schema's properties and nothing else, as hotglue's do: the partition keys the tap adds
-to its own records are not added.
+its schema's properties and nothing else, as hotglue's do (the partition keys the tap adds
+to its own records are not added), except where hotglue declares no bookmark or key that
+would keep a run from reading everything again or a target from merging two rows: there
+the tap's own (the order's LastUpdateDate, a window's end, a row's key) is one more property.
 """
 
 from __future__ import annotations
@@ -20,15 +22,26 @@ from tap_amazon_seller.hotglue import orders_v0, records
 from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
 from tap_amazon_seller.streams.base import SpApiStream
 from tap_amazon_seller.streams.catalog import BATCH, ProductDetailsStream
-from tap_amazon_seller.streams.inventory import FbaInventorySummariesStream
+from tap_amazon_seller.streams.inventory import AwdInventoryStream, FbaInventorySummariesStream
 from tap_amazon_seller.streams.orders import (
     OrderAddressStream,
     OrderBuyerInfoStream,
     OrderItemsStream,
     OrdersStream,
 )
+from tap_amazon_seller.streams.replenishment import (
+    ReplenishmentDailyMetricsStream,
+    ReplenishmentOfferForecastStream,
+    ReplenishmentOfferMetricsStream,
+    ReplenishmentRollingMetricsStream,
+)
 from tap_amazon_seller.streams.reports import ReportStream
-from tap_amazon_seller.streams.sellers import MarketplacesStream
+from tap_amazon_seller.streams.sellers import AccountStream, MarketplacesStream
+from tap_amazon_seller.streams.vendor import (
+    VendorCustomerInvoicesStream,
+    VendorDirectFulfillmentOrdersStream,
+    VendorPurchaseOrdersStream,
+)
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -58,8 +71,18 @@ def schema_of(name: str, **extra: dict[str, t.Any]) -> dict[str, t.Any]:
     return t.cast(dict[str, t.Any], schema)
 
 
+def _extras(name: str, schema: dict[str, t.Any], fields: Iterable[str | None]) -> dict:
+    """The properties of `fields` (the tap's bookmark and key) that hotglue's schema of
+    stream `name` lacks, as the tap's `schema` declares them."""
+    declared = _schemas()[name]["properties"]
+    return {f: schema["properties"][f] for f in fields if f and f not in declared}
+
+
 class HotglueView(SpApiStream):
     """A stream of the tap under hotglue's name, its records in hotglue's shape."""
+
+    #: Properties of the tap's that hotglue's schema lacks: its bookmark or key.
+    extra_properties: t.ClassVar[dict[str, t.Any]] = {}
 
     def reshape(self, row: dict, context: Context | None) -> dict | None:
         """The hotglue record of one of the tap's records (None: not one of hotglue's)."""
@@ -83,6 +106,72 @@ class HotglueView(SpApiStream):
     ) -> None:
         # No partition keys (region, the marketplace's id) added: not in hotglue's records.
         super()._process_record(record, child_context, None)
+
+    def apply_catalog(self, catalog: t.Any) -> None:
+        # hotglue's catalogs give its streams' keys and say FULL_TABLE where its stream had
+        # no bookmark (orderitems, the vendor streams): this stream keeps its own, or every
+        # run would read everything since start_date again.
+        declared = self.replication_key
+        super().apply_catalog(catalog)
+        if declared and not self.replication_key:
+            self.replication_key = declared
+            self.forced_replication_method = "INCREMENTAL"
+        if self._input_schema is not None:  # hotglue's schema, without the tap's extras
+            for name, schema in self.extra_properties.items():
+                self._input_schema["properties"].setdefault(name, dict(schema))
+
+
+class FittedView(HotglueView):
+    """A view whose records are `records.fitted` to hotglue's schema (`special` makes the
+    properties that are not one of the tap's fields, by name or snake_case name)."""
+
+    special: t.ClassVar[records.Special] = {}
+
+    def reshape(self, row: dict, context: Context | None) -> dict | None:
+        return records.fitted(row, self.declared_schema, self.special)
+
+    @functools.cached_property
+    def declared_schema(self) -> dict[str, t.Any]:
+        return schema_of(self.name, **self.extra_properties)
+
+
+def api_view(
+    name: str, base: type[SpApiStream], keys: list[str], special: records.Special | None = None
+) -> type[SpApiStream]:
+    """hotglue's stream `name` as a view of the tap's API stream `base`."""
+    # Class attributes of the tap's stream classes (singer-sdk types them as properties).
+    declared_schema = t.cast(dict[str, t.Any], base.schema)
+    bookmark = base.replication_key if isinstance(base.replication_key, str) else None
+    extra = _extras(name, declared_schema, [bookmark, *keys])
+    attributes = {
+        "name": name,
+        "primary_keys": keys,
+        "schema": schema_of(name, **extra),
+        "extra_properties": extra,
+        "special": special or {},
+    }
+    return type(f"Hotglue_{name}", (FittedView, base), attributes)
+
+
+def report_view(
+    name: str, keys: list[str], special: records.Special | None = None
+) -> t.Callable[[TapAmazonSeller], SpApiStream]:
+    """hotglue's stream `name` as a view of the tap's report stream of that name."""
+    spec = REPORT_SPECS_BY_STREAM[name]
+    bookmark = spec.bookmark_field if spec.incremental else None
+    extra = _extras(name, spec.schema(), [bookmark, *keys])
+
+    class View(FittedView, ReportStream):
+        extra_properties = extra
+
+        def __init__(self, tap: TapAmazonSeller) -> None:
+            super().__init__(tap, spec)
+            self._schema = schema_of(name, **extra)
+            self.primary_keys = keys
+
+    View.special = special or {}
+    View.__name__ = f"Hotglue_{name}"
+    return View
 
 
 # -- marketplaces --------------------------------------------------------------------------
@@ -125,6 +214,7 @@ class _HotglueOrderPart(HotglueView):
     parent_stream_type = HotglueOrders
     primary_keys: t.ClassVar[list[str]] = ["AmazonOrderId"]
     replication_key = LAST_UPDATE
+    extra_properties: t.ClassVar[dict[str, t.Any]] = {LAST_UPDATE: _DATE_TIME}
 
     def reshape(self, row: dict, context: Context | None) -> dict | None:
         part = {k: v for k, v in row.items() if k not in _ORDER_REF}
@@ -136,17 +226,6 @@ class _HotglueOrderPart(HotglueView):
 
     def shape_part(self, part: dict) -> dict:
         raise NotImplementedError
-
-    def apply_catalog(self, catalog: t.Any) -> None:
-        # hotglue's catalogs say FULL_TABLE for these streams (hotglue's have no bookmark):
-        # read with the orders, they keep resuming where the orders do, or every run would
-        # read every order since start_date again.
-        super().apply_catalog(catalog)
-        if not self.replication_key:
-            self.replication_key = LAST_UPDATE
-            self.forced_replication_method = "INCREMENTAL"
-        if self._input_schema is not None:  # hotglue's schema, without the bookmark
-            self._input_schema["properties"].setdefault(LAST_UPDATE, dict(_DATE_TIME))
 
 
 class HotglueOrderItems(_HotglueOrderPart, OrderItemsStream):
@@ -187,33 +266,7 @@ class HotglueOrderAddress(_HotglueOrderPart, OrderAddressStream):
         return {"ShippingAddress": orders_v0.address(part)}
 
 
-# -- inventory and products ------------------------------------------------------------------
-
-
-class HotglueWarehouseInventory(HotglueView, FbaInventorySummariesStream):
-    """hotglue's `warehouse_inventory`: FBA inventory summaries (totalQuantity...), per
-    marketplace; keyed by marketplace too, so one SKU's stock in two marketplaces is two
-    rows (hotglue's key leaves the marketplace out)."""
-
-    name = "warehouse_inventory"
-    primary_keys: t.ClassVar[list[str]] = ["marketplace_id", "asin", "fnSku", "sellerSku"]
-    schema = schema_of("warehouse_inventory")
-
-    def reshape(self, row: dict, context: Context | None) -> dict | None:
-        return records.inventory_summary(row)
-
-
-class HotglueProductsInventory(HotglueView, ReportStream):
-    """hotglue's `products_inventory`: the All Listings report, columns as text."""
-
-    def __init__(self, tap: TapAmazonSeller) -> None:
-        super().__init__(tap, REPORT_SPECS_BY_STREAM["products_inventory"])
-        self._schema = schema_of("products_inventory")
-        self.primary_keys = ["marketplace_id", "seller_sku"]
-        self._properties = tuple(self._schema["properties"])
-
-    def reshape(self, row: dict, context: Context | None) -> dict | None:
-        return records.listing(row, self._properties)
+# -- products --------------------------------------------------------------------------------
 
 
 class HotglueProductDetails(HotglueView, ProductDetailsStream):
@@ -275,3 +328,67 @@ class HotglueProductCatalogDetails(HotglueView):
 
     def reshape(self, row: dict, context: Context | None) -> dict | None:
         return records.catalog_item(row)
+
+
+#: Every stream hotglue's tap has that this tap offers in its shape, by hotglue's name.
+#: Keys: hotglue's, with the marketplace where hotglue's leave it out (one SKU in two
+#: marketplaces is two rows), and a row's key where hotglue's is none or not unique.
+VIEWS: dict[str, t.Callable[[TapAmazonSeller], SpApiStream]] = {
+    "marketplaces": HotglueMarketplaces,
+    "orders": HotglueOrders,
+    "orderitems": HotglueOrderItems,
+    "orderbuyerinfo": HotglueOrderBuyerInfo,
+    "orderaddress": HotglueOrderAddress,
+    "warehouse_inventory": api_view(
+        "warehouse_inventory",
+        FbaInventorySummariesStream,
+        ["marketplace_id", "asin", "fnSku", "sellerSku"],
+        records.INVENTORY_SUMMARY,
+    ),
+    "products_inventory": report_view(
+        "products_inventory", ["marketplace_id", "seller_sku"], records.LISTING
+    ),
+    "product_details": HotglueProductDetails,
+    "product_catalog_details": HotglueProductCatalogDetails,
+    "account": api_view("account", AccountStream, []),
+    "awd_inventory": api_view("awd_inventory", AwdInventoryStream, ["sku"]),
+    "replenishment_daily_metrics": api_view(
+        "replenishment_daily_metrics",
+        ReplenishmentDailyMetricsStream,
+        ["marketplace_id", "report_end_date"],
+    ),
+    "replenishment_offer_metrics": api_view(
+        "replenishment_offer_metrics",
+        ReplenishmentOfferMetricsStream,
+        ["marketplace_id", "asin", "sku", "fulfillmentChannelType", "report_end_date"],
+    ),
+    "replenishment_offer_forecast": api_view(
+        "replenishment_offer_forecast",
+        ReplenishmentOfferForecastStream,
+        ["marketplace_id", "asin", "sku", "fulfillmentChannelType"],
+        records.FORECAST,
+    ),
+    "replenishment_rolling_metrics": api_view(
+        "replenishment_rolling_metrics",
+        ReplenishmentRollingMetricsStream,
+        ["marketplace_id", "interval_start_date", "interval_end_date"],
+        records.INTERVAL,
+    ),
+    "vendor_purchase_orders": api_view(
+        "vendor_purchase_orders", VendorPurchaseOrdersStream, ["purchaseOrderNumber"]
+    ),
+    "vendor_fulfilment_purchase_orders": api_view(
+        "vendor_fulfilment_purchase_orders",
+        VendorDirectFulfillmentOrdersStream,
+        ["purchaseOrderNumber"],
+    ),
+    "vendor_fulfilment_customer_invoices": api_view(
+        "vendor_fulfilment_customer_invoices",
+        VendorCustomerInvoicesStream,
+        ["purchaseOrderNumber"],
+    ),
+    "afn_inventory_country": report_view(
+        "afn_inventory_country", ["marketplace_id", "seller-sku", "country", "condition-type"]
+    ),
+    "fba_customer_shipment_sales": report_view("fba_customer_shipment_sales", ["row_key"]),
+}
