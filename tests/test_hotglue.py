@@ -27,6 +27,7 @@ from tap_amazon_seller.hotglue.streams import LAST_UPDATE
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.simulator.families.catalog import catalog_item
 from tap_amazon_seller.simulator.families.inventory import inventory_summary
+from tap_amazon_seller.simulator.families.reports import store
 from tap_amazon_seller.streams.orders import SOURCE
 from tap_amazon_seller.tap import TapAmazonSeller
 from tests import instants
@@ -42,6 +43,7 @@ DECLARED: dict[str, Any] = {
     if not name.startswith("_")
 }
 US, CA = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"
+LEDGER = "GET_LEDGER_DETAIL_VIEW_DATA"
 
 
 @pytest.fixture
@@ -448,3 +450,39 @@ def test_hotglue_bookmarks_by_country_code_are_read_per_marketplace() -> None:
         "replication_key": "report_end_date",
         "replication_key_value": value,
     }
+
+
+def test_the_ledger_in_hotglues_two_shapes_matches_the_simulator(sim: Simulator) -> None:
+    """hotglue's `reports` is the inventory ledger's rows, `Date` as the report writes it;
+    its `fba_inventory_ledger_detailed` the adjustments only. Both from the same reports."""
+    result = sync(sim, "reports", "fba_inventory_ledger_detailed")
+    latest = max(datetime.fromisoformat(r["report_end_date"]) for r in result.records["reports"])
+    events = [
+        e
+        for m in (US, CA)
+        for day in sim.data.days(m, since(), latest)
+        for e in day.ledger
+        if since() <= e.at <= latest
+    ]
+    rows = result.records["reports"]
+    assert {r["Reference ID"] for r in rows} == {e.reference_id for e in events}
+    assert {r["Date"] for r in rows} == {e.at.strftime("%m/%d/%Y") for e in events}
+    adjustments = result.records["fba_inventory_ledger_detailed"]
+    assert {r["Reference ID"] for r in adjustments} == {
+        e.reference_id for e in events if e.event_type == "Adjustments"
+    }
+    assert {r["Event Type"] for r in adjustments} == {"Adjustments"}
+    # One report per marketplace and window serves both streams.
+    ledgers = [r for r in store(sim).reports.values() if r.report_type == LEDGER]
+    windows = [(tuple(r.marketplace_ids), r.data_start, r.data_end) for r in ledgers]
+    assert ledgers and len(windows) == len(set(windows))
+
+
+def test_a_stream_not_yet_in_hotglues_shape_says_so(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        TapAmazonSeller(
+            config=config(sim), catalog=hotglue_catalog("sales_traffic_report")
+        )._check_catalog()
+    assert "sales_traffic_report is read in this tap's shape, not yet in hotglue's" in caplog.text

@@ -20,19 +20,15 @@ if t.TYPE_CHECKING:
 #: selected by default (a catalog that selects one reads it, from the same calls).
 TWINS = ("order_items", "order_buyer_info", "order_address", "fba_inventory_summaries")
 #: hotglue's names of streams the tap offers only under its own name so far.
-NOT_YET = (
-    "fba_inventory_ledger_detailed",
-    "orderfinancialevents",
-    "reports",
-    "sales_traffic_report",
-)
+NOT_YET = ("orderfinancialevents", "sales_traffic_report")
 __all__ = ["NOT_YET", "TWINS", "VIEWS", "compatible_streams"]
 
 
 def compatible_streams(tap: TapAmazonSeller, streams: list[SpApiStream]) -> list[SpApiStream]:
     """The tap's streams with hotglue's in place of those of the same name (the tap's own
-    `warehouse_inventory`, the MYI report, is then not offered: hotglue's name is the FBA
-    inventory summaries); the twins of hotglue's streams not selected by default."""
+    `warehouse_inventory`, the MYI report, and `reports`, the getReports list, are then not
+    offered: hotglue's names are the FBA inventory summaries and the inventory ledger);
+    the twins of hotglue's streams not selected by default."""
     kept = [s for s in streams if s.name not in VIEWS]
     for position, stream in enumerate(kept):
         if stream.parent_stream_type is OrdersStream:

@@ -110,6 +110,20 @@ FORECAST: Special = {
 }
 
 
+def _month_first(value: t.Any) -> str | None:
+    """An ISO date as the ledger report writes it, MM/DD/YYYY."""
+    return date.fromisoformat(value).strftime("%m/%d/%Y") if isinstance(value, str) else None
+
+
+#: hotglue's `reports`: the ledger's rows with the report's id, `Date` as the report wrote
+#: it (MM/DD/YYYY: hotglue keeps it so there, though it declares a date-time).
+LEDGER_AS_LISTED: Special = {
+    "reportId": lambda row: row.get("report_id"),
+    "marketplaceIds": lambda row: None,
+    "Date": lambda row: _month_first(row.get("date")),
+}
+
+
 def _of_marketplace(entries: t.Any, marketplace_id: str) -> dict:
     """The entry of a Catalog Items 2022-04-01 per-marketplace list for this marketplace."""
     return next(

@@ -12,6 +12,7 @@ the tap's own (the order's LastUpdateDate, a window's end, a row's key) is one m
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import typing as t
@@ -154,10 +155,16 @@ def api_view(
 
 
 def report_view(
-    name: str, keys: list[str], special: records.Special | None = None
+    name: str,
+    keys: list[str],
+    special: records.Special | None = None,
+    *,
+    source: str | None = None,
+    rows: t.Callable[[dict], bool] | None = None,
 ) -> t.Callable[[TapAmazonSeller], SpApiStream]:
-    """hotglue's stream `name` as a view of the tap's report stream of that name."""
-    spec = REPORT_SPECS_BY_STREAM[name]
+    """hotglue's stream `name` as a view of the tap's report stream `source` (by default
+    of that name), of its rows that `rows` keeps (by default all)."""
+    spec = dataclasses.replace(REPORT_SPECS_BY_STREAM[source or name], stream=name)
     bookmark = spec.bookmark_field if spec.incremental else None
     extra = _extras(name, spec.schema(), [bookmark, *keys])
 
@@ -168,6 +175,9 @@ def report_view(
             super().__init__(tap, spec)
             self._schema = schema_of(name, **extra)
             self.primary_keys = keys
+
+        def reshape(self, row: dict, context: Context | None) -> dict | None:
+            return super().reshape(row, context) if rows is None or rows(row) else None
 
     View.special = special or {}
     View.__name__ = f"Hotglue_{name}"
@@ -391,4 +401,16 @@ VIEWS: dict[str, t.Callable[[TapAmazonSeller], SpApiStream]] = {
         "afn_inventory_country", ["marketplace_id", "seller-sku", "country", "condition-type"]
     ),
     "fba_customer_shipment_sales": report_view("fba_customer_shipment_sales", ["row_key"]),
+    # hotglue's `reports` is the inventory ledger's rows (the report it requests when it
+    # finds none listed); its `fba_inventory_ledger_detailed` the ledger's adjustments. Both
+    # read the same reports as the tap's fba_inventory_ledger, every event type asked once.
+    "reports": report_view(
+        "reports", ["row_key"], records.LEDGER_AS_LISTED, source="fba_inventory_ledger"
+    ),
+    "fba_inventory_ledger_detailed": report_view(
+        "fba_inventory_ledger_detailed",
+        ["row_key"],
+        source="fba_inventory_ledger",
+        rows=lambda row: row.get("event_type") == "Adjustments",
+    ),
 }

@@ -156,6 +156,11 @@ class RegionOutlook:
         )
 
 
+def _planning_instant() -> datetime:
+    # (ReportEngine's `clock` parameter is its monotonic timer, not the tap's clock.)
+    return clock.now().replace(microsecond=0)
+
+
 class ReportEngine:
     """Requests, polls and downloads the reports of one sync, inside the Reports API's plans."""
 
@@ -178,6 +183,10 @@ class ReportEngine:
         self._downloads = download_session or requests.Session()
         self._clock = clock
         self._sleep = sleep
+        #: The one instant every stream of the sync plans its reports at: two streams that
+        #: need the same report ask for the same window, and it is requested once (each
+        #: reading its own `now` a moment apart, they asked for two).
+        self.planned_at = _planning_instant()
         self._jobs: dict[tuple, ReportJob] = {}
         self._queue: list[ReportJob] = []
         self._in_flight: list[ReportJob] = []

@@ -46,7 +46,7 @@ def plan(
         reports = engine.list_done(partition.region, types, partition.marketplace_id, since)
         return [engine.plan(job) for job in planner.listed_jobs(spec, partition, reports)]
     jobs = []
-    for planned in planner.plan(spec, partition, engine):
+    for planned in planner.plan(spec, partition, engine, engine.planned_at):
         job = planned.job
         job.on_created.append(remember)
         job.first = first

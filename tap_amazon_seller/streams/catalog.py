@@ -65,6 +65,7 @@ class ProductDetailsStream(SpApiStream):
                 options=LISTINGS.report_options(settings),
                 start_date=settings.start_date,
                 end_date=settings.end_date,
+                now=engine.planned_at,
             )
             # The same report products_inventory plans: the engine holds it once.
             (job,) = reader.plan(engine, LISTINGS, partition, remember=lambda created: None)

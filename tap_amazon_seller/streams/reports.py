@@ -225,6 +225,7 @@ class ReportStream(PendingReports):
             bookmark=self.resumed_from(context),
             pending=tuple(self.get_context_state(context).get("pending_reports") or ()),
             read_at_bookmark=tuple(self.get_context_state(context).get(READ_AT_BOOKMARK) or ()),
+            now=engine.planned_at,
         )
         return reader.plan(
             engine,
