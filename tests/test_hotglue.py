@@ -486,3 +486,52 @@ def test_a_stream_not_yet_in_hotglues_shape_says_so(
             config=config(sim), catalog=hotglue_catalog("sales_traffic_report")
         )._check_catalog()
     assert "sales_traffic_report is read in this tap's shape, not yet in hotglue's" in caplog.text
+
+
+def test_a_state_this_tap_wrote_is_read_as_it_is() -> None:
+    """With the setting on, the tap's own state (after a first run, every state is) passes
+    the hotglue mapping unchanged: partitions by region, by marketplace id and region."""
+    own = {
+        "bookmarks": {
+            "feeds": {
+                "partitions": [
+                    {
+                        "context": {"region": "na"},
+                        "replication_key": "createdTime",
+                        "replication_key_value": "2026-11-01T00:00:00+00:00",
+                    }
+                ]
+            },
+            "fba_customer_shipment_sales": {
+                "partitions": [
+                    {
+                        "context": {"region": "na", "marketplace_id": US},
+                        "replication_key": "report_end_date",
+                        "replication_key_value": "2026-11-01T00:00:00Z",
+                        "read_at": "2026-11-01T00:00:00Z",
+                        "pending_reports": [{"report_id": "1", "start": None, "end": None}],
+                    }
+                ]
+            },
+            "orders": {
+                "partitions": [
+                    {
+                        "context": {"region": "na", "marketplace_id": US},
+                        "replication_key": "LastUpdateDate",
+                        "replication_key_value": "2026-11-02T00:00:00+00:00",
+                    }
+                ]
+            },
+            "orderitems": {
+                "partitions": [
+                    {
+                        "context": {"marketplace_id": US},
+                        "replication_key": "LastUpdateDate",
+                        "replication_key_value": "2026-11-02T00:00:00+00:00",
+                    }
+                ]
+            },
+        }
+    }
+    tap = _tap(refresh_token="r", lwa_client_id="i", lwa_client_secret="s")
+    assert from_hotglue(own, tap.streams) == (own, [])

@@ -19,18 +19,17 @@ from tap_amazon_seller.regions import resolve_marketplace
 
 #: The orders' child streams: without their own bookmark they resume where the orders do.
 ORDER_PARTS = ("orderitems", "orderbuyerinfo", "orderaddress")
-# The progress keys singer-sdk leaves in a partition of a run that stopped.
+# What a partition of hotglue's keeps (not the progress keys of a run that stopped).
 _BOOKMARK_KEYS = ("replication_key", "replication_key_value")
 
 
-def _context(context: dict, stream: Stream) -> dict | None:
-    """This tap's partition context for one of hotglue's (None: one it has no such of)."""
+def _context(context: dict, stream: Stream) -> dict:
+    """This tap's partition context for one of hotglue's (one that names a marketplace by
+    country code); any other, this tap's own among them, as it is."""
     value = context.get("marketplace_id")
-    if set(context) - {"marketplace_id", "region"} or not isinstance(value, str):
-        return None  # a per-order or per-ASIN context: hotglue keeps no bookmark there
-    marketplace = resolve_marketplace(value)
-    if marketplace is None:
-        return None
+    marketplace = resolve_marketplace(value) if isinstance(value, str) else None
+    if marketplace is None or marketplace.id == value:
+        return context
     mapped = {"region": marketplace.region, "marketplace_id": marketplace.id}
     keys = stream.state_partitioning_keys
     return {k: v for k, v in mapped.items() if k in keys} if keys else mapped
@@ -42,8 +41,6 @@ def _partitions(name: str, entry: dict, stream: Stream, errors: list[str]) -> li
         if not isinstance(partition, dict):
             continue
         context = _context(partition.get("context") or {}, stream)
-        if context is None:
-            continue
         key, value = partition.get("replication_key"), partition.get("replication_key_value")
         if value is not None and key != stream.replication_key:
             errors.append(
@@ -52,6 +49,9 @@ def _partitions(name: str, entry: dict, stream: Stream, errors: list[str]) -> li
                 f"Remove that partition (it then starts at start_date; set start_date to "
                 f"{value} to start where it stood)"
             )
+            continue
+        if context is partition.get("context"):
+            partitions.append(partition)  # this tap's own, with all it keeps (pending reports)
             continue
         kept = {k: partition[k] for k in _BOOKMARK_KEYS if partition.get(k) is not None}
         partitions.append({"context": context, **kept})
@@ -88,7 +88,9 @@ def from_hotglue(state: dict, streams: t.Mapping[str, Stream]) -> tuple[dict, li
     for part in ORDER_PARTS:
         stream = streams.get(part)
         entry = bookmarks.get(part)
-        if stream is None or not orders.get("partitions") or (entry or {}).get("partitions"):
+        # hotglue writes `{"partitions": []}` for each of them; this tap's own state has the
+        # children's bookmarks, or none for one never read (which then starts at start_date).
+        if stream is None or not orders.get("partitions") or entry != {"partitions": []}:
             continue
         keys = stream.state_partitioning_keys
         bookmarks[part] = {
