@@ -243,7 +243,7 @@ class HotglueOrderItems(_HotglueOrderPart, OrderItemsStream):
     line, read with the order: no getOrderItems call, no page left out)."""
 
     name = "orderitems"
-    schema = schema_of("orderitems", **{LAST_UPDATE: _DATE_TIME})
+    schema = schema_of("orderitems", **_HotglueOrderPart.extra_properties)
 
     def parts(self, order: dict) -> Iterable[dict]:
         yield {
@@ -260,7 +260,7 @@ class HotglueOrderBuyerInfo(_HotglueOrderPart, OrderBuyerInfoStream):
     """hotglue's `orderbuyerinfo` (names and email only with include_pii)."""
 
     name = "orderbuyerinfo"
-    schema = schema_of("orderbuyerinfo", **{LAST_UPDATE: _DATE_TIME})
+    schema = schema_of("orderbuyerinfo", **_HotglueOrderPart.extra_properties)
 
     def shape_part(self, part: dict) -> dict:
         return orders_v0.buyer_info(part) or {}
@@ -270,7 +270,7 @@ class HotglueOrderAddress(_HotglueOrderPart, OrderAddressStream):
     """hotglue's `orderaddress` (street, name and phone only with include_pii)."""
 
     name = "orderaddress"
-    schema = schema_of("orderaddress", **{LAST_UPDATE: _DATE_TIME})
+    schema = schema_of("orderaddress", **_HotglueOrderPart.extra_properties)
 
     def shape_part(self, part: dict) -> dict:
         return {"ShippingAddress": orders_v0.address(part)}
