@@ -604,14 +604,6 @@ class TapAmazonSeller(Tap):
                 entry.tap_stream_id,
                 hint,
             )
-        for name in hotglue.NOT_YET if self.hotglue_compatible else ():
-            stream = self.streams.get(name)
-            if stream is not None and stream.selected:
-                self.logger.warning(
-                    "--catalog: %s is read in this tap's shape, not yet in hotglue's (see "
-                    '"Switching from hotglue\'s tap" in the README).',
-                    name,
-                )
         if not any(s.selected or s.has_selected_descendents for s in self.streams.values()):
             raise CatalogError(
                 "--catalog selects none of this tap's streams: nothing would be read. Select "

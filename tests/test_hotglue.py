@@ -7,6 +7,8 @@ the simulator's own data.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import json
 import logging
 from collections import defaultdict
@@ -24,11 +26,16 @@ from tap_amazon_seller.errors import CatalogError, StateError
 from tap_amazon_seller.hotglue import VIEWS, orders_v0
 from tap_amazon_seller.hotglue.state import from_hotglue
 from tap_amazon_seller.hotglue.streams import LAST_UPDATE
+from tap_amazon_seller.reports import reader
+from tap_amazon_seller.reports.documents import Document, DocumentError
+from tap_amazon_seller.reports.engine import ReportJob
 from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.simulator.families.catalog import catalog_item
+from tap_amazon_seller.simulator.families.finances import events_between
 from tap_amazon_seller.simulator.families.inventory import inventory_summary
 from tap_amazon_seller.simulator.families.reports import store
 from tap_amazon_seller.streams.orders import SOURCE
+from tap_amazon_seller.streams.reports import ReportStream
 from tap_amazon_seller.tap import TapAmazonSeller
 from tests import instants
 from tests.conftest import FAST, SyncResult, run_sync, schema_errors
@@ -478,14 +485,159 @@ def test_the_ledger_in_hotglues_two_shapes_matches_the_simulator(sim: Simulator)
     assert ledgers and len(windows) == len(set(windows))
 
 
-def test_a_stream_not_yet_in_hotglues_shape_says_so(
-    sim: Simulator, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.WARNING):
-        TapAmazonSeller(
-            config=config(sim), catalog=hotglue_catalog("sales_traffic_report")
-        )._check_catalog()
-    assert "sales_traffic_report is read in this tap's shape, not yet in hotglue's" in caplog.text
+def _canonical(value: Any) -> str:
+    """A JSON value as text, its numbers by their decimal value (12.5 == Decimal("12.50"))."""
+
+    def numbers(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: numbers(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [numbers(x) for x in v]
+        if isinstance(v, int | float | Decimal) and not isinstance(v, bool):
+            return str(Decimal(str(v)).normalize())
+        return v
+
+    return json.dumps(numbers(value), sort_keys=True, default=str)
+
+
+def test_order_events_in_hotglues_shape_are_every_event_of_each_order(sim: Simulator) -> None:
+    """hotglue's orderfinancialevents asked Amazon for each order's events; here they come
+    from the posted-date windows, a record per order and day. Together they hold exactly
+    the events the simulator posted for each order, each list under its own name."""
+    rows = sync(sim, "orderfinancialevents").records["orderfinancialevents"]
+    assert sim.calls["financesV0.listFinancialEventsByOrderId"] == 0
+    assert len({(r["AmazonOrderId"], r["posted_day"]) for r in rows}) == len(rows)
+    got: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in rows:
+        for name, events in row.items():
+            if name.endswith("EventList") and events is not None:
+                assert events, (row["AmazonOrderId"], name)  # a list read is never empty
+                for event in events:
+                    assert event["PostedDate"][:10] == row["posted_day"]
+                    got[row["AmazonOrderId"], name].append(_canonical(event))
+    end = max(datetime.fromisoformat(r["windowEnd"]) for r in rows)
+    expected: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name, event in events_between(sim, "na", clock.midnight(since()), end):
+        if event.get("AmazonOrderId"):
+            expected[event["AmazonOrderId"], name].append(_canonical(event))
+    assert {k: sorted(v) for k, v in got.items()} == {k: sorted(v) for k, v in expected.items()}
+
+
+def test_sales_and_traffic_in_hotglues_shape_is_one_record_a_day(sim: Simulator) -> None:
+    """hotglue's sales_traffic_report keeps a report's date and ASIN lists together: here
+    one record a marketplace and day, its lists that day's, as the simulator sold."""
+    start = instants.days_ago(3, at_midnight=True)
+    result = run_sync(
+        config(sim, start_date=start.isoformat()), catalog=hotglue_catalog("sales_traffic_report")
+    )
+    rows = result.records["sales_traffic_report"]
+    keys = [(r["marketplace_id"], r["report_start_date"]) for r in rows]
+    assert len(set(keys)) == len(keys) and {m for m, _ in keys} == {"US", "CA"}
+    assert len({r["reportId"] for r in rows}) == len(rows)
+    for row in rows:
+        (day,) = [d for d in row["salesAndTrafficByDate"]]
+        marketplace = {"US": US, "CA": CA}[row["marketplace_id"]]  # by country code, as hotglue
+        first = datetime.fromisoformat(row["report_start_date"])
+        last = datetime.fromisoformat(row["report_end_date"])
+        assert day["date"] == first.date().isoformat()
+        sold = [s for s in sim.data.day(marketplace, first.date()).shipments if s.shipped <= last]
+        assert day["salesByDate"]["unitsOrdered"] == sum(s.quantity for s in sold)
+        units: dict[str, int] = defaultdict(int)
+        for s in sold:
+            units[s.product.asin] += s.quantity
+        by_asin = {a["parentAsin"]: a for a in row["salesAndTrafficByAsin"]}
+        assert {a: r["salesByAsin"]["unitsOrdered"] for a, r in by_asin.items()} == units
+        assert all("childAsin" not in a for a in by_asin.values())  # PARENT, as hotglue asks
+        spec = row["reportSpecification"]
+        assert spec["marketplaceIds"] == [marketplace]
+        assert spec["reportOptions"]["asinGranularity"] == "PARENT"
+
+
+def _document_records(tmp_path: Path, document: dict | bytes) -> list[dict]:
+    """The records hotglue's sales_traffic_report makes of one report document."""
+    path = tmp_path / "document.gz"
+    content = document if isinstance(document, bytes) else json.dumps(document).encode()
+    path.write_bytes(gzip.compress(content))
+    stream = _tap().streams["sales_traffic_report"]
+    assert isinstance(stream, ReportStream)
+    job = ReportJob("GET_SALES_AND_TRAFFIC_REPORT", "na", (US,))
+    base = {"marketplace_id": US, "report_id": "7"}
+    conform = functools.partial(stream.conformed, where="test")
+    rows = reader.records(
+        Document(path, True, "utf-8"), stream.spec, job, base, stream.logger, conform
+    )
+    return [stream.reshape(row, None) for row in rows]
+
+
+def test_a_sales_and_traffic_document_is_one_record_or_an_error(tmp_path: Path) -> None:
+    """The document whole is the record, its numbers by Amazon's types (a count Amazon
+    sent as text is a number); a document without one of the report's lists is not this
+    report: an error, never a record with the list missing."""
+    by_date = [{"date": "2026-12-01", "salesByDate": {"unitsOrdered": "4"}}]
+    document = {
+        "reportSpecification": {"reportType": "GET_SALES_AND_TRAFFIC_REPORT"},
+        "salesAndTrafficByDate": by_date,
+        "salesAndTrafficByAsin": [{"parentAsin": "B0", "salesByAsin": {"unitsOrdered": 4}}],
+    }
+    (record,) = _document_records(tmp_path, document)
+    assert record["reportId"] == "7"
+    assert record["salesAndTrafficByDate"][0]["salesByDate"]["unitsOrdered"] == 4
+    assert record["salesAndTrafficByAsin"] == document["salesAndTrafficByAsin"]
+    del document["salesAndTrafficByAsin"]
+    with pytest.raises(DocumentError, match="no salesAndTrafficByAsin"):
+        _document_records(tmp_path, document)
+    with pytest.raises(DocumentError, match="not valid JSON"):
+        _document_records(tmp_path, b"<html>")
+
+
+def test_hotglues_order_events_start_where_its_orders_stood() -> None:
+    """hotglue's orderfinancialevents has no bookmark (it read each order's events with the
+    order): this tap's, by posted date per region, starts at the region's earliest orders
+    bookmark; a region with an order partition not yet read starts at start_date."""
+    hotglue = {
+        "bookmarks": {
+            "orders": {
+                "partitions": [
+                    {
+                        "context": {"marketplace_id": m},
+                        "replication_key": "LastUpdateDate",
+                        "replication_key_value": value,
+                    }
+                    for m, value in (
+                        ("US", "2026-10-12T08:00:00Z"),
+                        ("CA", "2026-10-10T23:30:00"),  # singer-sdk 0.4 wrote no zone
+                        ("DE", None),
+                    )
+                ]
+            },
+            "orderfinancialevents": {"partitions": []},
+        }
+    }
+    tap = _tap(marketplaces=["US", "CA", "DE"])
+    state, errors = from_hotglue(hotglue, tap.streams)
+    assert errors == []
+    assert state["bookmarks"]["orderfinancialevents"] == {
+        "partitions": [
+            {
+                "context": {"region": "na"},
+                "replication_key": "windowEnd",
+                "replication_key_value": "2026-10-10T23:30:00Z",
+            }
+        ]
+    }
+    # The tap's own state of the stream is left as it is.
+    own = {
+        "partitions": [
+            {
+                "context": {"region": "eu"},
+                "replication_key": "windowEnd",
+                "replication_key_value": "2026-11-01T00:00:00Z",
+            }
+        ]
+    }
+    hotglue["bookmarks"]["orderfinancialevents"] = own
+    state, _ = from_hotglue(hotglue, tap.streams)
+    assert state["bookmarks"]["orderfinancialevents"] == own
 
 
 def test_a_state_this_tap_wrote_is_read_as_it_is() -> None:

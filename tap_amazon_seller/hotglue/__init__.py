@@ -18,10 +18,14 @@ if t.TYPE_CHECKING:
 
 #: The tap's streams whose data a hotglue stream carries in its own shape: kept, but not
 #: selected by default (a catalog that selects one reads it, from the same calls).
-TWINS = ("order_items", "order_buyer_info", "order_address", "fba_inventory_summaries")
-#: hotglue's names of streams the tap offers only under its own name so far.
-NOT_YET = ("orderfinancialevents", "sales_traffic_report")
-__all__ = ["NOT_YET", "TWINS", "VIEWS", "compatible_streams"]
+TWINS = (
+    "order_items",
+    "order_buyer_info",
+    "order_address",
+    "fba_inventory_summaries",
+    "order_financial_events",
+)
+__all__ = ["TWINS", "VIEWS", "compatible_streams"]
 
 
 def compatible_streams(tap: TapAmazonSeller, streams: list[SpApiStream]) -> list[SpApiStream]:

@@ -124,6 +124,23 @@ LEDGER_AS_LISTED: Special = {
 }
 
 
+#: hotglue's sales_traffic_report: one record a report document, with the report's id.
+REPORT_DOCUMENT: Special = {"reportId": lambda row: row.get("report_id")}
+
+
+def _event_list(name: str) -> t.Callable[[Record], t.Any]:
+    # Null where the order had no event of the kind that day: [] would say it has none at
+    # all, which a record of one day of its events cannot tell.
+    return lambda row: (row.get("events") or {}).get(name)
+
+
+def order_events(names: t.Iterable[str]) -> Special:
+    """hotglue's orderfinancialevents: each of Amazon's event lists (`ShipmentEventList`...)
+    from the tap's record of an order's events of one day."""
+    lists = {name: _event_list(name) for name in names if name.endswith("EventList")}
+    return {"AmazonOrderId": lambda row: row.get("amazon_order_id"), **lists}
+
+
 def _of_marketplace(entries: t.Any, marketplace_id: str) -> dict:
     """The entry of a Catalog Items 2022-04-01 per-marketplace list for this marketplace."""
     return next(

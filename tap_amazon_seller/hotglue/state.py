@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import typing as t
+from datetime import UTC, datetime
 
 from singer_sdk.streams import Stream
 
@@ -19,6 +20,8 @@ from tap_amazon_seller.regions import resolve_marketplace
 
 #: The orders' child streams: without their own bookmark they resume where the orders do.
 ORDER_PARTS = ("orderitems", "orderbuyerinfo", "orderaddress")
+#: The orders' events, a child of orders in hotglue's tap and read by posted date here.
+ORDER_EVENTS = "orderfinancialevents"
 # What a partition of hotglue's keeps (not the progress keys of a run that stopped).
 _BOOKMARK_KEYS = ("replication_key", "replication_key_value")
 
@@ -100,4 +103,47 @@ def from_hotglue(state: dict, streams: t.Mapping[str, Stream]) -> tuple[dict, li
                 if p.get("replication_key_value") is not None
             ]
         }
+    _seed_order_events(bookmarks, streams)
     return result, errors
+
+
+def _seed_order_events(bookmarks: dict, streams: t.Mapping[str, Stream]) -> None:
+    """hotglue's orderfinancialevents read each order's events when the order was read, so
+    it has no bookmark; this tap's reads them by posted date per region. It starts at the
+    earliest orders' bookmark of the region: events posted before it were read with their
+    orders (the stream re-reads the days behind its bookmark that Amazon posts late)."""
+    stream = streams.get(ORDER_EVENTS)
+    if stream is None or bookmarks.get(ORDER_EVENTS) != {"partitions": []}:
+        return
+    earliest: dict[str, datetime | None] = {}
+    for partition in (bookmarks.get("orders") or {}).get("partitions") or []:
+        region = (partition.get("context") or {}).get("region")
+        if not region:
+            continue
+        moment = _moment(partition.get("replication_key_value"))
+        # A region with a marketplace not yet read (or a bookmark not a time) starts at
+        # start_date: no later bookmark may stand for it.
+        if moment is None or earliest.get(region, moment) is None:
+            earliest[region] = None
+        else:
+            earliest[region] = min(moment, earliest.get(region) or moment)
+    bookmarks[ORDER_EVENTS] = {
+        "partitions": [
+            {
+                "context": {"region": region},
+                "replication_key": stream.replication_key,
+                "replication_key_value": moment.isoformat().replace("+00:00", "Z"),
+            }
+            for region, moment in sorted(earliest.items())
+            if moment is not None
+        ]
+    }
+
+
+def _moment(value: t.Any) -> datetime | None:
+    """A bookmark's time (hotglue's may lack a zone: singer-sdk wrote UTC)."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)

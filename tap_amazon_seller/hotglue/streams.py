@@ -21,8 +21,10 @@ from importlib import resources
 
 from tap_amazon_seller.hotglue import orders_v0, records
 from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
+from tap_amazon_seller.reports.spec import JsonRecords
 from tap_amazon_seller.streams.base import SpApiStream
 from tap_amazon_seller.streams.catalog import BATCH, ProductDetailsStream
+from tap_amazon_seller.streams.finances import OrderFinancialEventsStream
 from tap_amazon_seller.streams.inventory import AwdInventoryStream, FbaInventorySummariesStream
 from tap_amazon_seller.streams.orders import (
     OrderAddressStream,
@@ -156,17 +158,19 @@ def api_view(
 
 def report_view(
     name: str,
-    keys: list[str],
+    primary_keys: list[str],
     special: records.Special | None = None,
     *,
     source: str | None = None,
     rows: t.Callable[[dict], bool] | None = None,
+    **changes: t.Any,
 ) -> t.Callable[[TapAmazonSeller], SpApiStream]:
     """hotglue's stream `name` as a view of the tap's report stream `source` (by default
-    of that name), of its rows that `rows` keeps (by default all)."""
-    spec = dataclasses.replace(REPORT_SPECS_BY_STREAM[source or name], stream=name)
+    of that name), of its rows that `rows` keeps (by default all); `changes` to its spec
+    (how hotglue asks the report) as dataclasses.replace takes them."""
+    spec = dataclasses.replace(REPORT_SPECS_BY_STREAM[source or name], stream=name, **changes)
     bookmark = spec.bookmark_field if spec.incremental else None
-    extra = _extras(name, spec.schema(), [bookmark, *keys])
+    extra = _extras(name, spec.schema(), [bookmark, *primary_keys])
 
     class View(FittedView, ReportStream):
         extra_properties = extra
@@ -174,10 +178,16 @@ def report_view(
         def __init__(self, tap: TapAmazonSeller) -> None:
             super().__init__(tap, spec)
             self._schema = schema_of(name, **extra)
-            self.primary_keys = keys
+            self.primary_keys = primary_keys
 
         def reshape(self, row: dict, context: Context | None) -> dict | None:
             return super().reshape(row, context) if rows is None or rows(row) else None
+
+        @functools.cached_property
+        def conform_schema(self) -> dict[str, t.Any]:
+            # A JSON report's values fit Amazon's types (the tap's schema) first: hotglue
+            # types its report lists as bare arrays, which would leave "12" a string.
+            return spec.schema()
 
     View.special = special or {}
     View.__name__ = f"Hotglue_{name}"
@@ -358,6 +368,16 @@ VIEWS: dict[str, t.Callable[[TapAmazonSeller], SpApiStream]] = {
     "products_inventory": report_view(
         "products_inventory", ["marketplace_id", "seller_sku"], records.LISTING
     ),
+    # hotglue's asks listFinancialEventsByOrderId for every order read; this reads the
+    # same events from the posted-date windows of listFinancialEvents: one record per order
+    # and UTC day of posting (posted_day, one more key), as an order's events come in days
+    # apart (shipped, then refunded) and a record must not replace an earlier day's.
+    "orderfinancialevents": api_view(
+        "orderfinancialevents",
+        OrderFinancialEventsStream,
+        ["AmazonOrderId", "posted_day"],
+        records.order_events(schema_of("orderfinancialevents")["properties"]),
+    ),
     "product_details": HotglueProductDetails,
     "product_catalog_details": HotglueProductCatalogDetails,
     "account": api_view("account", AccountStream, []),
@@ -404,6 +424,20 @@ VIEWS: dict[str, t.Callable[[TapAmazonSeller], SpApiStream]] = {
     # hotglue's `reports` is the inventory ledger's rows (the report it requests when it
     # finds none listed); its `fba_inventory_ledger_detailed` the ledger's adjustments. Both
     # read the same reports as the tap's fba_inventory_ledger, every event type asked once.
+    # hotglue's is one record per report document (its date and ASIN lists together), the
+    # ASIN rows totalled over the document's range: here each document is one day of one
+    # marketplace (keys marketplace_id, report_start_date), so the ASIN rows are that day's
+    # and a day read again replaces its record instead of overlapping another. PARENT:
+    # the granularity hotglue asks (Amazon's default).
+    "sales_traffic_report": report_view(
+        "sales_traffic_report",
+        ["marketplace_id", "report_start_date"],
+        records.REPORT_DOCUMENT,
+        source="sales_traffic_by_asin",
+        records=JsonRecords.whole_document("sellerSalesAndTrafficReport.json"),
+        keys=("report_start_date",),
+        option_defaults={"dateGranularity": "DAY", "asinGranularity": "PARENT"},
+    ),
     "reports": report_view(
         "reports", ["row_key"], records.LEDGER_AS_LISTED, source="fba_inventory_ledger"
     ),

@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import ijson
 import requests
@@ -225,6 +225,20 @@ def iter_json_items(binary: IO[bytes], prefix: str) -> Iterator[dict[str, Any]]:
 def _has_array(binary: IO[bytes], array: str) -> bool:
     binary.seek(0)
     return any(path == array and event == "start_array" for path, event, _ in ijson.parse(binary))
+
+
+def read_json_document(binary: IO[bytes], required: tuple[str, ...]) -> dict[str, Any]:
+    """The whole JSON document (for a stream whose record is the document: it is held in
+    memory, as the one record it becomes must be). One without a `required` field (an
+    error body, another report) is a DocumentError: it is not this report."""
+    try:
+        document = next(ijson.items(binary, "", use_float=False), None)
+    except ijson.JSONError as exc:
+        raise DocumentError(f"the document is not valid JSON ({_first_line(exc)})") from None
+    missing = [f for f in required if not isinstance(document, dict) or f not in document]
+    if missing:
+        raise DocumentError(f"the JSON document has no {', '.join(missing)}: it is not this report")
+    return cast(dict[str, Any], document)
 
 
 def read_json_value(binary: IO[bytes], prefix: str) -> Any:

@@ -1,6 +1,7 @@
 """JSON report documents (Sales and Traffic, Brand Analytics, vendor analytics) as records.
 
-The records list is read item by item (ijson), so memory holds one record. Items are made to
+The records list is read item by item (ijson), so memory holds one record (a stream whose
+record is the whole document holds that document). Items are made to
 fit the stream's schema by the caller's `conform` (numbers sent as strings, and so on); the
 spec's `lifted` paths copy nested values to the top, where the keys are.
 """
@@ -10,8 +11,8 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Callable, Iterator
 
-from tap_amazon_seller.reports.documents import Document, iter_json_items
-from tap_amazon_seller.reports.spec import ReportSpec, lift
+from tap_amazon_seller.reports.documents import Document, iter_json_items, read_json_document
+from tap_amazon_seller.reports.spec import ReportSpec, lift, report_schema
 
 
 def json_records(
@@ -22,6 +23,11 @@ def json_records(
 ) -> Iterator[dict[str, t.Any]]:
     assert spec.json_records is not None
     lifted = spec.json_records.lifted
+    if spec.json_records.is_whole_document:
+        required = tuple(report_schema(spec.json_records.schema_file).get("required") or ())
+        with document.open_binary() as binary:
+            yield {**base, **conform(read_json_document(binary, required))}
+        return
     with document.open_binary() as binary:
         for item in iter_json_items(binary, f"{spec.json_records.path}.item"):
             record = {**base, **conform(item)}

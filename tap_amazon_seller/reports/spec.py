@@ -78,14 +78,25 @@ def columns(*specs: str) -> tuple[Column, ...]:
 
 @dataclass(frozen=True)
 class JsonRecords:
-    """Where a JSON report's records are: the array at `path`, shaped by `definition`."""
+    """Where a JSON report's records are: the array at `path`, shaped by `definition`; or,
+    made by `whole_document`, the document itself as one record."""
 
     schema_file: str  # in tap_amazon_seller/data/report_schemas/ (copies of Amazon's)
-    path: str  # top-level array, e.g. "salesAndTrafficByDate"
-    definition: str  # the array items' definition, e.g. "SalesAndTrafficByDate"
+    path: str  # top-level array, e.g. "salesAndTrafficByDate" ("": the whole document)
+    definition: str  # the array items' definition, e.g. "SalesAndTrafficByDate" ("": root)
     #: Nested fields copied to the top of each record under their own name (a key that
     #: Amazon nests, e.g. "searchQueryData.searchQuery" -> "searchQuery").
     lifted: tuple[str, ...] = ()
+
+    @classmethod
+    def whole_document(cls, schema_file: str) -> JsonRecords:
+        """One record a document, its top-level fields (for streams whose consumers keep a
+        report's lists together, as hotglue's sales_traffic_report does)."""
+        return cls(schema_file, path="", definition="")
+
+    @property
+    def is_whole_document(self) -> bool:
+        return not self.path
 
 
 @dataclass(frozen=True)
@@ -446,6 +457,9 @@ def json_item_schema(records: JsonRecords) -> dict[str, Any]:
             return [resolve(v) for v in node]
         return node
 
+    if records.is_whole_document:
+        root = {k: v for k, v in document.items() if k != "definitions"}
+        return resolve(root)
     return resolve({"$ref": f"#/definitions/{records.definition}"})
 
 

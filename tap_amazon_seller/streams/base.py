@@ -227,11 +227,16 @@ class SpApiStream(Stream):
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         return self.conformed(row, f"Stream {self.name}") if self.conform_answers else row
 
+    @property
+    def conform_schema(self) -> dict[str, t.Any]:
+        """The schema `conformed` fits rows to: the stream's."""
+        return self.schema
+
     def conformed(self, row: dict, where: str) -> dict:
         """`row` made to fit the stream's schema (conform_json); a value that fits no type
         it may have is null, logged `MAX_LOGGED_UNFIT` times per stream."""
         problems: list[str] = []
-        row = conform_json(row, self.schema, problems)
+        row = conform_json(row, self.conform_schema, problems)
         for problem in problems:
             self._unfit += 1
             if self._unfit <= self.MAX_LOGGED_UNFIT:
