@@ -60,7 +60,7 @@ def floor_hours(calls: dict[str, int]) -> float:
 
 
 def main() -> None:
-    from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+    from sp_api_simulator import Simulator, SimulatorConfig
     from tap_amazon_seller.tap import TapAmazonSeller
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -46,7 +46,7 @@ class SimulatorProcess:
             [
                 sys.executable,
                 "-m",
-                "tap_amazon_seller.simulator",
+                "sp_api_simulator",
                 "--port",
                 "0",
                 "--time-scale",

@@ -304,9 +304,9 @@ def _parse(path: str) -> None:
 
 
 def sync(time_scale: float, days: int) -> None:
+    from sp_api_simulator import Simulator, SimulatorConfig
     from tap_amazon_seller.rate_limits import operation
     from tap_amazon_seller.reports.registry import REPORT_SPECS
-    from tap_amazon_seller.simulator import Simulator, SimulatorConfig
     from tap_amazon_seller.tap import TapAmazonSeller
 
     sim = Simulator(SimulatorConfig(time_scale=time_scale))

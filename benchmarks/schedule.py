@@ -70,10 +70,10 @@ def main() -> None:
 
     import time_machine
 
+    from sp_api_simulator import Simulator, SimulatorConfig
     from tap_amazon_seller import clock
     from tap_amazon_seller.rate_limits import operation
     from tap_amazon_seller.reports import schedule
-    from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 
     sim = Simulator(SimulatorConfig(time_scale=args.time_scale))
     marketplaces = args.marketplaces.split(",")

@@ -1,4 +1,4 @@
-"""Regenerate tap_amazon_seller/data/usage_plans.json from Amazon's models.
+"""Regenerate sp_api_facts/usage_plans.json from Amazon's models.
 
 The installed package must not read ../shared (users do not have it), so the
 facts it needs from the models (every operation's method, path and default
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODELS = ROOT.parent / "shared" / "sp-api" / "models"
-OUTPUT = ROOT / "tap_amazon_seller" / "data" / "usage_plans.json"
+OUTPUT = ROOT / "sp_api_facts" / "usage_plans.json"
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 _PLAN_ROW = re.compile(
     r"Usage Plan:?\**\s*\n+\|[^\n]*\|\s*\n\|[-| ]+\|\s*\n\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|"

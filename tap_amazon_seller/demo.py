@@ -15,8 +15,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+from sp_api_simulator import Simulator, SimulatorConfig
 from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,14 +9,14 @@ so the next call waits a full refill instead of hammering.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from urllib.parse import quote
+
+from sp_api_facts import usage_plans
 
 # Operations whose model says "see docs" get this conservative plan.
 FALLBACK_RATE = 0.5
@@ -42,10 +42,8 @@ class Operation:
 
 @cache
 def operations() -> dict[str, Operation]:
-    """Every operation of Amazon's models with its default usage plan (data/usage_plans.json)."""
-    raw = json.loads(
-        resources.files("tap_amazon_seller").joinpath("data/usage_plans.json").read_text("utf-8")
-    )
+    """Every operation of Amazon's models with its default usage plan (sp_api_facts)."""
+    raw = usage_plans()
     return {
         name: Operation(
             name=name,
@@ -62,7 +60,7 @@ def operation(name: str) -> Operation:
     try:
         return operations()[name]
     except KeyError:
-        raise KeyError(f"unknown SP-API operation {name!r} (see data/usage_plans.json)") from None
+        raise KeyError(f"unknown SP-API operation {name!r} (see sp_api_facts)") from None
 
 
 class TokenBucket:

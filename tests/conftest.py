@@ -30,8 +30,8 @@ import _time_machine
 import pytest
 import time_machine
 
+from sp_api_simulator import Simulator, SimulatorConfig
 from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.tap import TapAmazonSeller
 from tests import instants
 

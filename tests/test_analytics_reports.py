@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from sp_api_simulator import Simulator
+from sp_api_simulator.families.reports import SimReport, store
 from tap_amazon_seller.reports import schedule
 from tap_amazon_seller.settings import SettingsError, parse_settings
-from tap_amazon_seller.simulator import Simulator
-from tap_amazon_seller.simulator.families.reports import SimReport, store
 from tests import instants
 from tests.conftest import run_sync, select
 from tests.test_conformance import access_token, call

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from sp_api_simulator import Simulator, SimulatorConfig
 from tests.conftest import FAST, run_sync, select
 
 # Dates decide what these tests read: each also runs at the edge instants (tests/instants.py).
@@ -67,7 +67,7 @@ def test_feeds_page_with_the_token_alone_and_resume_from_the_bookmark(sim: Simul
     )
     first = run_sync(config, catalog=select("feeds"))
     rows = first.records["feeds"]
-    from tap_amazon_seller.simulator.families.feeds import feeds_of
+    from sp_api_simulator.families.feeds import feeds_of
 
     expected = {
         f["feedId"]
@@ -84,7 +84,7 @@ def test_feeds_page_with_the_token_alone_and_resume_from_the_bookmark(sim: Simul
 
 
 def test_vendor_purchase_orders_incremental_on_change(sim: Simulator) -> None:
-    from tap_amazon_seller.simulator.families.vendor import purchase_orders
+    from sp_api_simulator.families.vendor import purchase_orders
 
     config = sim.tap_config(marketplaces=["US"], start_date="2026-01-01T00:00:00Z")
     first = run_sync(config, catalog=select("vendor_purchase_orders"))
@@ -177,7 +177,7 @@ def test_listings_items_without_seller_id_says_so_and_skips(
 
 
 def test_direct_fulfillment_orders_invoices_and_shipments_by_7_day_windows(sim: Simulator) -> None:
-    from tap_amazon_seller.simulator.families.vendor import (
+    from sp_api_simulator.families.vendor import (
         direct_fulfillment_orders,
         purchase_orders,
     )

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from sp_api_simulator import Simulator
 from tap_amazon_seller.auth import LwaAuth
 from tap_amazon_seller.errors import AuthError
-from tap_amazon_seller.simulator import Simulator
 
 
 def auth_for(sim: Simulator, **overrides: str) -> LwaAuth:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from sp_api_simulator import Simulator
 from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator
 
 TAP = [sys.executable, "-m", "tap_amazon_seller"]
 

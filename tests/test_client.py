@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from sp_api_simulator import Simulator
 from tap_amazon_seller.auth import LwaAuth
 from tap_amazon_seller.client import SpApiClient
 from tap_amazon_seller.errors import AccessDeniedError, SpApiError, ThrottledError
 from tap_amazon_seller.rate_limits import RateLimiter, operation
-from tap_amazon_seller.simulator import Simulator
 
 OP = "sellers.getMarketplaceParticipations"
 

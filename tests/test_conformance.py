@@ -20,10 +20,10 @@ import jsonschema
 import pytest
 import requests
 
+from sp_api_simulator import Simulator
+from sp_api_simulator.server import simulated_operations
 from tap_amazon_seller import clock
 from tap_amazon_seller.rate_limits import operations
-from tap_amazon_seller.simulator import Simulator
-from tap_amazon_seller.simulator.server import simulated_operations
 from tap_amazon_seller.streams.replenishment import DAILY_METRICS, ROLLING_METRICS
 from tests.conftest import shared_models
 
@@ -465,7 +465,7 @@ def load_script(name: str) -> Any:
 
 def test_usage_plan_table_matches_the_models() -> None:
     script = load_script("update_usage_plans")
-    shipped = json.loads((ROOT / "tap_amazon_seller" / "data" / "usage_plans.json").read_text())
+    shipped = json.loads((ROOT / "sp_api_facts" / "usage_plans.json").read_text())
     assert shipped == script.read_usage_plans(shared_models())
 
 
@@ -528,8 +528,8 @@ def test_shipped_report_schemas_are_amazons() -> None:
 def test_simulated_json_reports_match_amazons_report_schemas(report_type: str) -> None:
     from datetime import timedelta
 
-    from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, SellerData
-    from tap_amazon_seller.simulator.report_documents import RENDERERS
+    from sp_api_simulator.data import MARKETPLACES_BY_ID, SellerData
+    from sp_api_simulator.report_documents import RENDERERS
 
     schema_path = shared_models().parent / "schemas" / "reports" / JSON_REPORTS[report_type]
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
@@ -605,9 +605,9 @@ def test_simulated_analytics_reports_match_amazons_report_schemas(
 ) -> None:
     from datetime import timedelta
 
-    from tap_amazon_seller.simulator import report_documents_analytics
-    from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, SellerData
-    from tap_amazon_seller.simulator.report_documents import RENDERERS
+    from sp_api_simulator import report_documents_analytics
+    from sp_api_simulator.data import MARKETPLACES_BY_ID, SellerData
+    from sp_api_simulator.report_documents import RENDERERS
 
     assert report_type in report_documents_analytics.ROLES  # its renderers are registered
     schema_path = shared_models().parent / "schemas" / "reports" / schema_file
@@ -678,8 +678,8 @@ def test_simulated_xml_reports_use_amazons_elements_and_declare_their_charset(
     import xml.etree.ElementTree as ET
     from datetime import timedelta
 
-    from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID, SellerData
-    from tap_amazon_seller.simulator.report_documents import RENDERERS
+    from sp_api_simulator.data import MARKETPLACES_BY_ID, SellerData
+    from sp_api_simulator.report_documents import RENDERERS
 
     end = clock.now() - timedelta(hours=1)
     rendered = RENDERERS[report_type](
@@ -725,8 +725,8 @@ def request_validator(operation_name: str) -> jsonschema.Draft4Validator:
 def test_replenishment_requests_of_the_tap_follow_the_model() -> None:
     from datetime import date, timedelta
 
-    from tap_amazon_seller.simulator import SimulatorConfig
-    from tap_amazon_seller.simulator.families.replenishment import requests_seen
+    from sp_api_simulator import SimulatorConfig
+    from sp_api_simulator.families.replenishment import requests_seen
     from tests.conftest import run_sync, select
 
     sim = Simulator(SimulatorConfig(time_scale=1000.0, page_size=3, enforce_rate_limits=False))
@@ -841,8 +841,8 @@ def test_amazons_example_answers_pass_the_answer_shape_check() -> None:
 def test_a_wrong_shaped_answer_of_every_simulated_operation_is_refused(operation: str) -> None:
     """The simulator's `misshapen` switch turns an answer of any operation it serves into
     one the shape check refuses (so the fault tests test what they say)."""
+    from sp_api_simulator.server import _misshapen
     from tap_amazon_seller import shapes
-    from tap_amazon_seller.simulator.server import _misshapen
 
     if not shapes.answer_shapes().get(operation, {}).get(
         "properties"

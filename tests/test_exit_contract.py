@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from sp_api_simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.tap import EXIT_PARTIAL, EXIT_SIGNALLED_BASE
 from tests.conftest import FAST, select
 from tests.instants import days_ago

@@ -13,8 +13,8 @@ from datetime import timedelta
 
 import pytest
 
+from sp_api_simulator import Simulator, SimulatorConfig
 from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tests.conftest import FAST, run_sync, select
 
 FAMILIES = {

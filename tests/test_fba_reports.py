@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from tap_amazon_seller import clock
-from tap_amazon_seller.casting import cast_datetime
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
-from tap_amazon_seller.simulator.families.reports import store
-from tap_amazon_seller.simulator.report_documents_fba import (
+from sp_api_simulator import Simulator, SimulatorConfig
+from sp_api_simulator.families.reports import store
+from sp_api_simulator.report_documents_fba import (
     replacement_order_id,
     summary_period,
 )
+from tap_amazon_seller import clock
+from tap_amazon_seller.casting import cast_datetime
 from tests import instants
 from tests.conftest import FAST, run_sync, select
 

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
-from tap_amazon_seller.simulator.families.finances import (
+from sp_api_simulator import Simulator, SimulatorConfig
+from sp_api_simulator.families.finances import (
     event_groups,
     events_between,
     transactions_between,
 )
+from tap_amazon_seller import clock
 from tests import instants
 from tests.conftest import FAST, run_sync, select
 
@@ -143,7 +143,7 @@ def test_order_financial_events_grouped_from_windowed_calls_without_per_order_ca
 def test_events_amazon_shows_late_are_read_on_the_next_run_once() -> None:
     """Amazon shows some events up to 48 hours after their posted date: the next run reads
     them though their date is behind the bookmark, and re-read days upsert, never repeat."""
-    from tap_amazon_seller.simulator.families.finances import release_late_events
+    from sp_api_simulator.families.finances import release_late_events
 
     streams = ("financial_events", "order_financial_events", "finance_transactions")
     start = (clock.now() - timedelta(days=20)).replace(microsecond=0)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
-from tap_amazon_seller.simulator.server import simulated_operations
+from sp_api_simulator import Simulator, SimulatorConfig
+from sp_api_simulator.server import simulated_operations
 from tap_amazon_seller.tap import EXIT_PARTIAL, TapAmazonSeller
 from tests.conftest import FAST, SyncResult, run_sync, select
 from tests.instants import days_ago, started
@@ -34,8 +34,8 @@ VENDOR_ROLES = {"Inventory and Order Management", "Direct-to-Consumer Shipping",
 
 
 def every_role() -> set[str]:
-    from tap_amazon_seller.simulator.families import reports
-    from tap_amazon_seller.simulator.server import _HANDLERS
+    from sp_api_simulator.families import reports
+    from sp_api_simulator.server import _HANDLERS
 
     roles = {role for name in simulated_operations() for role in _HANDLERS[name][0]}
     return roles | set(reports.ROLE_OF_TYPE.values()) | {reports.DEFAULT_ROLE}

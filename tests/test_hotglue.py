@@ -21,6 +21,11 @@ from typing import Any
 import jsonschema
 import pytest
 
+from sp_api_simulator import Simulator, SimulatorConfig
+from sp_api_simulator.families.catalog import catalog_item
+from sp_api_simulator.families.finances import events_between
+from sp_api_simulator.families.inventory import inventory_summary
+from sp_api_simulator.families.reports import store
 from tap_amazon_seller import clock
 from tap_amazon_seller.errors import CatalogError, StateError
 from tap_amazon_seller.hotglue import VIEWS, orders_v0
@@ -29,11 +34,6 @@ from tap_amazon_seller.hotglue.streams import LAST_UPDATE
 from tap_amazon_seller.reports import reader
 from tap_amazon_seller.reports.documents import Document, DocumentError
 from tap_amazon_seller.reports.engine import ReportJob
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
-from tap_amazon_seller.simulator.families.catalog import catalog_item
-from tap_amazon_seller.simulator.families.finances import events_between
-from tap_amazon_seller.simulator.families.inventory import inventory_summary
-from tap_amazon_seller.simulator.families.reports import store
 from tap_amazon_seller.streams.orders import SOURCE
 from tap_amazon_seller.streams.reports import ReportStream
 from tap_amazon_seller.tap import TapAmazonSeller

@@ -14,14 +14,17 @@ from collections.abc import Iterator
 import pytest
 import trustme
 
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from sp_api_simulator import Simulator, SimulatorConfig
 from tests.conftest import FAST, run_sync, select
 
+# Amazon's document host (pre-signed S3 links) is another domain.
+DOCUMENT_HOST = "tortuga-prod-na.s3-external-1.amazonaws.com"
 AMAZON_HOSTS = [
     "api.amazon.com",
     "sellingpartnerapi-na.amazon.com",
     "sellingpartnerapi-eu.amazon.com",
     "sellingpartnerapi-fe.amazon.com",
+    DOCUMENT_HOST,
 ]
 
 
@@ -35,14 +38,14 @@ def tls_simulator(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulat
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_cert.configure_cert(context)
-    sim = Simulator(SimulatorConfig(time_scale=FAST))
+    sim = Simulator(SimulatorConfig(time_scale=FAST, public_url=f"https://{DOCUMENT_HOST}"))
     sim.start(tls=context)
     port = int(sim.url.rsplit(":", 1)[1])
     real_getaddrinfo = socket.getaddrinfo
     resolved: list[str] = []
 
     def fake_getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if isinstance(host, str) and host.endswith("amazon.com"):
+        if isinstance(host, str) and host in AMAZON_HOSTS:
             resolved.append(host)
             return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
         return real_getaddrinfo(host, *args, **kwargs)
@@ -76,4 +79,5 @@ def test_sync_against_real_host_names_without_overrides(tls_simulator: Simulator
         "api.amazon.com",
         "sellingpartnerapi-na.amazon.com",
         "sellingpartnerapi-eu.amazon.com",
+        DOCUMENT_HOST,
     }

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from sp_api_simulator import Simulator, SimulatorConfig
 from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".cache" / "meltano-venv"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from sp_api_simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.tap import EXIT_CANNOT_START
 from tests.conftest import FAST
 from tests.test_first_contact import recent, run_cli

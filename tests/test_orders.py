@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
+from sp_api_simulator import Simulator, SimulatorConfig
+from sp_api_simulator.orders_data import SimOrder
 from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
-from tap_amazon_seller.simulator.orders_data import SimOrder
 from tap_amazon_seller.streams.orders import ReportShapeError, order_from_report, order_from_v0
 from tests import instants
 from tests.conftest import FAST, run_sync, select

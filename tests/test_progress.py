@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from sp_api_simulator import Simulator, SimulatorConfig
 from tests.conftest import FAST, run_sync, select
 
 

@@ -12,6 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+#: What the distribution ships: the tap, the simulator and the facts both read.
+PACKAGES = ("tap_amazon_seller", "sp_api_simulator", "sp_api_facts")
 
 
 def tool(name: str) -> str:
@@ -26,7 +28,7 @@ def tool(name: str) -> str:
 
 def test_ruff_is_clean() -> None:
     result = subprocess.run(
-        [tool("ruff"), "check", "tap_amazon_seller", "tests", "scripts"],
+        [tool("ruff"), "check", *PACKAGES, "tests", "scripts", "benchmarks"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -37,7 +39,7 @@ def test_ruff_is_clean() -> None:
 
 def test_mypy_is_clean() -> None:
     result = subprocess.run(
-        [tool("mypy"), "tap_amazon_seller"],
+        [tool("mypy"), *PACKAGES],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -53,7 +55,7 @@ WALL_CLOCK = re.compile(
 # The seams themselves, and the test harness that sets the clock and measures the real one.
 CLOCK_SEAMS = {
     "tap_amazon_seller/clock.py",
-    "tap_amazon_seller/simulator/clock.py",
+    "sp_api_simulator/clock.py",
     "tests/conftest.py",
     "tests/clock_shim/sitecustomize.py",
     "tests/test_quality.py",
@@ -65,7 +67,7 @@ def test_now_is_read_only_through_the_clock_seam() -> None:
     a test that sets the instant moves all of them together."""
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-        for folder in ("tap_amazon_seller", "tests", "benchmarks")
+        for folder in (*PACKAGES, "tests", "benchmarks")
         for path in sorted((ROOT / folder).rglob("*.py"))
         if str(path.relative_to(ROOT)) not in CLOCK_SEAMS
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)

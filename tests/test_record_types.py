@@ -15,8 +15,8 @@ from jsonschema import Draft7Validator
 from singer_sdk.helpers._typing import conform_record_data_types
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
+from sp_api_simulator import Simulator
 from tap_amazon_seller.reports.registry import REPORT_SPECS
-from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.streams.reports import ReportStream
 from tests import instants
 from tests.conftest import SyncResult, run_sync, select

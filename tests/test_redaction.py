@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from sp_api_simulator import Simulator
 from tap_amazon_seller import redaction
-from tap_amazon_seller.simulator import Simulator
 from tests.conftest import run_sync, select
 
 

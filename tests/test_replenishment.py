@@ -9,9 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
-from tap_amazon_seller.simulator.families.replenishment import (
+from sp_api_simulator import Simulator, SimulatorConfig
+from sp_api_simulator.families.replenishment import (
     brand_of,
     forecast_of,
     offer_day,
@@ -19,6 +18,7 @@ from tap_amazon_seller.simulator.families.replenishment import (
     period_of,
     rolling_metrics,
 )
+from tap_amazon_seller import clock
 from tap_amazon_seller.streams.replenishment import ROLLING_METRICS, ReplenishmentStream
 from tests import instants
 from tests.conftest import FAST, run_sync, select

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
+from sp_api_simulator import Simulator
+from sp_api_simulator.data import MARKETPLACES_BY_ID
+from sp_api_simulator.orders_data import OrderLine, SimOrder
 from tap_amazon_seller import clock
 from tap_amazon_seller.reports import reader
 from tap_amazon_seller.reports.documents import DocumentError
 from tap_amazon_seller.reports.registry import REPORT_SPECS
-from tap_amazon_seller.simulator import Simulator
-from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID
-from tap_amazon_seller.simulator.orders_data import OrderLine, SimOrder
 from tests import instants
 from tests.conftest import run_sync, select
 
@@ -470,7 +470,7 @@ def test_report_types_setting_adds_a_generic_stream(sim: Simulator) -> None:
 
 
 def test_report_options_reach_create_report_and_shape_the_data(sim: Simulator) -> None:
-    from tap_amazon_seller.simulator.families.reports import store
+    from sp_api_simulator.families.reports import store
 
     cfg = config(
         sim,
@@ -645,8 +645,8 @@ def test_stranded_inventory_and_restock_with_amazons_365_plus(sim: Simulator) ->
 @pytest.mark.parametrize("marketplace", sorted(MARKETPLACES_BY_ID))
 def test_every_simulated_report_encodes_in_its_marketplaces_charset(marketplace: str) -> None:
     """Text a region's charset cannot carry (an umlaut in Shift_JIS) would be a 500 there."""
-    from tap_amazon_seller.simulator.data import SellerData
-    from tap_amazon_seller.simulator.report_documents import RENDERERS
+    from sp_api_simulator.data import SellerData
+    from sp_api_simulator.report_documents import RENDERERS
 
     data, profile = SellerData(), MARKETPLACES_BY_ID[marketplace]
     for report_type, render in RENDERERS.items():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tap_amazon_seller.simulator import Simulator
+from sp_api_simulator import Simulator
 from tests import instants
 from tests.conftest import run_sync, select
 

@@ -15,12 +15,12 @@ import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sp_api_simulator import Simulator
 from tap_amazon_seller import clock
 from tap_amazon_seller.rate_limits import operation
 from tap_amazon_seller.reports import schedule
 from tap_amazon_seller.reports.engine import iso
 from tap_amazon_seller.settings import SettingsError, parse_settings
-from tap_amazon_seller.simulator import Simulator
 from tap_amazon_seller.tap import TapAmazonSeller
 from tests import instants
 from tests.conftest import run_sync, select

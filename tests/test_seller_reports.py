@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
-from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID
-from tap_amazon_seller.simulator.families.reports import store
-from tap_amazon_seller.simulator.report_documents_seller import (
+from sp_api_simulator import Simulator, SimulatorConfig
+from sp_api_simulator.data import MARKETPLACES_BY_ID
+from sp_api_simulator.families.reports import store
+from sp_api_simulator.report_documents_seller import (
     ARCHIVE_AGE,
     feedback_of,
     listing_state,

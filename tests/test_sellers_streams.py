@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
+from sp_api_simulator import Simulator
+from sp_api_simulator.data import MARKETPLACES
 from tap_amazon_seller.casting import as_bool
-from tap_amazon_seller.simulator import Simulator
-from tap_amazon_seller.simulator.data import MARKETPLACES
 from tests.conftest import run_sync, select
 
 SELLERS = ("marketplaces", "account")

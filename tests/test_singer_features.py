@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tap_amazon_seller.simulator import Simulator
+from sp_api_simulator import Simulator
 from tests.conftest import run_sync, select
 
 

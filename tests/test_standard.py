@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
+from sp_api_simulator import Simulator, SimulatorConfig
 from tap_amazon_seller.tap import TapAmazonSeller
 
 _SIMULATOR = Simulator(SimulatorConfig(time_scale=1000))

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from sp_api_simulator import Simulator, SimulatorConfig
 from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
 from tests.conftest import select
 
 ROOT = Path(__file__).resolve().parents[1]

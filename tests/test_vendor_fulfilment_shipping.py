@@ -8,15 +8,15 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator, SimulatorConfig
-from tap_amazon_seller.simulator.families.vendor import (
+from sp_api_simulator import Simulator, SimulatorConfig
+from sp_api_simulator.families.vendor import (
     LABEL_DELAY,
     PACKING_SLIP_DELAY,
     direct_fulfillment_orders,
     packing_slip_of,
     shipping_label_of,
 )
+from tap_amazon_seller import clock
 from tests import instants
 from tests.conftest import FAST, run_sync, select
 

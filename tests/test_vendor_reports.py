@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from sp_api_simulator import Simulator
+from sp_api_simulator.families.reports import store
 from tap_amazon_seller import clock
-from tap_amazon_seller.simulator import Simulator
-from tap_amazon_seller.simulator.families.reports import store
 from tests import instants
 from tests.conftest import run_sync, select
 

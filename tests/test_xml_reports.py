@@ -18,16 +18,16 @@ from typing import Any
 import pytest
 from singer_sdk.exceptions import ConfigValidationError
 
+from sp_api_simulator import Simulator
+from sp_api_simulator.data import MARKETPLACES_BY_ID
+from sp_api_simulator.families.reports import store
+from sp_api_simulator.report_documents import RENDERERS, Rendered, money
+from sp_api_simulator.report_documents_xml import browse_tree
 from tap_amazon_seller.reports import reader
 from tap_amazon_seller.reports.documents import Document, DocumentError
 from tap_amazon_seller.reports.engine import ReportJob
 from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
 from tap_amazon_seller.reports.xml_records import iter_xml_records
-from tap_amazon_seller.simulator import Simulator
-from tap_amazon_seller.simulator.data import MARKETPLACES_BY_ID
-from tap_amazon_seller.simulator.families.reports import store
-from tap_amazon_seller.simulator.report_documents import RENDERERS, Rendered, money
-from tap_amazon_seller.simulator.report_documents_xml import browse_tree
 from tap_amazon_seller.streams.reports import ReportStream
 from tap_amazon_seller.tap import TapAmazonSeller
 from tests import instants

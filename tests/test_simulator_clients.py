@@ -1,0 +1,148 @@
+"""A real client, python-amazon-sp-api, drives the simulator through its own API classes
+(#20). The client is not the tap's: a failure means the simulator (or our reading of
+Amazon) is wrong, never "patch the client"."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from sp_api_simulator import Simulator
+from sp_api_simulator.data import SellerData
+from tap_amazon_seller import clock
+
+CLIENTS = Path(__file__).parent / "clients"
+US = "ATVPDKIKX0DER"
+
+
+@pytest.fixture
+def simulator_process(tmp_path: Path) -> Iterator[Path]:
+    """`sp-api-simulator --port 0 --time-scale 60 --tls --env-file env.sh`, as README says."""
+    env_file = tmp_path / "env.sh"
+    command = [sys.executable, "-m", "sp_api_simulator", "--port", "0", "--time-scale", "60"]
+    process = subprocess.Popen(
+        [*command, "--tls", "--env-file", str(env_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=tmp_path,
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("SP-API simulator listening on"):
+                break
+        else:
+            pytest.fail("the simulator did not start")
+        yield env_file
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def run_sourced(env_file: Path, script: Path, *args: str) -> dict:
+    """Run `script` in a shell that sourced `env_file`, as a user would; its JSON output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SP_API", "LWA_"))}
+    result = subprocess.run(
+        ["bash", "-c", f'source "{env_file}" && exec "{sys.executable}" "$@"', "-", script, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_one_line_makes_an_unmodified_client_reach_the_simulator(
+    simulator_process: Path,
+) -> None:
+    """The README's recipe: participations, orders and a listings report created, polled
+    and downloaded, by a script that names no endpoint and patches nothing."""
+    text = simulator_process.read_text()
+    assert "SP_API_REFRESH_TOKEN" in text and "SSL_CERT_FILE" in text
+    since = (clock.now() - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result = run_sourced(simulator_process, CLIENTS / "one_liner.py", since)
+    data = SellerData(seed=1)  # the CLI's default seed: the same catalogue
+    assert result["marketplaces"] == {m.id: m.participating for m in data.marketplaces("na")}
+    assert result["orders"] and all(len(o.split("-")) == 3 for o in result["orders"])
+    assert result["status"] == "DONE"
+    lines = result["document"].splitlines()
+    assert lines[0].split("\t")[:4] == ["item-name", "item-description", "listing-id", "seller-sku"]
+    skus = {line.split("\t")[3] for line in lines[1:]}
+    assert skus == {p.sku for p in data.products(US)}
+
+
+def test_the_redirect_sends_only_amazons_names_and_keeps_another_sitecustomize(
+    tmp_path: Path,
+) -> None:
+    """The env file's redirect answers lookups of the simulator's hosts with its address,
+    leaves other names alone, and runs the sitecustomize it shadows (a virtualenv's, or
+    the test clock's), as Python would without it."""
+    from sp_api_simulator import redirect
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "sitecustomize.py").write_text("import os\nos.environ['OTHER_SITE'] = 'ran'\n")
+    script = (
+        "import os, socket\n"
+        "print(socket.getaddrinfo('sellingpartnerapi-eu.amazon.com', 443)[0][4])\n"
+        "print(socket.getaddrinfo('localhost', 80)[0][4][0])\n"
+        "print(os.environ.get('OTHER_SITE'))\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{Path(redirect.__file__).parent}{os.pathsep}{other}",
+        "SP_API_SIMULATOR_HOSTS": "sellingpartnerapi-eu.amazon.com api.amazon.com",
+        "SP_API_SIMULATOR_ADDRESS": "127.0.0.1:8443",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    redirected, local, other_site = result.stdout.splitlines()
+    assert redirected == "('127.0.0.1', 8443)"
+    assert local in ("127.0.0.1", "::1")
+    assert other_site == "ran"
+
+
+def test_what_the_simulator_does_not_serve_is_said_so(simulator: Simulator) -> None:
+    """An operation of Amazon's models that the simulator does not serve, or a report type
+    it does not make, is 501 NotSimulated naming it: never one of Amazon's answers, which a
+    client would take for "no such thing". A name Amazon could not have is still 400."""
+    import requests
+
+    config = simulator.tap_config()
+    token = requests.post(
+        config["lwa_token_url"],
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": config["refresh_token"],
+            "client_id": config["lwa_client_id"],
+            "client_secret": config["lwa_client_secret"],
+        },
+        timeout=10,
+    ).json()["access_token"]
+    base = config["api_base_url"].replace("{region}", "na")
+    headers = {"x-amz-access-token": token}
+    unserved = requests.get(f"{base}/dataKiosk/2023-11-15/queries", headers=headers, timeout=10)
+    assert unserved.status_code == 501
+    (error,) = unserved.json()["errors"]
+    assert error["code"] == "NotSimulated"
+    assert "dataKiosk_2023-11-15.getQueries" in error["message"]
+    create = f"{base}/reports/2021-06-30/reports"
+    body = {"marketplaceIds": [US]}
+    unmade = requests.post(
+        create, json={**body, "reportType": "GET_NOT_A_SIMULATED_TYPE"}, headers=headers
+    )
+    assert unmade.status_code == 501
+    assert "GET_NOT_A_SIMULATED_TYPE" in unmade.json()["errors"][0]["message"]
+    invalid = requests.post(create, json={**body, "reportType": "listings"}, headers=headers)
+    assert invalid.status_code == 400
