@@ -9,12 +9,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sp_api_simulator import Simulator
+from sp_api_simulator import Simulator, SimulatorConfig
 from sp_api_simulator.data import SellerData
 from tap_amazon_seller import clock
 
@@ -146,3 +147,133 @@ def test_what_the_simulator_does_not_serve_is_said_so(simulator: Simulator) -> N
     assert "GET_NOT_A_SIMULATED_TYPE" in unmade.json()["errors"][0]["message"]
     invalid = requests.post(create, json={**body, "reportType": "listings"}, headers=headers)
     assert invalid.status_code == 400
+
+
+@pytest.fixture(scope="module")
+def tls_simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Simulator, Path]]:
+    """A simulator in this process under --tls (small pages, so clients page), and the env
+    file a client sources."""
+    from sp_api_simulator import tls
+
+    folder = tmp_path_factory.mktemp("tls")
+    certificates = tls.make_certificates(folder)
+    config = SimulatorConfig(
+        time_scale=1000, page_size=5, public_url=f"https://{tls.DOCUMENT_HOST}"
+    )
+    sim = Simulator(config)
+    url = sim.start(tls=certificates.context)
+    env_file = folder / "env.sh"
+    lines = tls.env_lines(
+        address=url.split("://", 1)[1],
+        bundle=certificates.bundle,
+        refresh_token=config.refresh_token,
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+    )
+    env_file.write_text("\n".join(lines) + "\n")
+    try:
+        yield sim, env_file
+    finally:
+        sim.stop()
+
+
+def family(tls_simulator: tuple[Simulator, Path], name: str, **args: Any) -> dict:
+    return run_sourced(tls_simulator[1], CLIENTS / "families.py", name, json.dumps(args))
+
+
+def _window(days: float) -> dict[str, str]:
+    end = clock.now() - timedelta(minutes=5)
+    return {
+        "after": (end - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "before": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def test_orders_of_both_versions_page_through_the_same_orders(
+    tls_simulator: tuple[Simulator, Path],
+) -> None:
+    sim = tls_simulator[0]
+    window = _window(6)
+    v0 = family(tls_simulator, "orders_v0", marketplace=US, **window)["ids"]
+    latest = family(tls_simulator, "orders_2026", marketplace=US, **window)
+    expected = sim.data.orders.created_between(
+        US, _parse(window["after"]), _parse(window["before"])
+    )
+    assert len(expected) > 5  # more than one page of five
+    assert sorted(v0) == sorted(latest["ids"]) == sorted(o.order_id for o in expected)
+    assert len(v0) == len(set(v0))
+    assert latest["lines"] == sum(len(o.lines) for o in expected)
+
+
+def test_a_report_is_created_polled_listed_and_downloaded(
+    tls_simulator: tuple[Simulator, Path],
+) -> None:
+    sim = tls_simulator[0]
+    window = _window(3)
+    got = family(
+        tls_simulator,
+        "reports",
+        marketplace=US,
+        type="GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_SALES_DATA",
+        **window,
+    )
+    assert got["status"] == "DONE" and got["report_id"] in got["listed"]
+    header, *rows = got["lines"]
+    columns = header.split("\t")
+    orders = {row.split("\t")[columns.index("amazon-order-id")] for row in rows}
+    start, end = _parse(window["after"]), _parse(window["before"])
+    assert orders == {
+        s.order_id
+        for day in sim.data.days(US, start, end)
+        for s in day.shipments
+        if start <= s.shipped <= end
+    }
+
+
+def test_financial_events_page_through_every_event(tls_simulator: tuple[Simulator, Path]) -> None:
+    from sp_api_simulator.families.finances import events_between
+
+    sim = tls_simulator[0]
+    window = _window(4)
+    got = family(tls_simulator, "finances", **window)["counts"]
+    expected: dict[str, int] = {}
+    for name, _ in events_between(sim, "na", _parse(window["after"]), _parse(window["before"])):
+        expected[name] = expected.get(name, 0) + 1
+    assert sum(expected.values()) > 20  # pages of twenty
+    assert {k: v for k, v in got.items() if v} == expected
+
+
+def test_inventory_listings_catalog_feeds_vendor_orders_and_tokens(
+    tls_simulator: tuple[Simulator, Path],
+) -> None:
+    """The rest of the families the tap reads, each through the client's own class."""
+    from sp_api_simulator.families.feeds import feeds_of
+    from sp_api_simulator.families.inventory import inventory_summary
+    from sp_api_simulator.families.vendor import purchase_orders
+
+    sim = tls_simulator[0]
+    products = sim.data.products(US)
+    skus = family(tls_simulator, "inventory", marketplace=US)["skus"]
+    assert skus == {p.sku: inventory_summary(p, details=False)["totalQuantity"] for p in products}
+    listed = family(tls_simulator, "listings", marketplace=US, seller=sim.config.seller_id)
+    assert sorted(listed["skus"]) == sorted(p.sku for p in products)
+    asins = sorted(p.asin for p in products[:3])
+    assert family(tls_simulator, "catalog", marketplace=US, asins=asins)["asins"] == asins
+    feed_types = ["POST_PRODUCT_DATA", "POST_INVENTORY_AVAILABILITY_DATA"]
+    feeds = family(tls_simulator, "feeds", types=feed_types)["feeds"]
+    expected_feeds = [f["feedId"] for f in feeds_of(sim, "na") if f["feedType"] in feed_types]
+    assert feeds and set(feeds) <= set(expected_feeds)
+    window = _window(30)
+    numbers = family(tls_simulator, "vendor_orders", **window)["numbers"]
+    start, end = _parse(window["after"]), _parse(window["before"])
+    assert sorted(numbers) == sorted(
+        o["purchaseOrderNumber"]
+        for o in purchase_orders(sim)
+        if start <= _parse(o["orderDetails"]["purchaseOrderDate"]) <= end
+    )
+    token = family(tls_simulator, "restricted_data_token", path="/orders/2026-01-01/orders")
+    assert token == {"token": True, "expires": 3600}
