@@ -60,6 +60,20 @@ class Request:
         """An array parameter, sent as `a,b` (Amazon's csv format) or repeated."""
         return [item for value in self.query.get(name, []) for item in value.split(",") if item]
 
+    def unsimulated(self, refused: frozenset[str]) -> Response | None:
+        """A 400 naming the first of `refused` the request carries: parameters of Amazon's
+        model the handler does not apply (a filter ignored would answer more than was
+        asked). Other unknown parameters are ignored, as Amazon ignores them (clients add
+        some, such as python-amazon-sp-api's MarketplaceId)."""
+        for name in sorted(refused & set(self.query)):
+            return error_response(
+                400,
+                "InvalidInput",
+                f"The parameter {name} is not simulated by sp-api-simulator: it would be "
+                "ignored, so the answer would not be Amazon's. Leave it out.",
+            )
+        return None
+
     def json(self) -> Any:
         return json.loads(self.body or b"null")
 

@@ -10,6 +10,7 @@ per cell, so they are written for speed (a regex or two, no dateutil).
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -363,6 +364,10 @@ def conform_json(
     types = schema.get("type") or ()
     if isinstance(types, str):
         types = (types,)
+    if isinstance(value, dict | list) and types and not {"object", "array"} & set(types):
+        # An object or list where the schema wants a value (a string, a number): it fits
+        # no type the field may have, and a target would refuse the record.
+        return _unfit(json.dumps(value, default=str), path, problems)
     if isinstance(value, dict):
         properties = schema.get("properties") or {}
         return {

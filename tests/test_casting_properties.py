@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tap_amazon_seller.casting import CastError, cast_decimal, read_decimal
+from tap_amazon_seller.casting import CastError, cast_decimal, conform_json, read_decimal
 
 # Cells as Amazon's files spell numbers, and as they should not.
 NUMBERISH = st.from_regex(
@@ -40,3 +40,23 @@ def test_the_fast_path_reads_every_cell_as_the_full_reading_does(text: str) -> N
 def test_plain_cells_keep_their_digits() -> None:
     assert repr(cast_decimal("19.90")) == repr(Decimal("19.90"))
     assert cast_decimal("") is None
+
+
+def test_an_object_or_list_where_the_schema_wants_a_value_is_null_and_noted() -> None:
+    """Found by answers generated from the finances model: an object where the model
+    types a date (`endTime: {}`) was kept as it was, and the record failed its schema."""
+    problems: list[str] = []
+    schema = {
+        "type": "object",
+        "properties": {
+            "endTime": {"type": ["string", "null"], "format": "date-time"},
+            "tags": {"type": ["array", "null"], "items": {"type": "string"}},
+        },
+    }
+    row = {"endTime": {}, "tags": ["a"], "other": {"kept": 1}}
+    assert conform_json(row, schema, problems) == {
+        "endTime": None,
+        "tags": ["a"],
+        "other": {"kept": 1},
+    }
+    assert problems == ["endTime: '{}'"]

@@ -171,6 +171,23 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
             )
         ],
     ),
+    "listingsItems_2021-08-01.getListingsItem": (
+        200,
+        lambda sim: [
+            (
+                "eu",
+                {
+                    "sellerId": sim.config.seller_id,
+                    "sku": sim.data.products("A1PA6795UKMFR9")[0].sku,
+                },
+                {
+                    "marketplaceIds": "A1PA6795UKMFR9",
+                    "includedData": "summaries,attributes,issues,offers,fulfillmentAvailability",
+                },
+                None,
+            )
+        ],
+    ),
     "vendorDirectFulfillmentOrders_2021-12-28.getOrders": (
         200,
         lambda sim: [("na", {}, {**_last_week(), "limit": 5, "includeDetails": "true"}, None)],
@@ -249,6 +266,7 @@ CONFORMANCE_REQUESTS: dict[str, tuple[int, Callable[[Simulator], list[Case]]]] =
         ],
     ),
     "ordersV0.getOrderItems": (200, lambda sim: [("na", {"orderId": _order_id(sim)}, {}, None)]),
+    "ordersV0.getOrder": (200, lambda sim: [("na", {"orderId": _order_id(sim)}, {}, None)]),
     # -- Replenishment API (cov-replenish) --
     "replenishment-2022-11-07.getSellingPartnerMetrics": (
         200,

@@ -207,6 +207,13 @@ def test_orders_of_both_versions_page_through_the_same_orders(
     assert sorted(v0) == sorted(latest["ids"]) == sorted(o.order_id for o in expected)
     assert len(v0) == len(set(v0))
     assert latest["lines"] == sum(len(o.lines) for o in expected)
+    one = expected[0]
+    assert family(tls_simulator, "one_order", id=one.order_id) == {
+        "id": one.order_id,
+        "status": {"SHIPPED": "Shipped", "UNSHIPPED": "Unshipped", "CANCELLED": "Canceled"}.get(
+            one.status, one.status
+        ),
+    }
 
 
 def test_a_report_is_created_polled_listed_and_downloaded(
@@ -261,6 +268,14 @@ def test_inventory_listings_catalog_feeds_vendor_orders_and_tokens(
     assert skus == {p.sku: inventory_summary(p, details=False)["totalQuantity"] for p in products}
     listed = family(tls_simulator, "listings", marketplace=US, seller=sim.config.seller_id)
     assert sorted(listed["skus"]) == sorted(p.sku for p in products)
+    one = family(
+        tls_simulator,
+        "one_listing",
+        marketplace=US,
+        seller=sim.config.seller_id,
+        sku=products[1].sku,
+    )
+    assert one == {"sku": products[1].sku, "asin": products[1].asin}
     asins = sorted(p.asin for p in products[:3])
     assert family(tls_simulator, "catalog", marketplace=US, asins=asins)["asins"] == asins
     feed_types = ["POST_PRODUCT_DATA", "POST_INVENTORY_AVAILABILITY_DATA"]
@@ -277,3 +292,101 @@ def test_inventory_listings_catalog_feeds_vendor_orders_and_tokens(
     )
     token = family(tls_simulator, "restricted_data_token", path="/orders/2026-01-01/orders")
     assert token == {"token": True, "expires": 3600}
+
+
+def _caller(sim: Simulator, region: str = "na") -> Any:
+    """GET on the simulator with a valid access token: (status, JSON body)."""
+    import requests
+
+    config = sim.tap_config()
+    token = requests.post(
+        config["lwa_token_url"],
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": config["refresh_token"],
+            "client_id": config["lwa_client_id"],
+            "client_secret": config["lwa_client_secret"],
+        },
+        timeout=10,
+    ).json()["access_token"]
+    base = config["api_base_url"].replace("{region}", region)
+
+    def get(path: str, **params: Any) -> tuple[int, Any]:
+        answer = requests.get(
+            base + path, params=params, headers={"x-amz-access-token": token}, timeout=10
+        )
+        return answer.status_code, answer.json()
+
+    return get
+
+
+def test_filters_are_honoured_or_refused_by_name(simulator: Simulator) -> None:
+    """A filter the simulator ignored answered more than was asked: each is now applied, or
+    refused with a 400 that names it."""
+    get = _caller(simulator)
+    since = (clock.now() - timedelta(days=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    everything = simulator.data.orders.created_between(
+        US, clock.now() - timedelta(days=5), clock.now() - timedelta(minutes=2)
+    )
+    v0 = "/orders/v0/orders"
+    status, body = get(v0, MarketplaceIds=US, CreatedAfter=since, OrderStatuses="Shipped")
+    assert status == 200
+    shipped = {o.order_id for o in everything if o.status == "SHIPPED"}
+    assert shipped and {o["AmazonOrderId"] for o in body["payload"]["Orders"]} == shipped
+    _, body = get(v0, MarketplaceIds=US, CreatedAfter=since, FulfillmentChannels="AFN")
+    afn = {o.order_id for o in everything if o.fulfilled_by == "AMAZON"}
+    assert afn and {o["AmazonOrderId"] for o in body["payload"]["Orders"]} == afn
+    two = sorted(o.order_id for o in everything)[:2]
+    _, body = get(v0, MarketplaceIds=US, CreatedAfter=since, AmazonOrderIds=",".join(two))
+    assert sorted(o["AmazonOrderId"] for o in body["payload"]["Orders"]) == two
+    status, body = get(v0, MarketplaceIds=US, CreatedAfter=since, PaymentMethods="COD")
+    assert status == 400 and "PaymentMethods" in body["errors"][0]["message"]
+
+    search = "/orders/2026-01-01/orders"
+    _, body = get(search, marketplaceIds=US, createdAfter=since, fulfilledBy="MERCHANT")
+    merchant = {o.order_id for o in everything if o.fulfilled_by == "MERCHANT"}
+    assert merchant and {o["orderId"] for o in body["orders"]} == merchant
+    _, body = get(search, marketplaceIds=US, createdAfter=since, fulfillmentStatuses="SHIPPED")
+    assert {o["orderId"] for o in body["orders"]} == shipped
+
+    products = simulator.data.products(US)
+    skus = sorted(p.sku for p in products[:2])
+    _, body = get(
+        "/fba/inventory/v1/summaries",
+        granularityType="Marketplace",
+        granularityId=US,
+        marketplaceIds=US,
+        sellerSkus=",".join(skus),
+    )
+    assert sorted(s["sellerSku"] for s in body["payload"]["inventorySummaries"]) == skus
+
+    word = products[0].name.split()[0]
+    status, body = get("/catalog/2022-04-01/items", marketplaceIds=US, keywords=word, pageSize=20)
+    named = {p.asin for p in products if word.casefold() in p.name.casefold()}
+    assert status == 200 and {i["asin"] for i in body["items"]} == named
+    status, body = get(
+        "/catalog/2022-04-01/items", marketplaceIds=US, keywords=word, brandNames="X"
+    )
+    assert status == 400 and "brandNames" in body["errors"][0]["message"]
+
+
+def test_vendor_orders_filter_by_state() -> None:
+    from sp_api_simulator.families.vendor import purchase_orders
+
+    sim = Simulator(SimulatorConfig(time_scale=1000))
+    with sim.running():
+        get = _caller(sim)
+        since = (clock.now() - timedelta(days=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        path = "/vendor/orders/v1/purchaseOrders"
+        status, body = get(path, createdAfter=since, purchaseOrderState="Acknowledged", limit=100)
+        assert status == 200
+        got = {o["purchaseOrderNumber"] for o in body["payload"]["orders"]}
+        expected = {
+            o["purchaseOrderNumber"]
+            for o in purchase_orders(sim)
+            if o["purchaseOrderState"] == "Acknowledged"
+            and _parse(o["orderDetails"]["purchaseOrderDate"]) > _parse(since)
+        }
+        assert expected and got == expected
+        status, body = get(path, createdAfter=since, poItemState="Cancelled")
+        assert status == 400 and "poItemState" in body["errors"][0]["message"]

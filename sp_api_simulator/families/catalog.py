@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sp_api_simulator.paging import page_of
 from sp_api_simulator.server import Request, Response, Simulator, error_response, route
 
 ROLES = ("Product Listing", "Brand Analytics", "Pricing")
@@ -85,16 +86,35 @@ def catalog_item(
     return item
 
 
+#: searchCatalogItems refinements of Amazon's model the simulator does not apply: refused.
+SEARCH_REFUSED = frozenset(("brandNames", "classificationIds", "locale", "keywordsLocale"))
+#: Amazon's page of a keyword search (pageSize at most 20).
+KEYWORD_PAGE = 10
+
+
 @route("catalogItems_2022-04-01.searchCatalogItems", ROLES)
 def search_catalog_items(sim: Simulator, request: Request) -> Response:
+    if refused := request.unsimulated(SEARCH_REFUSED):
+        return refused
     marketplaces = request.param_list("marketplaceIds")
     identifiers = request.param_list("identifiers")
     identifiers_type = request.param("identifiersType")
+    keywords = [k.casefold() for k in request.param_list("keywords")]
     included = set(request.param_list("includedData") or ["summaries"])
     if len(marketplaces) != 1:
         return error_response(400, "InvalidInput", "marketplaceIds takes exactly one marketplace.")
-    if not identifiers and not request.param_list("keywords"):
+    if not identifiers and not keywords:
         return error_response(400, "InvalidInput", "Either identifiers or keywords is required.")
+    if identifiers and keywords:
+        return error_response(
+            400, "InvalidInput", "identifiers cannot be used together with keywords."
+        )
+    try:
+        page_size = int(request.param("pageSize") or KEYWORD_PAGE)
+    except ValueError:
+        return error_response(400, "InvalidInput", "pageSize must be a number.")
+    if not 1 <= page_size <= 20:
+        return error_response(400, "InvalidInput", "pageSize must be between 1 and 20.")
     if identifiers and identifiers_type not in IDENTIFIER_TYPES:
         return error_response(400, "InvalidInput", "identifiersType is required with identifiers.")
     if len(identifiers) > 20:
@@ -118,13 +138,24 @@ def search_catalog_items(sim: Simulator, request: Request) -> Response:
         for index, p in enumerate(products)
         if (identifiers_type == "ASIN" and p.asin in wanted)
         or (identifiers_type == "SKU" and p.sku in wanted)
+        # A keyword search: the items whose name holds every keyword.
+        or (keywords and all(k in p.name.casefold() for k in keywords))
     ]
+    pagination: dict[str, str] = {}
+    if keywords:
+        page, token = page_of(sim, "catalog", items, request.param("pageToken"), page_size)
+        if page is None:
+            return error_response(400, "InvalidInput", "Invalid pageToken.")
+        if token:
+            pagination["nextToken"] = token
+    else:
+        page = items
     return Response(
         200,
         {
             "numberOfResults": len(items),
-            "pagination": {},
+            "pagination": pagination,
             "refinements": {"brands": [], "classifications": []},
-            "items": items,
+            "items": page,
         },
     )

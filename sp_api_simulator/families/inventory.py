@@ -55,8 +55,22 @@ def inventory_summary(product: Any, details: bool) -> dict[str, Any]:
     return summary
 
 
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
 @route("fbaInventory.getInventorySummaries", FBA_ROLES)
 def get_inventory_summaries(sim: Simulator, request: Request) -> Response:
+    skus = set(request.param_list("sellerSkus"))
+    if len(skus) > 50:
+        return error_response(400, "InvalidInput", "sellerSkus takes at most 50 SKUs.")
+    if request.param("sellerSku"):
+        skus.add(str(request.param("sellerSku")))
+    try:
+        since = request.param("startDateTime")
+        changed_since = datetime.fromisoformat(since.replace("Z", "+00:00")) if since else None
+    except ValueError:
+        return error_response(400, "InvalidInput", "startDateTime must be ISO 8601.")
     granularity_type = request.param("granularityType")
     granularity_id = request.param("granularityId")
     marketplaces = request.param_list("marketplaceIds")
@@ -74,7 +88,13 @@ def get_inventory_summaries(sim: Simulator, request: Request) -> Response:
             400, "InvalidInput", f"Invalid marketplaceId {granularity_id} for this region."
         )
     details = (request.param("details") or "false").lower() == "true"
-    items = [inventory_summary(p, details) for p in sim.data.products(granularity_id)]
+    items = [
+        summary
+        for p in sim.data.products(granularity_id)
+        if not skus or p.sku in skus
+        for summary in [inventory_summary(p, details)]
+        if changed_since is None or _parse(summary["lastUpdatedTime"]) >= changed_since
+    ]
     page, token = page_of(sim, "fbaInventory", items, request.param("nextToken"), FBA_PAGE)
     if page is None:
         return error_response(400, "InvalidInput", "Invalid nextToken.")

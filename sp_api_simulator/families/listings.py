@@ -1,4 +1,5 @@
-"""Listings Items 2021-08-01 (models/listingsItems_2021-08-01.json): searchListingsItems."""
+"""Listings Items 2021-08-01 (models/listingsItems_2021-08-01.json): searchListingsItems and
+getListingsItem."""
 
 from __future__ import annotations
 
@@ -70,8 +71,32 @@ def listings_item(product: Any, profile: Any, included: set[str], index: int) ->
     return item
 
 
-@route("listingsItems_2021-08-01.searchListingsItems", ROLES)
-def search_listings_items(sim: Simulator, request: Request) -> Response:
+#: Filters and sorting of Amazon's model the simulator does not apply: refused by name.
+SEARCH_REFUSED = frozenset(
+    (
+        "issueLocale",
+        "identifiers",
+        "identifiersType",
+        "variationParentSku",
+        "packageHierarchySku",
+        "createdAfter",
+        "createdBefore",
+        "lastUpdatedAfter",
+        "lastUpdatedBefore",
+        "withIssueSeverity",
+        "withStatus",
+        "withoutStatus",
+        "sortBy",
+        "sortOrder",
+    )
+)
+GET_REFUSED = frozenset(("issueLocale",))
+
+
+def _asked(sim: Simulator, request: Request, refused: frozenset[str]) -> Any:
+    """(marketplace profile, includedData) of a request, or the 400 answering it."""
+    if answer := request.unsimulated(refused):
+        return answer
     if request.path_params["sellerId"] != sim.config.seller_id:
         return error_response(400, "InvalidInput", "Invalid sellerId.")
     marketplaces = request.param_list("marketplaceIds")
@@ -80,17 +105,39 @@ def search_listings_items(sim: Simulator, request: Request) -> Response:
         return error_response(400, "InvalidInput", "marketplaceIds takes exactly one marketplace.")
     if unknown := included - set(INCLUDED):
         return error_response(400, "InvalidInput", f"Invalid includedData {sorted(unknown)}.")
+    profile = sim.data_marketplace(marketplaces[0])
+    if profile is None or profile.region != request.region:
+        return error_response(
+            400, "InvalidInput", f"Invalid marketplaceId {marketplaces[0]} for this region."
+        )
+    return profile, included
+
+
+@route("listingsItems_2021-08-01.getListingsItem", ROLES)
+def get_listings_item(sim: Simulator, request: Request) -> Response:
+    asked = _asked(sim, request, GET_REFUSED)
+    if isinstance(asked, Response):
+        return asked
+    profile, included = asked
+    products = sim.data.products(profile.id)
+    for index, product in enumerate(products):
+        if product.sku == request.path_params["sku"]:
+            return Response(200, listings_item(product, profile, included, index))
+    return error_response(404, "NOT_FOUND", f"SKU '{request.path_params['sku']}' not found.")
+
+
+@route("listingsItems_2021-08-01.searchListingsItems", ROLES)
+def search_listings_items(sim: Simulator, request: Request) -> Response:
+    asked = _asked(sim, request, SEARCH_REFUSED)
+    if isinstance(asked, Response):
+        return asked
+    profile, included = asked
     try:
         size = int(request.param("pageSize") or PAGE)
     except ValueError:
         size = 0
     if not 1 <= size <= 20:
         return error_response(400, "InvalidInput", "pageSize must be between 1 and 20.")
-    profile = sim.data_marketplace(marketplaces[0])
-    if profile is None or profile.region != request.region:
-        return error_response(
-            400, "InvalidInput", f"Invalid marketplaceId {marketplaces[0]} for this region."
-        )
     products = sim.data.products(profile.id)
     items = [listings_item(p, profile, included, i) for i, p in enumerate(products)]
     page, token = page_of(sim, "listings", items, request.param("pageToken"), size)

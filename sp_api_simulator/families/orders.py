@@ -41,6 +41,23 @@ INCLUDED_DATA = frozenset(
     )
 )
 LAG = timedelta(minutes=2)
+#: getOrders (v0) filters of Amazon's model the simulator does not apply: refused by name.
+V0_REFUSED = frozenset(
+    (
+        "PaymentMethods",
+        "BuyerEmail",
+        "SellerOrderId",
+        "EasyShipShipmentStatuses",
+        "ElectronicInvoiceStatuses",
+        "ActualFulfillmentSupplySourceId",
+        "IsISPU",
+        "StoreChainStoreId",
+        "EarliestDeliveryDateBefore",
+        "EarliestDeliveryDateAfter",
+        "LatestDeliveryDateBefore",
+        "LatestDeliveryDateAfter",
+    )
+)
 V0_STATUS = {
     "PENDING": "Pending",
     "UNSHIPPED": "Unshipped",
@@ -268,6 +285,8 @@ def search_orders(sim: Simulator, request: Request) -> Response:
         return error_response(404, "NotFound", "Resource not found.")
     now = clock.now()
     try:
+        statuses = set(request.param_list("fulfillmentStatuses"))
+        fulfilled_by = set(request.param_list("fulfilledBy"))
         if request.param("paginationToken") is None:
             marketplaces = _marketplaces(sim, request, "marketplaceIds", required=False)
             kind, after, before = _window(
@@ -304,7 +323,12 @@ def search_orders(sim: Simulator, request: Request) -> Response:
         request,
         "paginationToken",
         size,
-        lambda: _matching(sim, marketplaces, kind, after, before),
+        lambda: [
+            o
+            for o in _matching(sim, marketplaces, kind, after, before)
+            if (not statuses or o.status in statuses)
+            and (not fulfilled_by or o.fulfilled_by in fulfilled_by)
+        ],
     )
     if page is None:
         return error_response(400, "InvalidInput", "Invalid paginationToken.")
@@ -335,10 +359,72 @@ def _v0_money(amount: Decimal, currency: str) -> dict[str, str]:
     return {"CurrencyCode": currency, "Amount": _money(amount, currency)["amount"]}
 
 
+def v0_order(order: SimOrder, pii: frozenset[str]) -> dict[str, Any]:
+    """An order as Orders v0 gives it (PII only as the access token allows)."""
+    total = sum((line.price + line.shipping + line.tax for line in order.lines), Decimal(0))
+    count = sum(line.quantity for line in order.lines)
+    shipped = count if order.status == "SHIPPED" else 0
+    return {
+        "AmazonOrderId": order.order_id,
+        "SellerOrderId": order.seller_order_id,
+        "PurchaseDate": _iso(order.created),
+        "LastUpdateDate": _iso(order.last_updated),
+        "OrderStatus": V0_STATUS[order.status],
+        "FulfillmentChannel": "AFN" if order.fulfilled_by == "AMAZON" else "MFN",
+        "SalesChannel": _marketplace_name(order.marketplace_id),
+        "ShipServiceLevel": order.service_level,
+        "OrderTotal": _v0_money(total, order.currency),
+        "NumberOfItemsShipped": shipped,
+        "NumberOfItemsUnshipped": count - shipped,
+        "MarketplaceId": order.marketplace_id,
+        "IsBusinessOrder": order.business,
+        "IsPrime": False,  # the simulated seller has no Prime orders
+        "ShippingAddress": {
+            "City": order.city[0],
+            "StateOrRegion": order.city[1],
+            "PostalCode": order.city[2],
+            "CountryCode": order.country,
+            **(
+                {"Name": order.buyer_name, "AddressLine1": order.street}
+                if "shippingAddress" in pii
+                else {}
+            ),
+        },
+        "BuyerInfo": {
+            **(
+                {"PurchaseOrderNumber": order.purchase_order_number}
+                if order.purchase_order_number
+                else {}
+            ),
+            **(
+                {"BuyerName": order.buyer_name, "BuyerEmail": order.buyer_email}
+                if "buyerInfo" in pii
+                else {}
+            ),
+        },
+    }
+
+
 @route("ordersV0.getOrders", ROLES)
 def get_orders_v0(sim: Simulator, request: Request) -> Response:
+    if refused := request.unsimulated(V0_REFUSED):
+        return refused
     now = clock.now()
     try:
+        statuses = set(request.param_list("OrderStatuses"))
+        channels = set(request.param_list("FulfillmentChannels"))
+        ids = set(request.param_list("AmazonOrderIds"))
+        if len(ids) > 50:
+            raise _BadRequest("AmazonOrderIds takes at most 50 order ids.")
+
+        def wanted(order: SimOrder) -> bool:
+            channel = "AFN" if order.fulfilled_by == "AMAZON" else "MFN"
+            return (
+                (not statuses or V0_STATUS[order.status] in statuses)
+                and (not channels or channel in channels)
+                and (not ids or order.order_id in ids)
+            )
+
         if request.param("NextToken") is None:
             marketplaces = _marketplaces(sim, request, "MarketplaceIds", required=True)
             kind, after, before = _window(
@@ -362,63 +448,30 @@ def get_orders_v0(sim: Simulator, request: Request) -> Response:
         request,
         "NextToken",
         size,
-        lambda: _matching(sim, marketplaces, kind, after, before),
+        lambda: [o for o in _matching(sim, marketplaces, kind, after, before) if wanted(o)],
     )
     if page is None:
         return error_response(400, "InvalidInput", "Invalid NextToken.")
     pii = sim.tokens.restricted_elements(
         request.headers.get("x-amz-access-token", ""), "GET", V0_PATH
     )
-    orders = []
-    for order in page:
-        total = sum((line.price + line.shipping + line.tax for line in order.lines), Decimal(0))
-        count = sum(line.quantity for line in order.lines)
-        shipped = count if order.status == "SHIPPED" else 0
-        orders.append(
-            {
-                "AmazonOrderId": order.order_id,
-                "SellerOrderId": order.seller_order_id,
-                "PurchaseDate": _iso(order.created),
-                "LastUpdateDate": _iso(order.last_updated),
-                "OrderStatus": V0_STATUS[order.status],
-                "FulfillmentChannel": "AFN" if order.fulfilled_by == "AMAZON" else "MFN",
-                "SalesChannel": _marketplace_name(order.marketplace_id),
-                "ShipServiceLevel": order.service_level,
-                "OrderTotal": _v0_money(total, order.currency),
-                "NumberOfItemsShipped": shipped,
-                "NumberOfItemsUnshipped": count - shipped,
-                "MarketplaceId": order.marketplace_id,
-                "IsBusinessOrder": order.business,
-                "IsPrime": False,  # the simulated seller has no Prime orders
-                "ShippingAddress": {
-                    "City": order.city[0],
-                    "StateOrRegion": order.city[1],
-                    "PostalCode": order.city[2],
-                    "CountryCode": order.country,
-                    **(
-                        {"Name": order.buyer_name, "AddressLine1": order.street}
-                        if "shippingAddress" in pii
-                        else {}
-                    ),
-                },
-                "BuyerInfo": {
-                    **(
-                        {"PurchaseOrderNumber": order.purchase_order_number}
-                        if order.purchase_order_number
-                        else {}
-                    ),
-                    **(
-                        {"BuyerName": order.buyer_name, "BuyerEmail": order.buyer_email}
-                        if "buyerInfo" in pii
-                        else {}
-                    ),
-                },
-            }
-        )
+    orders = [v0_order(order, pii) for order in page]
     payload: dict[str, Any] = {"Orders": orders}
     if token:
         payload["NextToken"] = token
     return Response(200, {"payload": payload})
+
+
+@route("ordersV0.getOrder", ROLES)
+def get_order_v0(sim: Simulator, request: Request) -> Response:
+    order_id = request.path_params["orderId"]
+    order = sim.data.orders.get(order_id, region=request.region)
+    if order is None:
+        return error_response(404, "NotFound", f"Order {order_id} was not found.")
+    pii = sim.tokens.restricted_elements(
+        request.headers.get("x-amz-access-token", ""), "GET", f"{V0_PATH}/{order_id}"
+    )
+    return Response(200, {"payload": v0_order(order, pii)})
 
 
 @route("ordersV0.getOrderItems", ROLES)

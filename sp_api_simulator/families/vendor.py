@@ -110,8 +110,18 @@ def _time(request: Request, name: str) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
+#: getPurchaseOrders filters of Amazon's model the simulator does not apply: refused.
+PURCHASE_ORDER_REFUSED = frozenset(("poItemState", "isPOChanged", "orderingVendorCode"))
+PURCHASE_ORDER_STATES = ("New", "Acknowledged", "Closed")
+
+
 @route("vendorOrders.getPurchaseOrders", ROLES, regions=("na",))
 def get_purchase_orders(sim: Simulator, request: Request) -> Response:
+    if refused := request.unsimulated(PURCHASE_ORDER_REFUSED):
+        return refused
+    state = request.param("purchaseOrderState")
+    if state is not None and state not in PURCHASE_ORDER_STATES:
+        return error_response(400, "InvalidInput", f"Invalid purchaseOrderState {state!r}.")
     try:
         limit = int(request.param("limit") or 100)
         bounds = {
@@ -132,12 +142,15 @@ def get_purchase_orders(sim: Simulator, request: Request) -> Response:
         and (bounds["createdBefore"] is None or _created(o) < bounds["createdBefore"])
         and (bounds["changedAfter"] is None or _changed(o) > bounds["changedAfter"])
         and (bounds["changedBefore"] is None or _changed(o) < bounds["changedBefore"])
+        and (state is None or o["purchaseOrderState"] == state)
     ]
     if (request.param("sortOrder") or "DESC") == "DESC":
         matches.reverse()
     page, token = page_of(sim, "vendorOrders", matches, request.param("nextToken"), limit)
     if page is None:
         return error_response(400, "InvalidInput", "Invalid nextToken.")
+    if (request.param("includeDetails") or "true").lower() == "false":
+        page = [{k: v for k, v in o.items() if k != "orderDetails"} for o in page]
     payload: dict[str, Any] = {"orders": page}
     if token:
         payload["pagination"] = {"nextToken": token}

@@ -48,6 +48,11 @@ def orders_v0(args):
     return {"ids": ids}
 
 
+def one_order(args):
+    order = OrdersV0(marketplace=Marketplaces.US).get_order(args["id"]).payload
+    return {"id": order["AmazonOrderId"], "status": order["OrderStatus"]}
+
+
 def orders_2026(args):
     ids, lines = [], 0
     client = OrdersV20260101(marketplace=Marketplaces.US)
@@ -146,6 +151,20 @@ def listings(args):
     ):
         skus += [item["sku"] for item in payload["items"]]
     return {"skus": skus}
+
+
+def one_listing(args):
+    item = (
+        ListingsItemsV20210801(marketplace=Marketplaces.US)
+        .get_listings_item(
+            args["seller"],
+            args["sku"],
+            marketplaceIds=[args["marketplace"]],
+            includedData=["summaries"],
+        )
+        .payload
+    )
+    return {"sku": item["sku"], "asin": item["summaries"][0]["asin"]}
 
 
 def feeds(args):
