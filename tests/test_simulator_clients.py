@@ -294,8 +294,8 @@ def test_inventory_listings_catalog_feeds_vendor_orders_and_tokens(
     assert token == {"token": True, "expires": 3600}
 
 
-def _caller(sim: Simulator, region: str = "na") -> Any:
-    """GET on the simulator with a valid access token: (status, JSON body)."""
+def _caller(sim: Simulator, region: str = "na", method: str = "GET") -> Any:
+    """Calls on the simulator with a valid access token: (status, JSON body)."""
     import requests
 
     config = sim.tap_config()
@@ -311,13 +311,20 @@ def _caller(sim: Simulator, region: str = "na") -> Any:
     ).json()["access_token"]
     base = config["api_base_url"].replace("{region}", region)
 
-    def get(path: str, **params: Any) -> tuple[int, Any]:
-        answer = requests.get(
-            base + path, params=params, headers={"x-amz-access-token": token}, timeout=10
+    def call(
+        path: str, *, headers: dict | None = None, json: Any = None, **params: Any
+    ) -> tuple[int, Any]:
+        answer = requests.request(
+            method,
+            base + path,
+            params=params,
+            json=json,
+            headers={"x-amz-access-token": token, **(headers or {})},
+            timeout=10,
         )
         return answer.status_code, answer.json()
 
-    return get
+    return call
 
 
 def test_filters_are_honoured_or_refused_by_name(simulator: Simulator) -> None:
@@ -390,3 +397,24 @@ def test_vendor_orders_filter_by_state() -> None:
         assert expected and got == expected
         status, body = get(path, createdAfter=since, poItemState="Cancelled")
         assert status == 400 and "poItemState" in body["errors"][0]["message"]
+
+
+def test_document_links_come_from_the_simulators_address_not_the_host_header() -> None:
+    """A client that sends another Host (a proxy, a host mapping) still gets a link to where
+    the simulator is (or --public-url): the link once followed the Host header, and a 404
+    body was taken for the report."""
+    for public_url in (None, "https://documents.example:8443"):
+        sim = Simulator(SimulatorConfig(time_scale=1000, public_url=public_url))
+        with sim.running():
+            get = _caller(sim)
+            created = _caller(sim, method="POST")(
+                "/reports/2021-06-30/reports",
+                json={"reportType": "GET_MERCHANT_LISTINGS_ALL_DATA", "marketplaceIds": [US]},
+            )[1]["reportId"]
+            for _ in range(200):
+                _, report = get(f"/reports/2021-06-30/reports/{created}")
+                if report["processingStatus"] == "DONE":
+                    break
+            path = f"/reports/2021-06-30/documents/{report['reportDocumentId']}"
+            _, document = get(path, headers={"Host": "elsewhere.example"})
+            assert document["url"].startswith(f"{public_url or sim.url}/_documents/")
