@@ -1574,68 +1574,177 @@ SETTLEMENT_HEADER = [
 ]
 
 
-def settlement(
+@dataclass(frozen=True)
+class SettlementCharge:
+    """One charge of a settlement period: a shipment's principal or its commission."""
+
+    shipment: Any
+    kind: str  # ItemPrice, ItemFees
+    description: str  # Principal, Commission
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """One settlement period of a marketplace: every flat file and XML of it say this."""
+
+    settlement_id: str
+    start: datetime
+    end: datetime
+    charges: tuple[SettlementCharge, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in self.charges), Decimal(0))
+
+
+def settlement_of(
     data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime
-) -> Rendered:
-    """One settlement period's lines; the first row is Amazon's summary row."""
-    eu = mp.region == "eu"
-
-    def when(moment: datetime) -> str:
-        return f"{moment:%d.%m.%Y %H:%M:%S} UTC" if eu else moment.isoformat(timespec="seconds")
-
+) -> Settlement:
+    """The period's charges: each shipment's principal and a 15 % commission."""
     settlement_id = f"{zlib.crc32(f'{data.seed}:{mp.id}:{start.date()}'.encode()):011d}"
-    lines = []
-    total = Decimal(0)
+    charges = []
     for day in data.days(mp.id, start, end - timedelta(seconds=1)):
         for s in day.shipments:
             if not start <= s.shipped < end:
                 continue
             principal = s.product.price * s.quantity
             fee = (principal * Decimal("0.15")).quantize(Decimal("0.01"))
-            for kind, description, amount in (
-                ("ItemPrice", "Principal", principal),
-                ("ItemFees", "Commission", -fee),
-            ):
-                total += amount
-                lines.append(
-                    [
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        "Order",
-                        s.order_id,
-                        "",
-                        "",
-                        s.shipment_id,
-                        mp.name,
-                        kind,
-                        description,
-                        money(amount, mp, decimal_comma=True),
-                        "AFN",
-                        f"{s.shipped:%m/%d/%y}",
-                        f"{s.shipped:%Y-%m-%d %H:%M:%S} UTC",
-                        s.item_id,
-                        "",
-                        "",
-                        s.product.sku,
-                        str(s.quantity),
-                        "",
-                    ]
-                )
-    summary = [
-        settlement_id,
-        when(start),
-        when(end),
-        when(end + timedelta(days=1)),
-        money(total, mp, decimal_comma=True),
+            charges.append(SettlementCharge(s, "ItemPrice", "Principal", principal))
+            charges.append(SettlementCharge(s, "ItemFees", "Commission", -fee))
+    return Settlement(settlement_id, start, end, tuple(charges))
+
+
+def _settlement_when(mp: MarketplaceProfile, moment: datetime) -> str:
+    # EU files write DD.MM.YYYY HH:MM:SS UTC, the others ISO 8601.
+    return (
+        f"{moment:%d.%m.%Y %H:%M:%S} UTC"
+        if mp.region == "eu"
+        else moment.isoformat(timespec="seconds")
+    )
+
+
+def _settlement_summary(period: Settlement, mp: MarketplaceProfile, width: int) -> list[str]:
+    """The first row of a settlement flat file: the period, its deposit and total."""
+    return [
+        period.settlement_id,
+        _settlement_when(mp, period.start),
+        _settlement_when(mp, period.end),
+        _settlement_when(mp, period.end + timedelta(days=1)),
+        money(period.total, mp, decimal_comma=True),
         mp.currency,
-    ] + [""] * (len(SETTLEMENT_HEADER) - 6)
-    for line in lines:
-        line[0] = settlement_id
+    ] + [""] * (width - 6)
+
+
+def settlement(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime
+) -> Rendered:
+    """One settlement period as the _V2 flat file: Amazon's summary row, then a row per
+    charge (amount-type, amount-description, amount)."""
+    period = settlement_of(data, mp, start, end)
+    lines = []
+    for charge in period.charges:
+        s = charge.shipment
+        line = dict.fromkeys(SETTLEMENT_HEADER, "")
+        line.update(
+            {
+                "settlement-id": period.settlement_id,
+                "transaction-type": "Order",
+                "order-id": s.order_id,
+                "shipment-id": s.shipment_id,
+                "marketplace-name": mp.name,
+                "amount-type": charge.kind,
+                "amount-description": charge.description,
+                "amount": money(charge.amount, mp, decimal_comma=True),
+                "fulfillment-id": "AFN",
+                "posted-date": f"{s.shipped:%m/%d/%y}",
+                "posted-date-time": f"{s.shipped:%Y-%m-%d %H:%M:%S} UTC",
+                "order-item-code": s.item_id,
+                "sku": s.product.sku,
+                "quantity-purchased": str(s.quantity),
+            }
+        )
+        lines.append(list(line.values()))
+    summary = _settlement_summary(period, mp, len(SETTLEMENT_HEADER))
     return Rendered(SETTLEMENT_HEADER, [summary, *lines], charset=CHARSETS[mp.region])
+
+
+#: The first settlement flat file (removed by Amazon on 2026-11-11): a charge's amount in a
+#: column of its kind (price-amount, item-related-fee-amount) instead of amount-type/amount.
+SETTLEMENT_V1_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE"
+SETTLEMENT_V1_HEADER = [
+    "settlement-id",
+    "settlement-start-date",
+    "settlement-end-date",
+    "deposit-date",
+    "total-amount",
+    "currency",
+    "transaction-type",
+    "order-id",
+    "merchant-order-id",
+    "adjustment-id",
+    "shipment-id",
+    "marketplace-name",
+    "shipment-fee-type",
+    "shipment-fee-amount",
+    "order-fee-type",
+    "order-fee-amount",
+    "fulfillment-id",
+    "posted-date",
+    "order-item-code",
+    "merchant-order-item-id",
+    "merchant-adjustment-item-id",
+    "sku",
+    "quantity-purchased",
+    "price-type",
+    "price-amount",
+    "item-related-fee-type",
+    "item-related-fee-amount",
+    "misc-fee-amount",
+    "other-fee-amount",
+    "other-fee-reason-description",
+    "promotion-id",
+    "promotion-type",
+    "promotion-amount",
+    "direct-payment-type",
+    "direct-payment-amount",
+    "other-amount",
+]
+
+
+def settlement_v1(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime
+) -> Rendered:
+    """The same settlement period as the first flat file."""
+    period = settlement_of(data, mp, start, end)
+    lines = []
+    for charge in period.charges:
+        s = charge.shipment
+        line = dict.fromkeys(SETTLEMENT_V1_HEADER, "")
+        kind, amount = (
+            ("price-type", "price-amount")
+            if charge.kind == "ItemPrice"
+            else ("item-related-fee-type", "item-related-fee-amount")
+        )
+        line.update(
+            {
+                "settlement-id": period.settlement_id,
+                "transaction-type": "Order",
+                "order-id": s.order_id,
+                "shipment-id": s.shipment_id,
+                "marketplace-name": mp.name,
+                "fulfillment-id": "AFN",
+                "posted-date": f"{s.shipped:%m/%d/%y}",
+                "order-item-code": s.item_id,
+                "sku": s.product.sku,
+                "quantity-purchased": str(s.quantity),
+                kind: charge.description,
+                amount: money(charge.amount, mp, decimal_comma=True),
+            }
+        )
+        lines.append(list(line.values()))
+    summary = _settlement_summary(period, mp, len(SETTLEMENT_V1_HEADER))
+    return Rendered(SETTLEMENT_V1_HEADER, [summary, *lines], charset=CHARSETS[mp.region])
 
 
 def marketplace(marketplace_id: str) -> MarketplaceProfile:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -26,6 +26,7 @@ from sp_api_simulator.report_documents import (
     Rendered,
     money,
     renderer,
+    settlement_of,
 )
 
 ORDERS_XML_TYPE = "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
@@ -390,3 +391,71 @@ def _node(node: BrowseNode, brand: str) -> str:
             "</Node>\n",
         )
     )
+
+
+# -- the XML settlement report (removed by Amazon on 2026-11-11) ---------------------------
+
+SETTLEMENT_XML_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_XML"
+
+
+def settlement_xml(
+    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime
+) -> Rendered:
+    """The settlement period of the flat files as Amazon's XML settlement report: one
+    SettlementReport with its SettlementData, then an Order per shipment, its Item's
+    Principal as an ItemPrice Component and its Commission as an ItemFees Fee."""
+    period = settlement_of(data, mp, start, end)
+    currency = {"currency": mp.currency}
+    parts = [
+        declaration(mp),
+        '<AmazonEnvelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:noNamespaceSchemaLocation="amzn-envelope.xsd">\n',
+        "<Header><DocumentVersion>1.01</DocumentVersion></Header>\n",
+        "<MessageType>SettlementReport</MessageType>\n",
+        "<Message><MessageID>1</MessageID><SettlementReport>\n",
+        "<SettlementData>",
+        element("AmazonSettlementID", period.settlement_id),
+        element("TotalAmount", f"{period.total:.2f}", currency),
+        element("StartDate", utc_iso(period.start)),
+        element("EndDate", utc_iso(period.end)),
+        element("DepositDate", utc_iso(period.end + timedelta(days=1))),
+        "</SettlementData>\n",
+    ]
+    by_shipment: dict[str, list[Any]] = {}
+    for charge in period.charges:
+        by_shipment.setdefault(charge.shipment.shipment_id, []).append(charge)
+    for charges in by_shipment.values():
+        s = charges[0].shipment
+        prices = "".join(
+            "<Component>"
+            + element("Type", c.description)
+            + element("Amount", f"{c.amount:.2f}", currency)
+            + "</Component>"
+            for c in charges
+            if c.kind == "ItemPrice"
+        )
+        fees = "".join(
+            "<Fee>"
+            + element("Type", c.description)
+            + element("Amount", f"{c.amount:.2f}", currency)
+            + "</Fee>"
+            for c in charges
+            if c.kind == "ItemFees"
+        )
+        parts.append(
+            "<Order>"
+            + element("AmazonOrderID", s.order_id)
+            + element("ShipmentID", s.shipment_id)
+            + element("MarketplaceName", mp.name)
+            + "<Fulfillment>"
+            + element("MerchantFulfillmentID", "AFN")
+            + element("PostedDate", utc_iso(s.shipped))
+            + "<Item>"
+            + element("AmazonOrderItemCode", s.item_id)
+            + element("SKU", s.product.sku)
+            + element("Quantity", s.quantity)
+            + f"<ItemPrice>{prices}</ItemPrice><ItemFees>{fees}</ItemFees>"
+            + "</Item></Fulfillment></Order>\n"
+        )
+    parts.append("</SettlementReport></Message>\n</AmazonEnvelope>\n")
+    return Rendered(xml="".join(parts), records=len(by_shipment), charset=CHARSETS[mp.region])

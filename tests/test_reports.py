@@ -25,6 +25,8 @@ pytestmark = pytest.mark.edges
 
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 CREATE = "reports_2021-06-30.createReport"
+SETTLEMENT_V1 = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE"
+SETTLEMENT_XML = "GET_V2_SETTLEMENT_REPORT_DATA_XML"
 DOCUMENT = "reports_2021-06-30.getReportDocument"
 # Two 30-day windows for the flat-file streams; a window edge falls on instants.days_ago(45, at_midnight=True) + 30 days.
 
@@ -214,6 +216,70 @@ def test_settlements_are_listed_not_requested_with_eu_number_and_date_formats(
             str(summary["total_amount"])
         )
         assert summary["settlement_start_date"].endswith("+00:00")  # from "DD.MM.YYYY HH:MM:SS UTC"
+
+
+def test_a_settlement_amazon_made_as_both_flat_files_is_read_once() -> None:
+    """Until 11 November 2026 Amazon made each settlement as the first flat file, the _V2
+    flat file and the XML. The tap lists the first flat file too (a settlement made before
+    _V2 existed has only it), but reads a settlement's lines once: from _V2 where both
+    cover the period."""
+    import time_machine
+
+    from sp_api_simulator.families.reports import store
+
+    with time_machine.travel(datetime(2026, 11, 5, 12, tzinfo=UTC), tick=True):
+        sim = Simulator()
+        with sim.running():
+            result = sync(sim, "settlement_reports", marketplaces=["DE"])
+            made = [r for r in store(sim).reports.values() if DE in r.marketplace_ids]
+    types = Counter(r.report_type for r in made)
+    v2 = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
+    assert types[v2] > 0
+    assert types == {t: types[v2] for t in (v2, SETTLEMENT_V1, SETTLEMENT_XML)}
+    rows = result.records["settlement_reports"]
+    read = {r["report_id"] for r in rows}
+    # The settlements listed since start_date, each from its _V2 report alone.
+    assert read and read <= {r.report_id for r in made if r.report_type == v2}
+    for summary in (r for r in rows if r["total_amount"] is not None):
+        lines = [
+            r
+            for r in rows
+            if r["settlement_id"] == summary["settlement_id"] and r["amount"] is not None
+        ]
+        assert sum(Decimal(str(r["amount"])) for r in lines) == Decimal(
+            str(summary["total_amount"])
+        )
+
+
+def test_a_settlement_made_only_as_the_first_flat_file_is_read() -> None:
+    """The planner drops a first-flat-file report only where _V2 covers its period."""
+    from tap_amazon_seller.reports import planner
+    from tap_amazon_seller.reports.registry import REPORT_SPECS_BY_STREAM
+
+    spec = REPORT_SPECS_BY_STREAM["settlement_reports"]
+
+    def listed(report_id: str, report_type: str, start: str) -> dict[str, Any]:
+        return {
+            "reportId": report_id,
+            "reportType": report_type,
+            "marketplaceIds": [DE],
+            "dataStartTime": f"{start}T00:00:00+00:00",
+            "dataEndTime": "2026-10-15T00:00:00+00:00",
+            "createdTime": "2026-10-16T00:00:00+00:00",
+            "reportDocumentId": f"doc-{report_id}",
+        }
+
+    moment = datetime(2026, 10, 20, tzinfo=UTC)
+    partition = planner.Partition(
+        region="eu", marketplace_id=DE, options=(), start_date=moment, limit=moment
+    )
+    reports = [
+        listed("1", spec.report_type, "2026-10-01"),
+        listed("2", SETTLEMENT_V1, "2026-10-01"),  # the same period: read from _V2
+        listed("3", SETTLEMENT_V1, "2026-09-17"),  # only as the first flat file
+    ]
+    jobs = planner.listed_jobs(spec, partition, reports)
+    assert sorted(job.report_id for job in jobs) == ["1", "3"]
 
 
 @pytest.mark.parametrize("country", ["DE", "GB", "FR", "US", "JP"])

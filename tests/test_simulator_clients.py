@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from sp_api_simulator.data import SellerData
 from tap_amazon_seller import clock
 
 CLIENTS = Path(__file__).parent / "clients"
-US = "ATVPDKIKX0DER"
+US, DE = "ATVPDKIKX0DER", "A1PA6795UKMFR9"
 
 
 @pytest.fixture
@@ -418,3 +418,63 @@ def test_document_links_come_from_the_simulators_address_not_the_host_header() -
             path = f"/reports/2021-06-30/documents/{report['reportDocumentId']}"
             _, document = get(path, headers={"Host": "elsewhere.example"})
             assert document["url"].startswith(f"{public_url or sim.url}/_documents/")
+
+
+def test_settlements_come_in_each_format_amazon_made_and_agree() -> None:
+    """Before 11 November 2026 Amazon made every settlement as the first flat file, the _V2
+    flat file and the XML; from then on as _V2 only. The three documents of one settlement
+    hold the same total, and a period made after the removal has _V2 alone."""
+    import gzip
+    import xml.etree.ElementTree as ElementTree
+    from decimal import Decimal
+
+    import requests
+    import time_machine
+
+    types = {
+        "v2": "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2",
+        "v1": "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE",
+        "xml": "GET_V2_SETTLEMENT_REPORT_DATA_XML",
+    }
+    with time_machine.travel(datetime(2026, 11, 20, 12, tzinfo=UTC), tick=True):
+        sim = Simulator(SimulatorConfig(time_scale=1000, enforce_rate_limits=False))
+        with sim.running():
+            get = _caller(sim, region="eu")
+            _, listed = get(
+                "/reports/2021-06-30/reports",
+                reportTypes=",".join(types.values()),
+                marketplaceIds=DE,
+                pageSize=100,
+            )
+            documents: dict[tuple[str, str], str] = {}
+            for report in listed["reports"]:
+                status, link = get(f"/reports/2021-06-30/documents/{report['reportDocumentId']}")
+                assert status == 200, link
+                body = gzip.decompress(requests.get(link["url"], timeout=10).content)
+                period = (report["dataStartTime"], report["reportType"])
+                documents[period] = body.decode("cp1252")
+    starts = sorted({start for start, _ in documents})
+    kinds = {start: {t for s, t in documents if s == start} for start in starts}
+    before = [
+        s for s in starts if _parse(s) + timedelta(days=15) < datetime(2026, 11, 11, tzinfo=UTC)
+    ]
+    after = [s for s in starts if s not in before]
+    assert before and after
+    assert all(kinds[s] == set(types.values()) for s in before)
+    assert all(kinds[s] == {types["v2"]} for s in after)
+
+    def amount(text: str) -> Decimal:
+        return Decimal(text.replace(".", "").replace(",", ".")) if text else Decimal(0)
+
+    for start in before:
+        v2 = [line.split("\t") for line in documents[start, types["v2"]].splitlines()]
+        v1 = [line.split("\t") for line in documents[start, types["v1"]].splitlines()]
+        total = amount(v2[1][v2[0].index("total-amount")])
+        assert sum(amount(r[v2[0].index("amount")]) for r in v2[2:]) == total
+        assert amount(v1[1][v1[0].index("total-amount")]) == total
+        v1_amounts = ("price-amount", "item-related-fee-amount")
+        assert sum(amount(r[v1[0].index(c)]) for r in v1[2:] for c in v1_amounts) == total
+        root = ElementTree.fromstring(documents[start, types["xml"]].encode("cp1252"))
+        assert Decimal(root.findtext(".//SettlementData/TotalAmount") or "") == total
+        xml_amounts = [Decimal(a.text or "") for a in root.iter("Amount")]
+        assert sum(xml_amounts) == total

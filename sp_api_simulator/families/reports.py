@@ -27,10 +27,12 @@ from sp_api_simulator import report_documents_analytics as analytics
 from sp_api_simulator.report_documents import (
     RENDERERS,
     SETTLEMENT_TYPE,
+    SETTLEMENT_V1_TYPE,
     WINDOWED,
     Rendered,
     marketplace,
     settlement,
+    settlement_v1,
 )
 from sp_api_simulator.report_documents_fba import MIN_DATA_RANGE, OPTION_VALUES
 from sp_api_simulator.server import (
@@ -67,7 +69,8 @@ ROLE_OF_TYPE = {
     "GET_VENDOR_REAL_TIME_TRAFFIC_REPORT": "Brand Analytics",
     "GET_VENDOR_FORECASTING_REPORT": "Brand Analytics",
     SETTLEMENT_TYPE: "Finance and Accounting",
-    "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE": "Finance and Accounting",
+    SETTLEMENT_V1_TYPE: "Finance and Accounting",
+    "GET_V2_SETTLEMENT_REPORT_DATA_XML": "Finance and Accounting",
     "GET_MERCHANT_LISTINGS_DATA": "Product Listing",
     "GET_MERCHANT_LISTINGS_DATA_BACK_COMPAT": "Product Listing",
     "GET_MERCHANT_LISTINGS_INACTIVE_DATA": "Product Listing",
@@ -90,11 +93,24 @@ ANY_REPORT_ROLE = (
 )
 
 # -- XML reports: their renderers register on import; their roles join the table --------
-from sp_api_simulator.report_documents_xml import XML_REPORT_ROLES  # noqa: E402
+from sp_api_simulator.report_documents_xml import (  # noqa: E402
+    SETTLEMENT_XML_TYPE,
+    XML_REPORT_ROLES,
+    settlement_xml,
+)
 
 ROLE_OF_TYPE.update(XML_REPORT_ROLES)
 
 SETTLEMENT_DAYS = 14
+#: Amazon makes each settlement as these documents. The first flat file and the XML were
+#: removed on 2026-11-11 ("Deprecation Reminders - September 2025"): settlements made
+#: from that day on have the _V2 flat file only.
+SETTLEMENT_RENDERERS = {
+    SETTLEMENT_TYPE: settlement,
+    SETTLEMENT_V1_TYPE: settlement_v1,
+    SETTLEMENT_XML_TYPE: settlement_xml,
+}
+SETTLEMENT_V1_REMOVED = datetime(2026, 11, 11, tzinfo=UTC)
 RETENTION = timedelta(days=90)
 # Data older than this cancels the Sales and Traffic report (Amazon keeps two years).
 SALES_TRAFFIC_HISTORY = timedelta(days=730)
@@ -215,19 +231,22 @@ class ReportStore:
                 end = start + timedelta(days=SETTLEMENT_DAYS)
                 created = end + timedelta(days=1)
                 if now - created <= RETENTION:
-                    rendered = settlement(self.sim.data, profile, start, end)
-                    report = SimReport(
-                        report_id=self.next_id(),
-                        report_type=SETTLEMENT_TYPE,
-                        marketplace_ids=[profile.id],
-                        created=created,
-                        started=0.0,
-                        outcome="DONE",
-                        data_start=start,
-                        data_end=end,
-                        document_id=self.store_document(rendered),
-                    )
-                    self.reports[report.report_id] = report
+                    for report_type, render in SETTLEMENT_RENDERERS.items():
+                        if report_type != SETTLEMENT_TYPE and created >= SETTLEMENT_V1_REMOVED:
+                            continue
+                        rendered = render(self.sim.data, profile, start, end)
+                        report = SimReport(
+                            report_id=self.next_id(),
+                            report_type=report_type,
+                            marketplace_ids=[profile.id],
+                            created=created,
+                            started=0.0,
+                            outcome="DONE",
+                            data_start=start,
+                            data_end=end,
+                            document_id=self.store_document(rendered),
+                        )
+                        self.reports[report.report_id] = report
                 start = end
             self._next_settlement[profile.id] = start
 

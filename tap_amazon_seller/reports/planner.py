@@ -197,9 +197,14 @@ def listed_jobs(
 ) -> list[ReportJob]:
     """Jobs for reports Amazon makes on its own (settlements), as getReports listed them,
     but those read already: created before the bookmark, or at its second and read then
-    (getReports' createdSince includes the bookmark's own report)."""
+    (getReports' createdSince includes the bookmark's own report); and an older type's
+    report (`also_list`: the first settlement flat file) of a period the spec's own type
+    also covers, which Amazon made alongside it: its lines would be read twice."""
+    periods = {_period(r) for r in reports if r.get("reportType") == spec.report_type}
     jobs = []
     for report in sorted(reports, key=lambda r: r.get("createdTime") or ""):
+        if report.get("reportType") != spec.report_type and _period(report) in periods:
+            continue
         created = parse_time(report.get("createdTime"))
         if (
             partition.bookmark
@@ -227,6 +232,15 @@ def listed_jobs(
             )
         )
     return jobs
+
+
+def _period(report: dict[str, Any]) -> tuple[Any, ...]:
+    """The marketplaces and data range a listed report covers."""
+    return (
+        tuple(sorted(report.get("marketplaceIds") or ())),
+        parse_time(report.get("dataStartTime")),
+        parse_time(report.get("dataEndTime")),
+    )
 
 
 def listing_since(spec: ReportSpec, partition: Partition, now: datetime) -> datetime:
