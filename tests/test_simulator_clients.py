@@ -254,18 +254,21 @@ def test_financial_events_page_through_every_event(tls_simulator: tuple[Simulato
     assert {k: v for k, v in got.items() if v} == expected
 
 
-def test_inventory_listings_catalog_feeds_vendor_orders_and_tokens(
+def test_inventory_summaries_page_through_every_sku(
     tls_simulator: tuple[Simulator, Path],
 ) -> None:
-    """The rest of the families the tap reads, each through the client's own class."""
-    from sp_api_simulator.families.feeds import feeds_of
     from sp_api_simulator.families.inventory import inventory_summary
-    from sp_api_simulator.families.vendor import purchase_orders
 
     sim = tls_simulator[0]
-    products = sim.data.products(US)
     skus = family(tls_simulator, "inventory", marketplace=US)["skus"]
-    assert skus == {p.sku: inventory_summary(p, details=False)["totalQuantity"] for p in products}
+    assert skus == {
+        p.sku: inventory_summary(p, details=False)["totalQuantity"] for p in sim.data.products(US)
+    }
+
+
+def test_listings_are_searched_and_read_one_by_one(tls_simulator: tuple[Simulator, Path]) -> None:
+    sim = tls_simulator[0]
+    products = sim.data.products(US)
     listed = family(tls_simulator, "listings", marketplace=US, seller=sim.config.seller_id)
     assert sorted(listed["skus"]) == sorted(p.sku for p in products)
     one = family(
@@ -276,20 +279,40 @@ def test_inventory_listings_catalog_feeds_vendor_orders_and_tokens(
         sku=products[1].sku,
     )
     assert one == {"sku": products[1].sku, "asin": products[1].asin}
-    asins = sorted(p.asin for p in products[:3])
+
+
+def test_catalog_items_are_found_by_asin(tls_simulator: tuple[Simulator, Path]) -> None:
+    asins = sorted(p.asin for p in tls_simulator[0].data.products(US)[:3])
     assert family(tls_simulator, "catalog", marketplace=US, asins=asins)["asins"] == asins
+
+
+def test_feeds_are_listed_by_type(tls_simulator: tuple[Simulator, Path]) -> None:
+    from sp_api_simulator.families.feeds import feeds_of
+
     feed_types = ["POST_PRODUCT_DATA", "POST_INVENTORY_AVAILABILITY_DATA"]
     feeds = family(tls_simulator, "feeds", types=feed_types)["feeds"]
-    expected_feeds = [f["feedId"] for f in feeds_of(sim, "na") if f["feedType"] in feed_types]
-    assert feeds and set(feeds) <= set(expected_feeds)
+    expected = [
+        f["feedId"] for f in feeds_of(tls_simulator[0], "na") if f["feedType"] in feed_types
+    ]
+    assert feeds and set(feeds) <= set(expected)
+
+
+def test_vendor_purchase_orders_page_through_the_window(
+    tls_simulator: tuple[Simulator, Path],
+) -> None:
+    from sp_api_simulator.families.vendor import purchase_orders
+
     window = _window(30)
     numbers = family(tls_simulator, "vendor_orders", **window)["numbers"]
     start, end = _parse(window["after"]), _parse(window["before"])
     assert sorted(numbers) == sorted(
         o["purchaseOrderNumber"]
-        for o in purchase_orders(sim)
+        for o in purchase_orders(tls_simulator[0])
         if start <= _parse(o["orderDetails"]["purchaseOrderDate"]) <= end
     )
+
+
+def test_a_restricted_data_token_is_granted(tls_simulator: tuple[Simulator, Path]) -> None:
     token = family(tls_simulator, "restricted_data_token", path="/orders/2026-01-01/orders")
     assert token == {"token": True, "expires": 3600}
 
