@@ -227,10 +227,13 @@ def test_a_settlement_amazon_made_as_both_flat_files_is_read_once() -> None:
 
     from sp_api_simulator.families.reports import store
 
-    with time_machine.travel(datetime(2026, 11, 5, 12, tzinfo=UTC), tick=True):
+    # Its own instant, before the removal, whatever the edge instant this run is for.
+    moment = datetime(2026, 11, 5, 12, tzinfo=UTC)
+    with time_machine.travel(moment, tick=True):
         sim = Simulator()
         with sim.running():
-            result = sync(sim, "settlement_reports", marketplaces=["DE"])
+            start = (moment - timedelta(days=60)).isoformat()
+            result = sync(sim, "settlement_reports", marketplaces=["DE"], start_date=start)
             made = [r for r in store(sim).reports.values() if DE in r.marketplace_ids]
     types = Counter(r.report_type for r in made)
     v2 = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
