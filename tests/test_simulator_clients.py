@@ -250,7 +250,7 @@ def test_financial_events_page_through_every_event(tls_simulator: tuple[Simulato
     expected: dict[str, int] = {}
     for name, _ in events_between(sim, "na", _parse(window["after"]), _parse(window["before"])):
         expected[name] = expected.get(name, 0) + 1
-    assert sum(expected.values()) > 20  # pages of twenty
+    assert sum(expected.values()) > 5  # more than a page (the simulator's pages of five)
     assert {k: v for k, v in got.items() if v} == expected
 
 
