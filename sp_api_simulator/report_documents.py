@@ -1636,12 +1636,9 @@ def _settlement_summary(period: Settlement, mp: MarketplaceProfile, width: int) 
     ] + [""] * (width - 6)
 
 
-def settlement(
-    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime
-) -> Rendered:
+def settlement(period: Settlement, mp: MarketplaceProfile) -> Rendered:
     """One settlement period as the _V2 flat file: Amazon's summary row, then a row per
     charge (amount-type, amount-description, amount)."""
-    period = settlement_of(data, mp, start, end)
     lines = []
     for charge in period.charges:
         s = charge.shipment
@@ -1712,11 +1709,8 @@ SETTLEMENT_V1_HEADER = [
 ]
 
 
-def settlement_v1(
-    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime
-) -> Rendered:
+def settlement_v1(period: Settlement, mp: MarketplaceProfile) -> Rendered:
     """The same settlement period as the first flat file."""
-    period = settlement_of(data, mp, start, end)
     lines = []
     for charge in period.charges:
         s = charge.shipment

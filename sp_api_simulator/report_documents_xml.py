@@ -24,21 +24,23 @@ from sp_api_simulator.report_documents import (
     _SERVICE_LEVEL_TEXT,
     CHARSETS,
     Rendered,
+    Settlement,
     money,
     renderer,
-    settlement_of,
 )
 
 ORDERS_XML_TYPE = "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
 ORDERS_XML_BY_UPDATE_TYPE = "GET_XML_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
 BROWSE_TREE_TYPE = "GET_XML_BROWSE_TREE_DATA"
 SHIPPING_ORDERS_TYPE = "GET_ORDER_REPORT_DATA_SHIPPING"
+SETTLEMENT_XML_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_XML"
 #: Roles Amazon's Report Type Values pages give these types (the reports family reads it).
 XML_REPORT_ROLES = {
     ORDERS_XML_TYPE: "Inventory and Order Tracking",
     ORDERS_XML_BY_UPDATE_TYPE: "Inventory and Order Tracking",
     BROWSE_TREE_TYPE: "Product Listing",
     SHIPPING_ORDERS_TYPE: "Inventory and Order Tracking",
+    SETTLEMENT_XML_TYPE: "Finance and Accounting",
 }
 
 # The name each region's charset goes by in an XML declaration (NA files carry no charset
@@ -395,16 +397,11 @@ def _node(node: BrowseNode, brand: str) -> str:
 
 # -- the XML settlement report (removed by Amazon on 2026-11-11) ---------------------------
 
-SETTLEMENT_XML_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_XML"
 
-
-def settlement_xml(
-    data: SellerData, mp: MarketplaceProfile, start: datetime, end: datetime
-) -> Rendered:
+def settlement_xml(period: Settlement, mp: MarketplaceProfile) -> Rendered:
     """The settlement period of the flat files as Amazon's XML settlement report: one
     SettlementReport with its SettlementData, then an Order per shipment, its Item's
     Principal as an ItemPrice Component and its Commission as an ItemFees Fee."""
-    period = settlement_of(data, mp, start, end)
     currency = {"currency": mp.currency}
     parts = [
         declaration(mp),

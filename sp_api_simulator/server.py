@@ -65,14 +65,15 @@ class Request:
         model the handler does not apply (a filter ignored would answer more than was
         asked). Other unknown parameters are ignored, as Amazon ignores them (clients add
         some, such as python-amazon-sp-api's MarketplaceId)."""
-        for name in sorted(refused & set(self.query)):
-            return error_response(
-                400,
-                "InvalidInput",
-                f"The parameter {name} is not simulated by sp-api-simulator: it would be "
-                "ignored, so the answer would not be Amazon's. Leave it out.",
-            )
-        return None
+        asked = sorted(refused & set(self.query))
+        if not asked:
+            return None
+        return error_response(
+            400,
+            "InvalidInput",
+            f"The parameter {asked[0]} is not simulated by sp-api-simulator: it would be "
+            "ignored, so the answer would not be Amazon's. Leave it out.",
+        )
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")

@@ -118,35 +118,19 @@ def test_what_the_simulator_does_not_serve_is_said_so(simulator: Simulator) -> N
     """An operation of Amazon's models that the simulator does not serve, or a report type
     it does not make, is 501 NotSimulated naming it: never one of Amazon's answers, which a
     client would take for "no such thing". A name Amazon could not have is still 400."""
-    import requests
-
-    config = simulator.tap_config()
-    token = requests.post(
-        config["lwa_token_url"],
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": config["refresh_token"],
-            "client_id": config["lwa_client_id"],
-            "client_secret": config["lwa_client_secret"],
-        },
-        timeout=10,
-    ).json()["access_token"]
-    base = config["api_base_url"].replace("{region}", "na")
-    headers = {"x-amz-access-token": token}
-    unserved = requests.get(f"{base}/dataKiosk/2023-11-15/queries", headers=headers, timeout=10)
-    assert unserved.status_code == 501
-    (error,) = unserved.json()["errors"]
+    status, unserved = _caller(simulator)("/dataKiosk/2023-11-15/queries")
+    assert status == 501
+    (error,) = unserved["errors"]
     assert error["code"] == "NotSimulated"
     assert "dataKiosk_2023-11-15.getQueries" in error["message"]
-    create = f"{base}/reports/2021-06-30/reports"
+    create = _caller(simulator, method="POST")
     body = {"marketplaceIds": [US]}
-    unmade = requests.post(
-        create, json={**body, "reportType": "GET_NOT_A_SIMULATED_TYPE"}, headers=headers
-    )
-    assert unmade.status_code == 501
-    assert "GET_NOT_A_SIMULATED_TYPE" in unmade.json()["errors"][0]["message"]
-    invalid = requests.post(create, json={**body, "reportType": "listings"}, headers=headers)
-    assert invalid.status_code == 400
+    path = "/reports/2021-06-30/reports"
+    status, unmade = create(path, json={**body, "reportType": "GET_NOT_A_SIMULATED_TYPE"})
+    assert status == 501
+    assert "GET_NOT_A_SIMULATED_TYPE" in unmade["errors"][0]["message"]
+    status, _ = create(path, json={**body, "reportType": "listings"})
+    assert status == 400
 
 
 @pytest.fixture(scope="module")

@@ -68,7 +68,7 @@ def get_inventory_summaries(sim: Simulator, request: Request) -> Response:
         skus.add(str(request.param("sellerSku")))
     try:
         since = request.param("startDateTime")
-        changed_since = datetime.fromisoformat(since.replace("Z", "+00:00")) if since else None
+        changed_since = _parse(since) if since else None
     except ValueError:
         return error_response(400, "InvalidInput", "startDateTime must be ISO 8601.")
     granularity_type = request.param("granularityType")

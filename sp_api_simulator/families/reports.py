@@ -32,6 +32,7 @@ from sp_api_simulator.report_documents import (
     Rendered,
     marketplace,
     settlement,
+    settlement_of,
     settlement_v1,
 )
 from sp_api_simulator.report_documents_fba import MIN_DATA_RANGE, OPTION_VALUES
@@ -70,7 +71,6 @@ ROLE_OF_TYPE = {
     "GET_VENDOR_FORECASTING_REPORT": "Brand Analytics",
     SETTLEMENT_TYPE: "Finance and Accounting",
     SETTLEMENT_V1_TYPE: "Finance and Accounting",
-    "GET_V2_SETTLEMENT_REPORT_DATA_XML": "Finance and Accounting",
     "GET_MERCHANT_LISTINGS_DATA": "Product Listing",
     "GET_MERCHANT_LISTINGS_DATA_BACK_COMPAT": "Product Listing",
     "GET_MERCHANT_LISTINGS_INACTIVE_DATA": "Product Listing",
@@ -100,17 +100,19 @@ from sp_api_simulator.report_documents_xml import (  # noqa: E402
 )
 
 ROLE_OF_TYPE.update(XML_REPORT_ROLES)
+# "Deprecation Reminders - September 2025": the first settlement flat file and the XML
+# were removed on 2026-11-11; settlements made from then on are the _V2 flat file alone.
+REMOVED_ON.update(
+    dict.fromkeys((SETTLEMENT_V1_TYPE, SETTLEMENT_XML_TYPE), datetime(2026, 11, 11, tzinfo=UTC))
+)
 
 SETTLEMENT_DAYS = 14
-#: Amazon makes each settlement as these documents. The first flat file and the XML were
-#: removed on 2026-11-11 ("Deprecation Reminders - September 2025"): settlements made
-#: from that day on have the _V2 flat file only.
+#: Amazon makes each settlement as these documents, each type until its REMOVED_ON day.
 SETTLEMENT_RENDERERS = {
     SETTLEMENT_TYPE: settlement,
     SETTLEMENT_V1_TYPE: settlement_v1,
     SETTLEMENT_XML_TYPE: settlement_xml,
 }
-SETTLEMENT_V1_REMOVED = datetime(2026, 11, 11, tzinfo=UTC)
 RETENTION = timedelta(days=90)
 # Data older than this cancels the Sales and Traffic report (Amazon keeps two years).
 SALES_TRAFFIC_HISTORY = timedelta(days=730)
@@ -231,10 +233,12 @@ class ReportStore:
                 end = start + timedelta(days=SETTLEMENT_DAYS)
                 created = end + timedelta(days=1)
                 if now - created <= RETENTION:
+                    period = settlement_of(self.sim.data, profile, start, end)
                     for report_type, render in SETTLEMENT_RENDERERS.items():
-                        if report_type != SETTLEMENT_TYPE and created >= SETTLEMENT_V1_REMOVED:
+                        removed = REMOVED_ON.get(report_type)
+                        if removed and created >= removed:
                             continue
-                        rendered = render(self.sim.data, profile, start, end)
+                        rendered = render(period, profile)
                         report = SimReport(
                             report_id=self.next_id(),
                             report_type=report_type,
